@@ -1,0 +1,14 @@
+from django.contrib import admin
+
+from .models import OutboxEmail
+
+
+@admin.register(OutboxEmail)
+class OutboxEmailAdmin(admin.ModelAdmin):
+    list_display = ["key", "subject", "created_at", "sent_at", "attempts"]
+    list_filter = ["sent_at"]
+    search_fields = ["key", "subject"]
+    readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -1,0 +1,27 @@
+"""Test settings: the production settings with fast, isolated overrides."""
+
+import tempfile
+
+from .settings import *  # noqa: F403
+from .settings import CACHES, env
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run in-process unless a test asks for the real worker (marker `worker`).
+CELERY_TASK_ALWAYS_EAGER = True
+MEDIA_ROOT = tempfile.mkdtemp(prefix="kpf-media-")
+PRIVATE_STORAGE_ROOT = tempfile.mkdtemp(prefix="kpf-private-")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+if not env.str("CACHE_URL", default=""):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "kpf-tests",
+        }
+    }
+else:
+    CACHES = CACHES
+AXES_ENABLED = True

@@ -1,0 +1,32 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from . import views
+
+admin.site.site_header = _("Tsunagaru PF administration")
+admin.site.site_title = _("Tsunagaru PF")
+admin.site.index_title = _("Secretariat back office")
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("admin/", admin.site.urls),
+    path("members/", include("members.urls")),
+    path("trainings/", include("trainings.urls")),
+    path("casestudies/", include("casestudies.urls")),
+    path("surveys/", include("surveys.urls")),
+    path("handbook/", include("handbook.urls")),
+]
+
+handler500 = "kitakyushu_pf.views.server_error"
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,82 @@
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html")
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            return cursor.fetchone() == (1,)
+    except Exception:
+        logger.exception("health check: database is down")
+        return False
+
+
+def _cache_ok() -> bool:
+    try:
+        # django-redis may swallow errors (IGNORE_EXCEPTIONS); ask the client directly then.
+        client = getattr(cache, "client", None)
+        if client is not None and hasattr(client, "get_client"):
+            return bool(client.get_client(write=True).ping())
+        cache.set("healthz", "ok", 10)
+        return cache.get("healthz") == "ok"
+    except Exception:
+        logger.exception("health check: cache is down")
+        return False
+
+
+def _broker_state() -> str:
+    from kitakyushu_pf.celery import app
+
+    if app.conf.task_always_eager:
+        return "eager"
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return "ok"
+    except Exception:
+        logger.exception("health check: broker is down")
+        return "down"
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    parts = {
+        "database": "ok" if _database_ok() else "down",
+        "cache": "ok" if _cache_ok() else "down",
+        "broker": _broker_state(),
+    }
+    status = 503 if "down" in parts.values() else 200
+    return JsonResponse(parts, status=status)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    logger.warning("CSRF failure on %s: %s", request.path, reason)
+    return render(request, "403_csrf.html", status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # No request context: the database may be the thing that failed.
+    return HttpResponse(loader.get_template("500.html").render(), status=500)
+
+
+def settings_summary() -> dict[str, object]:
+    """Used by tests and `make check`: the switches production depends on."""
+    return {
+        "debug": settings.DEBUG,
+        "database": settings.DATABASES["default"]["ENGINE"],
+        "eager": settings.CELERY_TASK_ALWAYS_EAGER,
+    }

@@ -1,0 +1,62 @@
+from typing import Any
+from unittest import mock
+
+import pytest
+
+from kitakyushu_pf.models import OutboxEmail
+from kitakyushu_pf.services import Attachment, email_enqueue, email_send, outbox_pending_ids
+from kitakyushu_pf.tasks import outbox_relay
+
+
+@pytest.mark.django_db(transaction=True)
+def test_email_is_sent_once_per_event_key(mailoutbox: list[Any]) -> None:
+    first = email_enqueue(
+        key="registration:1:confirmed",
+        to=["a@example.jp"],
+        subject="受付完了",
+        body="本文",
+        attachments=[Attachment("event.ics", b"BEGIN:VCALENDAR", "text/calendar")],
+    )
+    again = email_enqueue(
+        key="registration:1:confirmed", to=["a@example.jp"], subject="x", body="y"
+    )
+    assert first is not None and again is None
+    assert len(mailoutbox) == 1
+    assert mailoutbox[0].subject == "受付完了"
+    assert mailoutbox[0].attachments[0][0] == "event.ics"
+    first.refresh_from_db()
+    assert first.sent_at is not None
+    # The task running again (a redelivered message) sends nothing more.
+    assert email_send(email_id=first.pk) is False
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_broker_outage_keeps_the_email_for_the_relay(mailoutbox: list[Any]) -> None:
+    from kombu.exceptions import OperationalError
+
+    with mock.patch("kitakyushu_pf.tasks.outbox_send.delay", side_effect=OperationalError("down")):
+        email = email_enqueue(key="k:2", to=["b@example.jp"], subject="s", body="b")
+    assert email is not None
+    assert mailoutbox == []
+    assert OutboxEmail.objects.get(pk=email.pk).sent_at is None
+    assert email.pk in outbox_pending_ids(older_than_seconds=0)
+    outbox_relay(older_than_seconds=0)  # the broker is back: the periodic relay sends it
+    assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_failed_send_is_recorded_and_retried(mailoutbox: list[Any]) -> None:
+    email = OutboxEmail.objects.create(key="k:3", to=["c@example.jp"], subject="s", body="b")
+    with (
+        mock.patch(
+            "django.core.mail.backends.locmem.EmailBackend.send_messages",
+            side_effect=ConnectionError("smtp down"),
+        ),
+        pytest.raises(ConnectionError),
+    ):
+        email_send(email_id=email.pk)
+    email.refresh_from_db()
+    assert email.attempts == 1 and "smtp down" in email.last_error and email.sent_at is None
+    assert email_send(email_id=email.pk) is True
+    assert len(mailoutbox) == 1
