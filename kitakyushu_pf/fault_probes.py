@@ -56,13 +56,14 @@ class SlowFileEmailBackend(BaseEmailBackend):
     """Test mail backend: records the sending pid, waits, then writes each message to a file.
 
     Configured by DJANGO_EMAIL_BACKEND in the fault-test worker only; the directory and delay come
-    from PORTAL_TEST_MAILDIR and PORTAL_TEST_MAIL_DELAY.
+    from PORTAL_TEST_MAILDIR and the file `delay` in it.
     """
 
     def send_messages(self, email_messages: Any) -> int:
         _require_probes()
         maildir = Path(os.environ["PORTAL_TEST_MAILDIR"])
-        delay = float(os.environ.get("PORTAL_TEST_MAIL_DELAY", "0"))
+        delay_file = maildir / "delay"  # the test may change the delay while the worker runs
+        delay = float(delay_file.read_text()) if delay_file.exists() else 0.0
         (maildir / f"sending-{os.getpid()}-{time.monotonic_ns()}.pid").write_text(str(os.getpid()))
         time.sleep(delay)
         for message in email_messages:
