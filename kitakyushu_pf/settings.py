@@ -325,3 +325,9 @@ CELERY_BEAT_SCHEDULE["background-job-sweep"] = {
 # Fault-injection probes (tasks and a slow-query page) exist only when this is on: the fault
 # tests set it in their own worker and web server, never in production.
 PORTAL_FAULT_PROBES = env.bool("PORTAL_FAULT_PROBES", default=False)
+# Only for the fault tests' control run (proving the health checks matter); never turn off.
+if (
+    not env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
+    and "CONN_HEALTH_CHECKS" in DATABASES["default"]
+):
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False

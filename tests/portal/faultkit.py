@@ -226,3 +226,65 @@ class Worker:
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
+
+
+class PortalServer:
+    """gunicorn serving the portal on the test database (DEBUG off, fault probes on)."""
+
+    def __init__(self, *, workdir: Path, extra_env: dict[str, str] | None = None) -> None:
+        self.port = free_port(18500)
+        self.workdir = workdir
+        self.log_path = workdir / "gunicorn.log"
+        env = {k: v for k, v in os.environ.items() if k not in {"CELERY_BROKER_URL", "CACHE_URL"}}
+        self.env = {
+            **env,
+            "DATABASE_URL": pg_test_url(),
+            "DJANGO_SETTINGS_MODULE": "kitakyushu_pf.settings",
+            "DJANGO_DEBUG": "false",
+            "DJANGO_SECRET_KEY": "fault-tests-" + "k" * 50,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_STATIC_ROOT": str(workdir / "static"),
+            "PORTAL_FAULT_PROBES": "true",
+            **(extra_env or {}),
+        }
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        import requests
+
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"],
+            cwd=BASE_DIR, env=self.env, check=True, timeout=300,
+        )  # fmt: skip
+        log = open(self.log_path, "ab")  # noqa: SIM115
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "kitakyushu_pf.wsgi:application", "--bind",
+             f"127.0.0.1:{self.port}", "--workers", "2", "--threads", "4", "--timeout", "60"],
+            cwd=BASE_DIR, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        log.close()
+
+        def answers() -> bool:
+            if self.proc is not None and self.proc.poll() is not None:
+                raise RuntimeError(f"gunicorn exited early, see {self.log_path}")
+            try:
+                return requests.get(self.base + "/healthz", timeout=2).status_code == 200
+            except requests.RequestException:
+                return False
+
+        wait_for(answers, 60, "gunicorn to answer")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.kill(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.kill(self.proc.pid, signal.SIGKILL)
+
+    def log(self) -> str:
+        return self.log_path.read_text(errors="replace")
