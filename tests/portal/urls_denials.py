@@ -37,6 +37,12 @@ def explicitly_cached(request: HttpRequest) -> HttpResponse:
     return HttpResponse("cached on purpose")
 
 
+def counts_users(request: HttpRequest) -> HttpResponse:
+    from django.contrib.auth.models import User
+
+    return HttpResponse(str(User.objects.count()))
+
+
 def writes_session(request: HttpRequest) -> HttpResponse:
     request.session["touched"] = True
     return HttpResponse("ok")
@@ -50,6 +56,7 @@ urlpatterns = [
     path("db-gone/", database_gone),
     path("session/", writes_session),
     path("cached/", explicitly_cached),
+    path("count/", counts_users),
     path("", include("kitakyushu_pf.urls")),
 ]
 
