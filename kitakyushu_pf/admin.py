@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import OutboxEmail
+from .models import BackgroundJob, OutboxEmail
 
 
 @admin.register(OutboxEmail)
@@ -9,6 +9,16 @@ class OutboxEmailAdmin(admin.ModelAdmin):
     list_filter = ["sent_at"]
     search_fields = ["key", "subject"]
     readonly_fields = [f.name for f in OutboxEmail._meta.fields]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False
+
+
+@admin.register(BackgroundJob)
+class BackgroundJobAdmin(admin.ModelAdmin):
+    list_display = ["name", "status", "attempts", "max_attempts", "started_at", "finished_at"]
+    list_filter = ["status", "name"]
+    readonly_fields = [f.name for f in BackgroundJob._meta.fields]
 
     def has_add_permission(self, request: object) -> bool:
         return False

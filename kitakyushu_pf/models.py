@@ -33,3 +33,44 @@ class OutboxEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} → {', '.join(self.to)}"
+
+
+class BackgroundJob(models.Model):
+    """One piece of background work a user waits for (a report, an import), and how it went.
+
+    Tasks record each attempt (see :func:`kitakyushu_pf.jobs.tracked_job`): a worker that dies
+    mid-task leaves the job RUNNING and the broker redelivers the task, which counts another
+    attempt; past ``max_attempts`` the job is FAILED instead of being run again. A periodic
+    sweeper fails RUNNING jobs whose time limit passed long ago, so nothing stays running forever.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    name = models.CharField(_("name"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"), default=3)
+    time_limit_seconds = models.PositiveIntegerField(_("time limit (seconds)"), default=660)
+    worker_pid = models.PositiveIntegerField(_("worker process id"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("background job")
+        verbose_name_plural = _("background jobs")
+
+    def __str__(self) -> str:
+        return f"{self.name} #{self.pk} ({self.status})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}

@@ -9,6 +9,8 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 
+from .security import denial_log
+
 SECRETARIAT = "secretariat"
 MEMBER = "member"
 ANALYST = "analyst"
@@ -35,6 +37,7 @@ def role_required(
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not user_has_role(request.user, *roles):
+                denial_log(request=request, reason=f"role_required({','.join(roles)})")
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 
@@ -53,6 +56,8 @@ class RoleRequiredMixin(AccessMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not user_has_role(request.user, *self.required_roles):
+            roles = ",".join(self.required_roles)
+            denial_log(request=request, reason=f"role_required({roles})")
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
 

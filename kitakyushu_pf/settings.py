@@ -297,3 +297,37 @@ PORTAL_SECRETARIAT = {
     "phone": "093-582-2060",
     "phone_source": "https://www.city.kitakyushu.lg.jp/page/dayori/160815/healthy/healthy.html",
 }
+
+# --- hardening ---
+# Key rotation: the old key(s) keep existing sessions and signed links valid until they expire.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+_auth_mw = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_auth_mw:_auth_mw] = [
+    "kitakyushu_pf.middleware.NoStoreForAuthenticatedMiddleware",
+    "kitakyushu_pf.middleware.DenialLogMiddleware",
+    "kitakyushu_pf.middleware.DatabaseUnavailableMiddleware",
+]
+# Denials and outages are always logged, whatever DJANGO_LOG_LEVEL says (root handler prints).
+LOGGING["loggers"]["kitakyushu_pf.security"] = {"level": "WARNING"}  # type: ignore[index]
+LOGGING["loggers"]["kitakyushu_pf.availability"] = {"level": "WARNING"}  # type: ignore[index]
+# Override the mail backend alone (e.g. a slow test backend in a fault-test worker).
+if env.str("DJANGO_EMAIL_BACKEND", default=""):
+    EMAIL_BACKEND = env.str("DJANGO_EMAIL_BACKEND")
+# Background jobs (kitakyushu_pf.jobs): scratch files live here and are removed after each run.
+PORTAL_JOB_TMP_DIR = env.str("PORTAL_JOB_TMP_DIR", default=str(VAR_DIR / "jobs"))
+# Grace after a job's hard time limit before the sweeper declares it failed.
+PORTAL_JOB_SWEEP_GRACE_SECONDS = env.int("PORTAL_JOB_SWEEP_GRACE_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["background-job-sweep"] = {
+    "task": "kitakyushu_pf.tasks.background_jobs_sweep",
+    "schedule": 300.0,
+}
+# Fault-injection probes (tasks and a slow-query page) exist only when this is on: the fault
+# tests set it in their own worker and web server, never in production.
+PORTAL_FAULT_PROBES = env.bool("PORTAL_FAULT_PROBES", default=False)
+# Only for the fault tests' control run (proving the health checks matter); never turn off.
+if (
+    not env.bool("DJANGO_CONN_HEALTH_CHECKS", default=True)
+    and "CONN_HEALTH_CHECKS" in DATABASES["default"]
+):
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False

@@ -1,6 +1,7 @@
 import os
 
 from celery import shared_task
+from django.conf import settings
 from django.core.cache import cache
 
 from .services import email_send, outbox_pending_ids
@@ -38,3 +39,15 @@ def outbox_relay(older_than_seconds: int = 60) -> int:
         except Exception:  # noqa: S112 - recorded on the row; the next run tries again
             continue
     return sent
+
+
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
+def background_jobs_sweep() -> int:
+    """Periodic: jobs still RUNNING long after their hard time limit are marked FAILED."""
+    from .jobs import background_jobs_sweep as sweep
+
+    return sweep()
+
+
+if settings.PORTAL_FAULT_PROBES:
+    from . import fault_probes  # noqa: F401  (registers the probe tasks in the worker)

@@ -24,9 +24,15 @@ urlpatterns = [
     path("handbook/", include("handbook.urls")),
 ]
 
+handler403 = "kitakyushu_pf.views.permission_denied"
 handler500 = "kitakyushu_pf.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+if settings.PORTAL_FAULT_PROBES:
+    from .fault_probes import probe_slow_query
+
+    urlpatterns += [path("_probes/slow-query", probe_slow_query)]

@@ -1,4 +1,5 @@
 import logging
+import sys
 
 from django.conf import settings
 from django.core.cache import cache
@@ -7,6 +8,9 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
+
+from .middleware import DATABASE_ERRORS, database_unavailable_response
+from .security import denial_log
 
 logger = logging.getLogger(__name__)
 
@@ -68,8 +72,19 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(request, "403_csrf.html", status=403)
 
 
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler403: log the denial (no personal data) and show the friendly page."""
+    denial_log(request=request, reason=type(exception).__name__ if exception else "forbidden")
+    return render(request, "403.html", status=403)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     # No request context: the database may be the thing that failed.
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DATABASE_ERRORS):
+        # Raised outside a view (e.g. saving the session): still the friendly 503.
+        logger.error("database unavailable: %s %s: %s", request.method, request.path, exc)
+        return database_unavailable_response()
     return HttpResponse(loader.get_template("500.html").render(), status=500)
 
 

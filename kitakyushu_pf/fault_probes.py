@@ -1,0 +1,72 @@
+"""Fault-injection probes for `make test-faults`. Loaded only when PORTAL_FAULT_PROBES is on.
+
+Never enable in production: these tasks crash their worker process or sleep on purpose, and the
+page holds a database query open.
+"""
+
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+
+from .jobs import tracked_job
+from .models import BackgroundJob
+
+
+def _require_probes() -> None:
+    if not settings.PORTAL_FAULT_PROBES:
+        raise RuntimeError("fault probes are disabled (PORTAL_FAULT_PROBES is off)")
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=30, time_limit=40)
+@tracked_job
+def probe_crash(self: Any, job: BackgroundJob, workspace: Path) -> None:
+    """Kills its own worker process at once, every time it runs."""
+    _require_probes()
+    os._exit(1)
+
+
+@shared_task(bind=True, acks_late=True, ignore_result=True, soft_time_limit=2, time_limit=15)
+@tracked_job
+def probe_slow(self: Any, job: BackgroundJob, workspace: Path, seconds: float) -> None:
+    """Writes a scratch file and works longer than its soft time limit."""
+    _require_probes()
+    (workspace / "partial.csv").write_text("id,value\n1,2\n", encoding="utf-8")
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+
+
+def probe_slow_query(request: HttpRequest) -> JsonResponse:
+    """A page whose database query takes `seconds` (PostgreSQL): a request in flight."""
+    _require_probes()
+    seconds = min(float(request.GET.get("seconds", "3")), 30.0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_sleep(%s)", [seconds])
+    return JsonResponse({"slept": seconds})
+
+
+class SlowFileEmailBackend(BaseEmailBackend):
+    """Test mail backend: records the sending pid, waits, then writes each message to a file.
+
+    Configured by DJANGO_EMAIL_BACKEND in the fault-test worker only; the directory and delay come
+    from PORTAL_TEST_MAILDIR and the file `delay` in it.
+    """
+
+    def send_messages(self, email_messages: Any) -> int:
+        _require_probes()
+        maildir = Path(os.environ["PORTAL_TEST_MAILDIR"])
+        delay_file = maildir / "delay"  # the test may change the delay while the worker runs
+        delay = float(delay_file.read_text()) if delay_file.exists() else 0.0
+        (maildir / f"sending-{os.getpid()}-{time.monotonic_ns()}.pid").write_text(str(os.getpid()))
+        time.sleep(delay)
+        for message in email_messages:
+            name = f"sent-{time.time_ns()}-{os.getpid()}.eml"
+            (maildir / name).write_bytes(message.message().as_bytes())
+        return len(email_messages)
