@@ -12,8 +12,11 @@ app.autodiscover_tasks()
 
 @task_prerun.connect
 @task_postrun.connect
-def _close_stale_db_connections(**_kwargs: object) -> None:
-    # A restarted PostgreSQL must not poison a long-lived worker.
+def _close_stale_db_connections(task: object = None, **_kwargs: object) -> None:
+    # A restarted PostgreSQL must not poison a long-lived worker. Eager tasks run inside the
+    # caller's request or transaction, whose connection must stay open.
+    if task is not None and getattr(getattr(task, "request", None), "is_eager", False):
+        return
     from django.db import close_old_connections
 
     close_old_connections()
