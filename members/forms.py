@@ -19,6 +19,7 @@ class ApplicationForm(forms.ModelForm):
         required=False,
         label=_("Wards served"),
     )
+    website = forms.URLField(label=_("web site"), required=False, assume_scheme="https")
     consent_privacy = forms.BooleanField(
         label=_(
             "I agree that the secretariat uses these details to review the application and to "
@@ -67,6 +68,7 @@ class ApplicationForm(forms.ModelForm):
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("web site"), required=False, assume_scheme="https")
     fields = forms.ModelMultipleChoiceField(
         queryset=FieldOfSupport.objects.all(),
         widget=forms.CheckboxSelectMultiple,

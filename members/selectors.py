@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from kitakyushu_pf.roles import SECRETARIAT, user_has_role
 
@@ -162,22 +163,22 @@ def organisation_of_user(*, user: Any) -> Organisation | None:
 
 
 MEMBER_LIST_HEADER_KEYS = (
-    "Organisation",
-    "Kind",
-    "Status",
-    "Joined on",
-    "Fields of support",
-    "Wards served",
-    "Public phone",
-    "Web site",
-    "Person",
-    "Role",
-    "Listed by name",
-    "Contact person",
-    "E-mail",
-    "Phone",
-    "Ask me about",
-    "Last confirmed",
+    gettext_noop("Organisation"),
+    gettext_noop("Kind"),
+    gettext_noop("Status"),
+    gettext_noop("Joined on"),
+    gettext_noop("Fields of support"),
+    gettext_noop("Wards served"),
+    gettext_noop("Public phone"),
+    gettext_noop("Web site"),
+    gettext_noop("Person"),
+    gettext_noop("Role"),
+    gettext_noop("Listed by name"),
+    gettext_noop("Contact person"),
+    gettext_noop("E-mail"),
+    gettext_noop("Phone"),
+    gettext_noop("Ask me about"),
+    gettext_noop("Last confirmed"),
 )
 
 
