@@ -133,9 +133,11 @@ def test_directory_answers_housing_for_a_released_prisoner_by_name(world: World)
 
 
 def test_directory_by_field_shows_non_consenting_people_by_role_only(world: World) -> None:
-    html = world.clients["member_a"].get(
-        reverse("members:person-directory") + "?field=housing"
-    ).content.decode()
+    html = (
+        world.clients["member_a"]
+        .get(reverse("members:person-directory") + "?field=housing")
+        .content.decode()
+    )
     assert "事務局長" in html
     assert "秘密" not in html and "ヒミツ" not in html
     assert "hidden@example.jp" not in html and "080-9999-0000" not in html
@@ -192,7 +194,9 @@ def test_onboarding_lists_every_member_with_people_and_marks_new_ones(world: Wor
     from django.utils import timezone
 
     Organisation.objects.filter(pk=world.org_b.pk).update(joined_on=timezone.localdate())
-    html = world.clients["member_a"].get(reverse("members:organisation-onboarding")).content.decode()
+    html = (
+        world.clients["member_a"].get(reverse("members:organisation-onboarding")).content.decode()
+    )
     assert html.index("団体B") < html.index("団体A")  # newest first
     assert html.count("新メンバー") == 1
     assert "住田 明" in html and "別府 一" in html and "秘密" not in html
@@ -206,9 +210,7 @@ def test_pages_render_in_japanese(world: World) -> None:
 
 
 @pytest.mark.parametrize("extra", [0, 10])
-def test_query_counts_are_pinned(
-    world: World, extra: int, django_assert_num_queries: Any
-) -> None:
+def test_query_counts_are_pinned(world: World, extra: int, django_assert_num_queries: Any) -> None:
     from .factories import OrganisationFactory, PersonFactory
 
     for _ in range(extra):
