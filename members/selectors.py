@@ -6,7 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -42,7 +42,10 @@ def organisations_with_people() -> QuerySet[Organisation]:
             "wards",
             Prefetch("people", queryset=Person.objects.prefetch_related("fields")),
         )
-        .order_by(F("joined_on").desc(nulls_last=True), "kind", "kana", "name")
+        .annotate(
+            city_last=Case(When(kind=Organisation.Kind.CITY, then=Value(1)), default=Value(0))
+        )
+        .order_by(F("joined_on").desc(nulls_last=True), "city_last", "kana", "name")
     )
 
 
@@ -112,7 +115,7 @@ def fields_with_people_counts() -> QuerySet[FieldOfSupport]:
             filter=Q(people__organisation__status=Organisation.Status.MEMBER),
             distinct=True,
         )
-    )
+    ).order_by("order", "name")
 
 
 def organisations_stale(*, now: Any = None) -> QuerySet[Organisation]:
