@@ -11,6 +11,17 @@ from tests.conftest import make_user
 from .factories import CouncilMeetingFactory, OrganisationFactory, PersonFactory
 
 
+def deliver_outbox() -> int:
+    """Send what the outbox holds, as the periodic relay does.
+
+    The e-mail task itself is dispatched on commit, which never comes inside a test transaction;
+    the relay sends the same rows through the same code without a broker.
+    """
+    from kitakyushu_pf.tasks import outbox_relay
+
+    return outbox_relay(older_than_seconds=0)
+
+
 @dataclass
 class World:
     org_a: Organisation

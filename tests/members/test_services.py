@@ -8,7 +8,7 @@ from kitakyushu_pf.models import OutboxEmail
 from members import services
 from members.models import FieldOfSupport, MembershipApplication, Organisation, Person
 
-from .conftest import World
+from .conftest import World, deliver_outbox
 from .factories import MembershipApplicationFactory, OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,23 +58,27 @@ def test_application_approved_in_the_admin_appears_in_directory_and_onboarding(
     assert "申込内容の確認" in response.content.decode()
     assert not MembershipApplication.objects.exists()
     # 2. Sending it stores the application and acknowledges it by e-mail.
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         response = client.post(reverse("members:application-create"), {**data, "action": "submit"})
     assert response.status_code == 302
     assert response["Location"] == reverse("members:application-done")
     application = MembershipApplication.objects.get()
     assert application.status == MembershipApplication.Status.SUBMITTED
     assert set(application.fields.values_list("slug", flat=True)) == {"housing", "reentry"}
+    assert len(callbacks) == 1  # the e-mail task is dispatched after commit
+    assert deliver_outbox() == 1
     assert [m.to for m in mailoutbox] == [["jiro@example.jp"]]
     assert "受け付けました" in mailoutbox[0].subject
 
     # 3. The secretariat approves it with the admin action.
     changelist = reverse("admin:members_membershipapplication_changelist")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         response = secretariat_client.post(
             changelist, {"action": "approve", "_selected_action": [application.pk]}
         )
     assert response.status_code == 302
+    assert len(callbacks) == 1
+    assert deliver_outbox() == 1
     application.refresh_from_db()
     assert application.status == MembershipApplication.Status.APPROVED
     organisation = application.organisation
@@ -140,10 +144,12 @@ def test_decline_needs_a_reason_and_tells_the_applicant(
     application = MembershipApplicationFactory()
     with pytest.raises(ValidationError):
         services.application_decline(application=application, reviewer=secretariat_user, reason=" ")
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         services.application_decline(
             application=application, reviewer=secretariat_user, reason="活動地域が市外のため"
         )
+    assert len(callbacks) == 1
+    deliver_outbox()
     application.refresh_from_db()
     assert application.status == MembershipApplication.Status.DECLINED
     assert application.reviewer == secretariat_user

@@ -13,6 +13,7 @@ from members.models import Organisation, Person
 from members.services import freshness_token_make
 from members.tasks import members_freshness_check
 
+from .conftest import deliver_outbox
 from .factories import OrganisationFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db
@@ -35,15 +36,18 @@ def test_one_email_per_stale_organisation_even_when_run_twice(
     _stale(status=Organisation.Status.FORMER)
     no_contact = OrganisationFactory(last_confirmed_at=timezone.now() - timedelta(days=300))
 
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         result = members_freshness_check()
     assert result == {"stale": 3, "sent": 2, "without_contact": 1}
+    assert len(callbacks) == 2
+    assert deliver_outbox() == 2
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
         f"contact-{o.pk}@example.jp" for o in stale
     )
     assert all(len(m.to) == 1 for m in mailoutbox)
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         assert members_freshness_check()["sent"] == 0
+    assert callbacks == [] and deliver_outbox() == 0
     assert len(mailoutbox) == 2
     assert fresh.pk and no_contact.pk
 
@@ -61,8 +65,9 @@ def test_signed_link_confirms_the_listing_and_tampering_fails(
     client: Any, mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
 ) -> None:
     org = _stale()
-    with django_capture_on_commit_callbacks(execute=True):
+    with django_capture_on_commit_callbacks() as callbacks:
         members_freshness_check()
+    assert len(callbacks) == 1 and deliver_outbox() == 1
     token = LINK.search(mailoutbox[0].body).group(1)  # type: ignore[union-attr]
     url = reverse("members:freshness-confirm", args=[token])
     response = client.get(url)
@@ -114,3 +119,38 @@ def test_beat_schedule_runs_the_freshness_check() -> None:
 
     entry = settings.CELERY_BEAT_SCHEDULE["members-freshness-check"]
     assert entry["task"] == "members.tasks.members_freshness_check"
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_approval_email_is_sent_by_the_real_worker(real_worker: int) -> None:
+    import time
+
+    from kitakyushu_pf.models import OutboxEmail
+    from members.models import FieldOfSupport
+    from members.services import application_approve, application_submit
+
+    application = application_submit(
+        data={
+            "organisation_name": "NPO法人ワーカー確認",
+            "organisation_kana": "ワーカーカクニン",
+            "kind": "npo",
+            "description": "説明",
+            "motivation": "動機",
+            "contact_name": "確認 太郎",
+            "contact_kana": "カクニン タロウ",
+            "contact_email": "worker-check@example.jp",
+        },
+        fields=FieldOfSupport.objects.filter(slug="housing"),
+    )
+    application_approve(application=application, reviewer=None)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if OutboxEmail.objects.filter(sent_at__isnull=False).count() == 2:
+            break
+        time.sleep(0.3)
+    sent = OutboxEmail.objects.filter(sent_at__isnull=False).values_list("key", flat=True)
+    assert sorted(sent) == [
+        f"members.application.{application.pk}.approved",
+        f"members.application.{application.pk}.received",
+    ]
