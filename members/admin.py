@@ -3,6 +3,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -28,14 +29,14 @@ from .models import (
 class FieldOfSupportAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order"]
     search_fields = ["name", "slug"]
-    list_filter: list[str] = []
+    list_filter = ()
 
 
 @admin.register(Ward)
 class WardAdmin(admin.ModelAdmin):
     list_display = ["name", "code", "order"]
     search_fields = ["name"]
-    list_filter: list[str] = []
+    list_filter = ()
 
 
 class FreshnessFilter(admin.SimpleListFilter):
@@ -240,6 +241,6 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
                 "applications": queryset,
                 "form": form,
                 "opts": self.model._meta,
-                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+                "action_checkbox_name": ACTION_CHECKBOX_NAME,
             },
         )

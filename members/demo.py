@@ -6,6 +6,7 @@ organisations and people carry 「サンプル」 in their names and no real-loo
 """
 
 from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -728,15 +729,15 @@ def seed_demo() -> str:
             | Person.objects.filter(name="蒲地")
         )
 
-    for spec in APPLICATIONS:
-        spec = dict(spec)
-        fslugs = spec.pop("fields")
+    for original in APPLICATIONS:
+        spec: dict[str, Any] = dict(original)
+        app_fields: list[str] = spec.pop("fields")
         application, _ = MembershipApplication.objects.update_or_create(
             organisation_name=spec.pop("organisation_name"),
             defaults=dict(spec, is_sample=True),
             create_defaults=dict(spec, is_sample=True, submitted_at=now - timedelta(days=10)),
         )
-        application.fields.set([fields[s] for s in fslugs])
+        application.fields.set([fields[s] for s in app_fields])
 
     return (
         f"{len(NPOS)} member NPOs, {len(WARD_OFFICES) + len(CITY_DIVISIONS)} city departments, "

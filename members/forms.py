@@ -3,22 +3,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import FieldOfSupport, MembershipApplication, Organisation, Person, Ward
+from .models import MembershipApplication, Organisation, Person
+
+# Model forms build "fields" and "wards" from the models; these only change how they look.
+M2M_WIDGETS = {"fields": forms.CheckboxSelectMultiple, "wards": forms.CheckboxSelectMultiple}
+M2M_LABELS = {"fields": _("Fields of support"), "wards": _("Wards served")}
 
 
 class ApplicationForm(forms.ModelForm):
-    fields = forms.ModelMultipleChoiceField(
-        queryset=FieldOfSupport.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        label=_("Fields of support"),
-        error_messages={"required": _("Please choose at least one field of support.")},
-    )
-    wards = forms.ModelMultipleChoiceField(
-        queryset=Ward.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=_("Wards served"),
-    )
     website = forms.URLField(label=_("web site"), required=False, assume_scheme="https")
     consent_privacy = forms.BooleanField(
         label=_(
@@ -48,7 +40,12 @@ class ApplicationForm(forms.ModelForm):
             "contact_phone",
             "contact_listed_by_name",
         ]
+        labels = M2M_LABELS
+        error_messages = {
+            "fields": {"required": _("Please choose at least one field of support.")},
+        }
         widgets = {
+            **M2M_WIDGETS,
             "description": forms.Textarea(attrs={"rows": 4}),
             "motivation": forms.Textarea(attrs={"rows": 4}),
             "contact_email": forms.EmailInput(attrs={"autocomplete": "email"}),
@@ -62,25 +59,13 @@ class ApplicationForm(forms.ModelForm):
         self.fields["contact_listed_by_name"].help_text = _(
             "Other members then see your name; without it they see only your role."
         )
-        self.fields["kind"].choices = [
+        self.fields["kind"].choices = [  # type: ignore[attr-defined]
             c for c in Organisation.Kind.choices if c[0] != Organisation.Kind.CITY
         ]
 
 
 class OrganisationForm(forms.ModelForm):
     website = forms.URLField(label=_("web site"), required=False, assume_scheme="https")
-    fields = forms.ModelMultipleChoiceField(
-        queryset=FieldOfSupport.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=_("Fields of support"),
-    )
-    wards = forms.ModelMultipleChoiceField(
-        queryset=Ward.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=_("Wards served"),
-    )
 
     class Meta:
         model = Organisation
@@ -94,17 +79,11 @@ class OrganisationForm(forms.ModelForm):
             "website",
             "address",
         ]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        labels = M2M_LABELS
+        widgets = {**M2M_WIDGETS, "description": forms.Textarea(attrs={"rows": 5})}
 
 
 class PersonForm(forms.ModelForm):
-    fields = forms.ModelMultipleChoiceField(
-        queryset=FieldOfSupport.objects.all(),
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        label=_("Fields of support"),
-    )
-
     class Meta:
         model = Person
         fields = [
@@ -118,7 +97,8 @@ class PersonForm(forms.ModelForm):
             "listed_by_name",
             "is_contact",
         ]
-        widgets = {"ask_me_about": forms.Textarea(attrs={"rows": 3})}
+        labels = M2M_LABELS
+        widgets = {**M2M_WIDGETS, "ask_me_about": forms.Textarea(attrs={"rows": 3})}
 
 
 class DirectorySearchForm(forms.Form):
@@ -132,7 +112,7 @@ class DirectorySearchForm(forms.Form):
 
     def __init__(self, *args: Any, field_choices: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = [("", _("All fields")), *field_choices]
+        self.fields["field"].choices = [("", _("All fields")), *field_choices]  # type: ignore[attr-defined]
 
 
 class DeclineForm(forms.Form):
