@@ -331,3 +331,15 @@ if (
     and "CONN_HEALTH_CHECKS" in DATABASES["default"]
 ):
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+
+# --- members ---
+# A listing older than this many days is "stale": its contact person gets a confirmation link.
+MEMBERS_FRESHNESS_DAYS = env.int("MEMBERS_FRESHNESS_DAYS", default=182)
+# How long the signed confirmation link in that e-mail stays valid.
+MEMBERS_FRESHNESS_LINK_DAYS = env.int("MEMBERS_FRESHNESS_LINK_DAYS", default=30)
+# Organisations that joined within this many days are marked as new on the onboarding page.
+MEMBERS_NEW_MEMBER_DAYS = env.int("MEMBERS_NEW_MEMBER_DAYS", default=180)
+CELERY_BEAT_SCHEDULE["members-freshness-check"] = {
+    "task": "members.tasks.members_freshness_check",
+    "schedule": 24 * 60 * 60.0,
+}

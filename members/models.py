@@ -74,6 +74,7 @@ class Organisation(models.Model):
     description = models.TextField(_("public description"), blank=True)
     phone = models.CharField(_("public phone"), max_length=30, blank=True)
     website = models.URLField(_("web site"), blank=True)
+    address = models.CharField(_("public address"), max_length=200, blank=True)
     is_sample = models.BooleanField(
         _("sample"),
         default=False,
@@ -93,6 +94,10 @@ class Organisation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("members:organisation-detail", args=[self.pk])
+
+    @property
+    def is_member(self) -> bool:
+        return self.status == self.Status.MEMBER
 
 
 class Person(models.Model):
@@ -153,3 +158,127 @@ class Person(models.Model):
         if self.listed_by_name:
             return self.name
         return str(self.role or _("Staff member"))
+
+
+class CouncilMeeting(models.Model):
+    """A meeting of the council (協議会, 研修会, 幹事会 or a case-study session)."""
+
+    class Kind(models.TextChoices):
+        COUNCIL = "council", _("Council meeting")
+        TRAINING = "training", _("Training session")
+        STEERING = "steering", _("Steering committee")
+        CASE_STUDY = "case_study", _("Case study")
+
+    held_on = models.DateField(_("held on"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
+    title = models.CharField(_("title"), max_length=200)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    minutes = models.TextField(_("minutes"), blank=True)
+    is_sample = models.BooleanField(
+        _("sample"),
+        default=False,
+        help_text=_("The agenda or minutes are demo text, not the real record."),
+    )
+    organisations = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("attending organisations"),
+        blank=True,
+        related_name="meetings",
+    )
+    people = models.ManyToManyField(
+        Person, verbose_name=_("attending people"), blank=True, related_name="meetings"
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-held_on", "title"]
+        verbose_name = _("council meeting")
+        verbose_name_plural = _("council meetings")
+        constraints = [
+            models.UniqueConstraint(fields=["held_on", "title"], name="meeting_unique_day_title")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:meeting-detail", args=[self.pk])
+
+
+class MembershipApplication(models.Model):
+    """An organisation's request to join the council, reviewed by the secretariat."""
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        APPROVED = "approved", _("Approved")
+        DECLINED = "declined", _("Declined")
+
+    OPEN_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
+
+    organisation_name = models.CharField(_("organisation name"), max_length=200)
+    organisation_kana = models.CharField(_("organisation name in kana"), max_length=200)
+    legal_form = models.CharField(
+        _("legal form"), max_length=60, blank=True, help_text=_("For example 認定NPO法人.")
+    )
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=Organisation.Kind.choices, default=Organisation.Kind.NPO
+    )
+    fields = models.ManyToManyField(
+        FieldOfSupport, verbose_name=_("fields of support"), related_name="applications"
+    )
+    wards = models.ManyToManyField(
+        Ward, verbose_name=_("wards served"), blank=True, related_name="applications"
+    )
+    description = models.TextField(
+        _("what your organisation does"),
+        help_text=_("This text is shown on the public member list once you join."),
+    )
+    phone = models.CharField(_("public phone"), max_length=30, blank=True)
+    website = models.URLField(_("web site"), blank=True)
+    motivation = models.TextField(_("why you would like to join"))
+    contact_name = models.CharField(_("contact person's name"), max_length=100)
+    contact_kana = models.CharField(_("contact person's name in kana"), max_length=100)
+    contact_role = models.CharField(_("contact person's role"), max_length=100, blank=True)
+    contact_email = models.EmailField(_("contact person's e-mail"))
+    contact_phone = models.CharField(_("contact person's phone"), max_length=30, blank=True)
+    contact_listed_by_name = models.BooleanField(
+        _("list the contact person by name in the members-only directory"), default=False
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
+    )
+    submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    reviewed_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(_("reasons"), blank=True)
+    organisation = models.OneToOneField(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="application",
+        verbose_name=_("organisation created"),
+    )
+    is_sample = models.BooleanField(_("sample"), default=False)
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("membership application")
+        verbose_name_plural = _("membership applications")
+
+    def __str__(self) -> str:
+        return self.organisation_name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in self.OPEN_STATUSES
