@@ -1,4 +1,3 @@
-import logging
 
 from django.contrib import messages
 from django.core import signing
@@ -16,22 +15,14 @@ from . import selectors, services
 from .forms import ApplicationForm, DirectorySearchForm, OrganisationForm, PersonForm
 from .models import FieldOfSupport, Organisation, Person
 
-security_log = logging.getLogger("kitakyushu_pf.security")
-
 members_only = role_required(MEMBER, SECRETARIAT)
 DIRECTORY_PAGE_SIZE = 30
 
 
 def _organisation_for_editing(request: HttpRequest, pk: int) -> Organisation:
-    """The organisation, when the user may edit it; 403 (logged) otherwise."""
+    """The organisation, when the user may edit it; 403 otherwise (logged by the middleware)."""
     organisation = get_object_or_404(Organisation, pk=pk)
     if not selectors.organisation_editable_by(user=request.user, organisation=organisation):
-        security_log.warning(
-            "denied: user %s tried to edit organisation %s at %s",
-            request.user.pk,
-            organisation.pk,
-            request.path,
-        )
         raise PermissionDenied
     return organisation
 

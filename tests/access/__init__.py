@@ -29,7 +29,8 @@ REDIRECT = "redirect"  # any other redirect
 DENIED = "denied"  # 403
 NOT_FOUND = "not-found"  # 404
 NOT_ALLOWED = "not-allowed"  # 405
-OUTCOMES = {OK, LOGIN, REDIRECT, DENIED, NOT_FOUND, NOT_ALLOWED}
+BAD_REQUEST = "bad-request"  # 400 (e.g. a tampered signed link)
+OUTCOMES = {OK, LOGIN, REDIRECT, DENIED, NOT_FOUND, NOT_ALLOWED, BAD_REQUEST}
 
 ROLES = ("anonymous", "member", "analyst", "secretariat")
 

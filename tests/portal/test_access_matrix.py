@@ -14,7 +14,17 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from tests.access import DENIED, LOGIN, NOT_ALLOWED, NOT_FOUND, OK, REDIRECT, ROLES, Access
+from tests.access import (
+    BAD_REQUEST,
+    DENIED,
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    ROLES,
+    Access,
+)
 from tests.conftest import make_user
 
 from .csp_check import csp_inline_offences
@@ -112,7 +122,9 @@ def classify(response: Any) -> str:
         location = response["Location"].split("?")[0]
         login_urls = {resolve_url(settings.LOGIN_URL), "/admin/login/"}
         return LOGIN if location in login_urls else REDIRECT
-    return {403: DENIED, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(code, f"status {code}")
+    return {400: BAD_REQUEST, 403: DENIED, 404: NOT_FOUND, 405: NOT_ALLOWED}.get(
+        code, f"status {code}"
+    )
 
 
 @pytest.fixture
