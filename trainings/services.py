@@ -193,14 +193,13 @@ def _place(
         with transaction.atomic():
             registration.save()
     except IntegrityError as exc:
-        if "one_place_per_email" in str(exc) or "UNIQUE constraint failed" in str(exc):
-            if (
-                email
-                and Registration.objects.filter(
-                    session=session, email=email, state__in=ACTIVE_STATES
-                ).exists()
-            ):
-                raise _duplicate_error(session) from exc
+        if (
+            email
+            and Registration.objects.filter(
+                session=session, email=email, state__in=ACTIVE_STATES
+            ).exists()
+        ):
+            raise _duplicate_error(session) from exc
         raise RegistrationBusy(str(exc)) from exc
     if registration.state == Registration.State.CONFIRMED:
         if _locking_disabled():
