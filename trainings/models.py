@@ -219,9 +219,9 @@ class Registration(models.Model):
 
 class QuestionnaireAnswer(models.Model):
     class JoinRegular(models.TextChoices):
-        YES = "yes", _("Yes")
-        MAYBE = "maybe", _("Maybe")
-        NO = "no", _("No")
+        YES = "yes", _("Yes, I would join")
+        MAYBE = "maybe", _("Depends on the topic")
+        NO = "no", _("No, I would not")
 
     registration = models.OneToOneField(
         Registration,
