@@ -11,6 +11,7 @@ and waiting-list positions are unique per session.
 import contextlib
 import logging
 import time
+import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
@@ -152,7 +153,12 @@ def _duplicate_error(session: Session) -> ValidationError:
 
 
 def _place(
-    *, session: Session, applicant: Applicant, source: str, external_id: str = ""
+    *,
+    session: Session,
+    applicant: Applicant,
+    source: str,
+    external_id: str = "",
+    prepared: "PreparedMail | None" = None,
 ) -> Registration:
     """Insert one registration into a locked session: confirmed if a seat is free, else waiting."""
     email = normalise_email(applicant.email)
@@ -182,6 +188,8 @@ def _place(
         external_id=external_id,
         created_at=timezone.now(),
     )
+    if prepared is not None:
+        registration.checkin_token = prepared.checkin_token
     if confirmed < session.capacity:
         registration.state = Registration.State.CONFIRMED
     else:
@@ -207,7 +215,11 @@ def _place(
         else:
             Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + 1)
         session.confirmed_count = confirmed + 1
-        registration_email(registration=registration, kind="confirmed")
+        registration_email(
+            registration=registration,
+            kind="confirmed",
+            attachments=prepared.attachments if prepared else None,
+        )
     else:
         registration_email(registration=registration, kind="waitlisted")
     return registration
@@ -262,6 +274,11 @@ def registrations_create(
         raise ValidationError(_("Please choose at least one session."), code="empty")
     if not applicant.name.strip():
         raise ValidationError(_("Please enter your name."), code="name")
+    # The calendar file and the QR code take milliseconds each: make them before taking the lock.
+    {
+        s.pk: mail_prepare(session=s, email=applicant.email)
+        for s in Session.objects.filter(pk__in=set(session_ids)).select_related("programme")
+    }
     with _busy_guard(), transaction.atomic():
         sessions = _lock_sessions(session_ids)
         if len(sessions) != len(set(session_ids)):
@@ -435,7 +452,7 @@ def calendar_ics(*, registration: Registration) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
     event = Event()
-    event.add("uid", f"registration-{registration.pk}@tsunagaru-pf")
+    event.add("uid", f"registration-{registration.checkin_token}@tsunagaru-pf")
     event.add("dtstamp", timezone.now())
     event.add("dtstart", timezone.localtime(session.starts_at))
     event.add("dtend", timezone.localtime(session.ends_at))
@@ -462,7 +479,28 @@ def checkin_qr_png(*, registration: Registration) -> bytes:
     return out.getvalue()
 
 
-def registration_email(*, registration: Registration, kind: str) -> bool:
+@dataclass(frozen=True)
+class PreparedMail:
+    checkin_token: uuid.UUID
+    attachments: list[Attachment]
+
+
+def _attachments(registration: Registration) -> list[Attachment]:
+    return [
+        Attachment("invite.ics", calendar_ics(registration=registration), "text/calendar"),
+        Attachment("checkin-qr.png", checkin_qr_png(registration=registration), "image/png"),
+    ]
+
+
+def mail_prepare(*, session: Session, email: str) -> PreparedMail:
+    """The attachments of a future confirmation, made outside the session lock."""
+    draft = Registration(session=session, email=normalise_email(email), checkin_token=uuid.uuid4())
+    return PreparedMail(draft.checkin_token, _attachments(draft) if email else [])
+
+
+def registration_email(
+    *, registration: Registration, kind: str, attachments: list[Attachment] | None = None
+) -> bool:
     """Queue the e-mail for one event of a registration; exactly once per (registration, kind)."""
     if not registration.email:
         return False

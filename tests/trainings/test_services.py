@@ -221,7 +221,7 @@ def test_confirmation_mail_has_ics_with_session_times_and_a_qr_code(
     assert event.decoded("dtend") == timezone.make_aware(timezone.datetime(2027, 2, 8, 10, 0))
     assert "孤独・孤立対策の現状" in str(event.get("summary"))
     assert "浅野三丁目8-1" in str(event.get("location"))
-    assert str(event.get("uid")) == f"registration-{registration.pk}@tsunagaru-pf"
+    assert str(event.get("uid")) == f"registration-{registration.checkin_token}@tsunagaru-pf"
     qr, mime = attachments["checkin-qr.png"]
     assert mime == "image/png" and qr.startswith(b"\x89PNG")
 
