@@ -136,6 +136,9 @@ def test_window_includes_first_and_last_day() -> None:
         assert register(session, session.pk).state == "confirmed"
 
 
+# Sending runs Celery eagerly, whose signal handlers close a connection inside a test
+# transaction on PostgreSQL: these tests commit for real.
+@pytest.mark.django_db(transaction=True)
 def test_cancel_promotes_first_waitlisted_and_mails_them_once(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -184,6 +187,9 @@ def test_capacity_below_confirmed_is_refused() -> None:
         session_capacity_set(session_id=session.pk, capacity=2)
 
 
+# Sending runs Celery eagerly, whose signal handlers close a connection inside a test
+# transaction on PostgreSQL: these tests commit for real.
+@pytest.mark.django_db(transaction=True)
 def test_each_email_is_sent_exactly_once_per_event(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
@@ -202,6 +208,9 @@ def test_each_email_is_sent_exactly_once_per_event(
     assert "1番目" in waitlisted_mail.body
 
 
+# Sending runs Celery eagerly, whose signal handlers close a connection inside a test
+# transaction on PostgreSQL: these tests commit for real.
+@pytest.mark.django_db(transaction=True)
 def test_confirmation_mail_has_ics_with_session_times_and_a_qr_code(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
