@@ -9,7 +9,12 @@ from django.utils.translation import gettext_lazy as _
 KANJI = r"[\u4e00-\u9fff々〆ヶ]"
 KATAKANA = r"[ァ-ヺー]"
 # Words that end in a role, not a name: 利用者さん, 相談員さん, 民生委員さん, 園長さん …
-ROLE_ENDINGS = tuple("者員長生師士親母父子族人様")
+ROLE_ENDINGS = (
+    *"者員長生師士親母父族人様妻夫娘孫",
+    "息子",
+    "女子",
+    "男子",
+)
 
 PATTERNS: list[tuple[str, re.Pattern[str], object]] = [
     (
