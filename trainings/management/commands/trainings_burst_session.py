@@ -45,8 +45,9 @@ class Command(BaseCommand):
                 },
             )
             ids = list(Registration.objects.filter(session=session).values_list("pk", flat=True))
+            kinds = ("confirmed", "waitlisted")
             OutboxEmail.objects.filter(
-                key__in=[f"registration:{pk}:{k}" for pk in ids for k in ("confirmed", "waitlisted")]
+                key__in=[f"registration:{pk}:{kind}" for pk in ids for kind in kinds]
             ).delete()
             Registration.objects.filter(session=session).delete()
             Session.objects.filter(pk=session.pk).update(confirmed_count=0, capacity=capacity)
