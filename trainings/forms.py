@@ -13,7 +13,7 @@ class SessionChoiceField(forms.ModelMultipleChoiceField):
 
 class RegistrationForm(forms.Form):
     sessions = SessionChoiceField(
-        label=_("Sessions"),
+        label=_("Sessions to attend"),
         queryset=Session.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Please choose at least one session.")},
@@ -21,7 +21,7 @@ class RegistrationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=100)
     kana = forms.CharField(label=_("Name in kana"), max_length=100, required=False)
     email = forms.EmailField(label=_("E-mail"))
-    phone = forms.CharField(label=_("Phone"), max_length=30, required=False)
+    phone = forms.CharField(label=_("Phone number"), max_length=30, required=False)
     organisation = forms.ModelChoiceField(
         label=_("Member organisation"),
         queryset=Organisation.objects.none(),

@@ -142,8 +142,8 @@ class QuestionnaireSummary:
     satisfaction_counts: list[int]
     usefulness_counts: list[int]
     join_regular: dict[str, int]
-    topics: list[str]
-    comments: list[str]
+    topics: list[tuple[str, int]]
+    comments: list[tuple[str, int]]
 
     def chart_data(self) -> dict[str, object]:
         return {
@@ -169,8 +169,8 @@ def questionnaire_summary(answers: QuerySet[QuestionnaireAnswer]) -> Questionnai
         satisfaction_counts=[sat.count(i) for i in range(1, 6)],
         usefulness_counts=[use.count(i) for i in range(1, 6)],
         join_regular={k: join.get(k, 0) for k in ("yes", "maybe", "no")},
-        topics=[r[3] for r in rows if r[3]],
-        comments=[r[4] for r in rows if r[4]],
+        topics=Counter(r[3] for r in rows if r[3]).most_common(),
+        comments=Counter(r[4] for r in rows if r[4]).most_common(),
     )
 
 

@@ -383,3 +383,30 @@ def test_questionnaire_summary_shows_means_and_chart_data(secretariat_client: An
     assert 'id="questionnaire-data"' in body
     assert "questionnaire_chart.js" in body
     assert "<script>" not in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_supporter_flow_mail_with_calendar_cancel_from_link_promotes_and_mails(
+    client: Any, mailoutbox: list[Any]
+) -> None:
+    """Done-when: register, get the mail with the .ics, cancel from its link, next one is mailed."""
+    import re
+
+    session = SessionFactory(capacity=1)
+    url = reverse("trainings:programme-register", args=[session.programme.slug])
+    client.post(url, form_data(session, email="first@example.jp"))
+    client.post(url, form_data(session, email="second@example.jp"))
+    confirmation = next(m for m in mailoutbox if m.to == ["first@example.jp"])
+    assert "受講が確定しました" in confirmation.subject
+    assert any(name == "invite.ics" for name, _c, _m in confirmation.attachments)
+    link = re.search(r"https?://\S+/trainings/me/\S+/", confirmation.body).group(0)
+    path = link.split("://", 1)[1].split("/", 1)[1]
+    mine = Registration.objects.get(email="first@example.jp")
+    assert client.post("/" + path, {"registration": mine.pk}).status_code == 302
+    promoted = [m for m in mailoutbox if m.to == ["second@example.jp"] and "繰り上げ" in m.subject]
+    assert len(promoted) == 1
+    assert Registration.objects.get(email="second@example.jp").state == "confirmed"
+    cancelled = [
+        m for m in mailoutbox if m.to == ["first@example.jp"] and "キャンセル" in m.subject
+    ]
+    assert len(cancelled) == 1
