@@ -38,9 +38,13 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args: object, programme: Programme, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.programme = programme
-        self.fields["sessions"].queryset = programme.sessions.order_by("date", "start", "number")
-        self.fields["organisation"].queryset = Organisation.objects.filter(status="member")
-        self.fields["field_of_work"].queryset = FieldOfSupport.objects.all()
+        self.fields["sessions"].queryset = programme.sessions.order_by(  # type: ignore[attr-defined]
+            "date", "start", "number"
+        )
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            status="member"
+        )
+        self.fields["field_of_work"].queryset = FieldOfSupport.objects.all()  # type: ignore[attr-defined]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["email"].widget.attrs["autocomplete"] = "email"
         self.fields["phone"].widget.attrs["autocomplete"] = "tel"

@@ -210,7 +210,7 @@ class Registration(models.Model):
 
     @property
     def organisation_label(self) -> str:
-        return self.organisation.name if self.organisation_id else self.organisation_name
+        return self.organisation.name if self.organisation else self.organisation_name
 
     @property
     def is_active(self) -> bool:

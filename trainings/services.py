@@ -14,7 +14,7 @@ import time
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core import signing
@@ -299,7 +299,7 @@ def registrations_create(
 
 
 def _promote(*, session: Session, limit: int) -> list[Registration]:
-    promoted = []
+    promoted: list[Registration] = []
     if limit <= 0:
         return promoted
     waiting = list(
@@ -521,28 +521,23 @@ def registration_email(
         }
         subject = str(EMAIL_SUBJECTS[kind]) % {"theme": session.theme}
         body = render_to_string(f"trainings/email/registration_{kind}.txt", context)
-        attachments: list[Attachment] = []
-        if kind in ("confirmed", "promoted"):
-            attachments = [
-                Attachment("invite.ics", calendar_ics(registration=registration), "text/calendar"),
-                Attachment(
-                    "checkin-qr.png", checkin_qr_png(registration=registration), "image/png"
-                ),
-            ]
+        if kind not in ("confirmed", "promoted"):
+            attachments = []
+        elif attachments is None:
+            attachments = _attachments(registration)
     queued = email_enqueue(
         key=f"registration:{registration.pk}:{kind}",
         to=[registration.email],
         subject=subject,
         body=body,
-        attachments=attachments,
+        attachments=attachments or [],
     )
     return queued is not None
 
 
-def reminders_send(*, today: object = None) -> int:
+def reminders_send(*, today: date | None = None) -> int:
     """E-mail everyone holding a place in tomorrow's sessions (once per registration)."""
-    today = today or timezone.localdate()
-    tomorrow = today + timedelta(days=1)  # type: ignore[operator]
+    tomorrow = (today or timezone.localdate()) + timedelta(days=1)
     sent = 0
     for registration in Registration.objects.filter(
         session__date=tomorrow, state=Registration.State.CONFIRMED

@@ -409,7 +409,7 @@ def programme_import(request: HttpRequest, slug: str) -> HttpResponse:
             "form": form,
             "rows": rows,
             "digest": digest,
-            "has_errors": bool(rows) and any(r.status == "error" for r in rows),
+            "has_errors": any(r.status == "error" for r in rows or []),
             "new_count": sum(1 for r in rows or [] if r.status == "new"),
         },
     )
