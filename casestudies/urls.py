@@ -5,5 +5,8 @@ from . import views
 app_name = "casestudies"
 
 urlpatterns = [
-    path("", views.index, name="casestudy-list"),
+    path("", views.casestudy_list, name="casestudy-list"),
+    path("new/", views.casestudy_edit, name="casestudy-create"),
+    path("<int:pk>/", views.casestudy_detail, name="casestudy-detail"),
+    path("<int:pk>/edit/", views.casestudy_edit, name="casestudy-edit"),
 ]

@@ -1,10 +1,73 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
-from kitakyushu_pf.roles import MEMBER, SECRETARIAT, role_required
+from kitakyushu_pf.roles import MEMBER, SECRETARIAT, role_required, user_has_role
+
+from . import selectors
+from .forms import CaseStudyForm, LibraryFilterForm, PathwayFormSet
+from .models import CaseStudy
+from .services import casestudy_save
 
 
 @role_required(MEMBER, SECRETARIAT)
-def index(request: HttpRequest) -> HttpResponse:
-    return render(request, "placeholder.html", {"title": _("Case studies")})
+def casestudy_list(request: HttpRequest) -> HttpResponse:
+    filters = LibraryFilterForm(request.GET or None)
+    field = q = None
+    if filters.is_valid():
+        field = filters.cleaned_data["field"]
+        q = filters.cleaned_data["q"]
+    page = Paginator(selectors.casestudies_library(field=field, q=q or ""), 20).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "casestudies/casestudy_list.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "can_edit": user_has_role(request.user, SECRETARIAT),
+        },
+    )
+
+
+@role_required(MEMBER, SECRETARIAT)
+def casestudy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        case_study = selectors.casestudy_detail(pk)
+    except CaseStudy.DoesNotExist as exc:
+        raise Http404 from exc
+    can_edit = user_has_role(request.user, SECRETARIAT)
+    if not case_study.is_published and not can_edit:
+        raise Http404
+    return render(
+        request,
+        "casestudies/casestudy_detail.html",
+        {"case_study": case_study, "can_edit": can_edit},
+    )
+
+
+@role_required(SECRETARIAT)
+@require_http_methods(["GET", "POST"])
+def casestudy_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = None
+    if pk is not None:
+        instance = CaseStudy.objects.filter(pk=pk).first()
+        if instance is None:
+            raise Http404
+    form = CaseStudyForm(request.POST or None, instance=instance)
+    formset = PathwayFormSet(request.POST or None, instance=instance or CaseStudy())
+    if request.method == "POST":
+        if form.is_valid() and formset.is_valid():
+            case_study = casestudy_save(form=form, formset=formset)
+            messages.success(request, _("The case study was saved."))
+            return redirect(case_study)
+        messages.error(request, _("Please correct the highlighted fields."))
+    return render(
+        request,
+        "casestudies/casestudy_form.html",
+        {"form": form, "formset": formset, "case_study": instance},
+    )

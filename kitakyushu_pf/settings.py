@@ -343,3 +343,22 @@ CELERY_BEAT_SCHEDULE["members-freshness-check"] = {
     "task": "members.tasks.members_freshness_check",
     "schedule": 24 * 60 * 60.0,
 }
+
+# --- trainings ---
+CELERY_BEAT_SCHEDULE["trainings-reminders"] = {
+    "task": "trainings.tasks.reminders_send",
+    "schedule": 60.0 * 60,  # hourly; each reminder is sent once (outbox key), the day before
+}
+CELERY_BEAT_SCHEDULE["trainings-questionnaires"] = {
+    "task": "trainings.tasks.questionnaires_send",
+    "schedule": 60.0 * 30,
+}
+# TEST-ONLY switches for the registration race tests (never set them in production):
+# disable the session row lock (plain count-then-insert) and sleep after the capacity check so
+# that concurrent requests interleave. Both default off.
+TRAININGS_TEST_DISABLE_LOCKING = env.bool("TRAININGS_TEST_DISABLE_LOCKING", default=False)
+TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK = env.float(
+    "TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK", default=0.0
+)
+if PRODUCTION and (TRAININGS_TEST_DISABLE_LOCKING or TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK):
+    raise ImproperlyConfigured("The TRAININGS_TEST_* switches are for tests only.")

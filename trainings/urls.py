@@ -5,5 +5,34 @@ from . import views
 app_name = "trainings"
 
 urlpatterns = [
-    path("", views.index, name="programme-list"),
+    path("", views.programme_list, name="programme-list"),
+    path("me/<str:token>/", views.me, name="me"),
+    path("q/<str:token>/", views.questionnaire, name="questionnaire"),
+    path("checkin/<int:session_id>/", views.checkin, name="checkin"),
+    path("checkin/<int:session_id>/r/<uuid:token>/", views.checkin_scan, name="checkin-scan"),
+    path(
+        "session/<int:session_id>/attendees.<str:fmt>",
+        views.session_attendees_export,
+        name="session-attendees",
+    ),
+    path("<slug:slug>/", views.programme_detail, name="programme-detail"),
+    path("<slug:slug>/register/", views.programme_register, name="programme-register"),
+    path("<slug:slug>/done/<str:token>/", views.registration_result, name="registration-result"),
+    path("<slug:slug>/manage/", views.programme_manage, name="programme-manage"),
+    path("<slug:slug>/import/", views.programme_import, name="programme-import"),
+    path(
+        "<slug:slug>/attendees.<str:fmt>",
+        views.programme_attendees_export,
+        name="programme-attendees",
+    ),
+    path(
+        "<slug:slug>/questionnaire/",
+        views.questionnaire_summary,
+        name="questionnaire-summary",
+    ),
+    path(
+        "<slug:slug>/questionnaire/<int:session_id>/",
+        views.questionnaire_summary,
+        name="questionnaire-session-summary",
+    ),
 ]

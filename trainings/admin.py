@@ -1,0 +1,115 @@
+from typing import Any
+
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from .models import Programme, QuestionnaireAnswer, Registration, Session
+from .services import registration_cancel, registration_check_in, session_capacity_set
+
+
+class SessionInline(admin.TabularInline):
+    model = Session
+    extra = 0
+    fields = ("number", "date", "start", "end", "theme", "format", "capacity", "confirmed_count")
+    readonly_fields = ("confirmed_count",)
+    show_change_link = True
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # Capacity changes of existing sessions go through the session page (promotes people).
+        return ("confirmed_count", "capacity") if obj else ("confirmed_count",)
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(admin.ModelAdmin):
+    list_display = ("title", "application_opens_on", "application_closes_on", "is_published")
+    list_filter = ("is_published", "is_sample")
+    search_fields = ("title", "description", "venue")
+    prepopulated_fields = {"slug": ("title",)}
+    inlines = [SessionInline]
+
+
+@admin.register(Session)
+class SessionAdmin(admin.ModelAdmin):
+    list_display = ("theme", "programme", "date", "start", "format", "capacity", "confirmed_count")
+    list_filter = ("programme", "format", "date")
+    search_fields = ("theme", "lecturers")
+    readonly_fields = ("confirmed_count",)
+
+    def save_model(self, request: HttpRequest, obj: Session, form: Any, change: bool) -> None:
+        if not change or "capacity" not in form.changed_data:
+            super().save_model(request, obj, form, change)
+            return
+        new_capacity = obj.capacity
+        obj.capacity = form.initial["capacity"]
+        obj.confirmed_count = Session.objects.values_list("confirmed_count", flat=True).get(
+            pk=obj.pk
+        )
+        fields = [f for f in form.changed_data if f != "capacity"]
+        if fields:
+            obj.save(update_fields=fields)
+        try:
+            promoted = session_capacity_set(session_id=obj.pk, capacity=new_capacity)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+            return
+        obj.capacity = new_capacity
+        if promoted:
+            self.message_user(
+                request,
+                _("%(n)s people were moved up from the waiting list and e-mailed.")
+                % {"n": len(promoted)},
+                messages.SUCCESS,
+            )
+
+
+@admin.register(Registration)
+class RegistrationAdmin(admin.ModelAdmin):
+    list_display = ("name", "kana", "email", "session", "state", "position", "source", "created_at")
+    list_filter = ("state", "source", "session__programme", "session")
+    search_fields = ("name", "kana", "email", "organisation_name", "external_id")
+    list_select_related = ("session",)
+    readonly_fields = (
+        "state",
+        "position",
+        "created_at",
+        "promoted_at",
+        "cancelled_at",
+        "attended_at",
+    )
+    actions = ["cancel_places", "check_in"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # New places go through the register form, the import or the check-in page (capacity).
+        return False
+
+    @admin.action(description=_("Cancel the selected places (promotes the waiting list)"))
+    def cancel_places(self, request: HttpRequest, queryset: Any) -> None:
+        done = 0
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                registration_cancel(registration_id=pk)
+                done += 1
+            except ValidationError:
+                continue
+        self.message_user(request, _("%(n)s places cancelled.") % {"n": done})
+
+    @admin.action(description=_("Mark the selected people as attended"))
+    def check_in(self, request: HttpRequest, queryset: Any) -> None:
+        done = 0
+        for pk in queryset.values_list("pk", flat=True):
+            try:
+                registration_check_in(registration_id=pk)
+                done += 1
+            except ValidationError:
+                continue
+        self.message_user(request, _("%(n)s people checked in.") % {"n": done})
+
+
+@admin.register(QuestionnaireAnswer)
+class QuestionnaireAnswerAdmin(admin.ModelAdmin):
+    list_display = ("registration", "satisfaction", "usefulness", "join_regular", "answered_at")
+    list_filter = ("join_regular", "satisfaction", "registration__session__programme")
+    search_fields = ("comment", "topics_wanted")
+    raw_id_fields = ("registration",)

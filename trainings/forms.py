@@ -1,0 +1,92 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from members.models import FieldOfSupport, Organisation
+
+from .models import Programme, QuestionnaireAnswer, Session
+
+
+class SessionChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Session) -> str:  # type: ignore[override]
+        return f"{obj.date:%-m/%-d} {obj.start:%H:%M}–{obj.end:%H:%M} {obj.theme}"
+
+
+class RegistrationForm(forms.Form):
+    sessions = SessionChoiceField(
+        label=_("Sessions to attend"),
+        queryset=Session.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Please choose at least one session.")},
+    )
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kana = forms.CharField(label=_("Name in kana"), max_length=100, required=False)
+    email = forms.EmailField(label=_("E-mail"))
+    phone = forms.CharField(label=_("Phone number"), max_length=30, required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Member organisation"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        help_text=_("If your organisation is a member of the council, choose it here."),
+    )
+    organisation_name = forms.CharField(
+        label=_("Organisation (if not in the list)"), max_length=200, required=False
+    )
+    field_of_work = forms.ModelChoiceField(
+        label=_("Field of work"), queryset=FieldOfSupport.objects.none(), required=False
+    )
+
+    def __init__(self, *args: object, programme: Programme, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.programme = programme
+        self.fields["sessions"].queryset = programme.sessions.order_by(  # type: ignore[attr-defined]
+            "date", "start", "number"
+        )
+        self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            status="member"
+        )
+        self.fields["field_of_work"].queryset = FieldOfSupport.objects.all()  # type: ignore[attr-defined]
+        self.fields["name"].widget.attrs["autocomplete"] = "name"
+        self.fields["email"].widget.attrs["autocomplete"] = "email"
+        self.fields["phone"].widget.attrs["autocomplete"] = "tel"
+
+
+class WalkInForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100)
+    kana = forms.CharField(label=_("Name in kana"), max_length=100, required=False)
+    email = forms.EmailField(label=_("E-mail"), required=False)
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+
+
+class QuestionnaireForm(forms.ModelForm):
+    SCALE = [(i, str(i)) for i in range(1, 6)]
+    satisfaction = forms.TypedChoiceField(
+        label=_("How satisfied were you? (1 = not at all, 5 = very)"),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    usefulness = forms.TypedChoiceField(
+        label=_("How useful is it for your work? (1 = not at all, 5 = very)"),
+        choices=SCALE,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = QuestionnaireAnswer
+        fields = ["satisfaction", "usefulness", "join_regular", "topics_wanted", "comment"]
+        widgets = {
+            "join_regular": forms.RadioSelect,
+            "topics_wanted": forms.Textarea(attrs={"rows": 3}),
+            "comment": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ImportUploadForm(forms.Form):
+    file = forms.FileField(label=_("CSV file from the electronic application system"))
+
+    def clean_file(self) -> object:
+        upload = self.cleaned_data["file"]
+        if upload.size > 5 * 1024 * 1024:
+            raise forms.ValidationError(_("The file is larger than 5 MB."))
+        return upload

@@ -1,0 +1,259 @@
+import uuid
+from datetime import date, datetime
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from members.models import FieldOfSupport, Organisation
+
+
+class Programme(models.Model):
+    """A training programme (研修会) or a case-study session series, with one application window."""
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    venue_address = models.CharField(_("venue address"), max_length=200, blank=True)
+    organiser_contact = models.TextField(_("organiser contact"), blank=True)
+    fee = models.CharField(_("fee"), max_length=60, blank=True, default="無料")
+    application_opens_on = models.DateField(_("applications open on"))
+    application_closes_on = models.DateField(_("applications close on"))
+    flyer = models.FileField(_("flyer"), upload_to="trainings/flyers/", blank=True)
+    is_published = models.BooleanField(_("published"), default=False)
+    is_sample = models.BooleanField(_("sample"), default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-application_opens_on", "title"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(application_closes_on__gte=F("application_opens_on")),
+                name="programme_window_ordered",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("trainings:programme-detail", args=[self.slug])
+
+    def window_state(self, today: date | None = None) -> str:
+        """'before', 'open' or 'after' the application window (dates in Asia/Tokyo)."""
+        today = today or timezone.localdate()
+        if today < self.application_opens_on:
+            return "before"
+        if today > self.application_closes_on:
+            return "after"
+        return "open"
+
+    @property
+    def is_open(self) -> bool:
+        return self.window_state() == "open"
+
+
+class Session(models.Model):
+    class Format(models.TextChoices):
+        LECTURE = "lecture", _("Lecture")
+        GROUP_WORK = "group_work", _("Group work")
+        ONLINE = "online", _("Online")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="sessions", verbose_name=_("programme")
+    )
+    number = models.PositiveSmallIntegerField(_("number"), default=1)
+    date = models.DateField(_("date"))
+    start = models.TimeField(_("start"))
+    end = models.TimeField(_("end"))
+    theme = models.CharField(_("theme"), max_length=200)
+    lecturers = models.TextField(
+        _("lecturers"),
+        blank=True,
+        help_text=_("One lecturer per line: name, then the affiliation after a ／."),
+    )
+    format = models.CharField(
+        _("format"), max_length=20, choices=Format.choices, default=Format.LECTURE
+    )
+    capacity = models.PositiveIntegerField(_("capacity"), default=75)
+    # Kept in the same transaction as the registrations; the check constraint is a backstop.
+    confirmed_count = models.PositiveIntegerField(_("confirmed places"), default=0, editable=False)
+    online_url = models.URLField(
+        _("online URL"), blank=True, help_text=_("Shown to confirmed participants only.")
+    )
+
+    class Meta:
+        ordering = ["date", "start", "number"]
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(confirmed_count__lte=F("capacity")),
+                name="session_confirmed_within_capacity",
+            ),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_end_after_start"),
+            models.UniqueConstraint(fields=["programme", "number"], name="session_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.start:%H:%M} {self.theme}"
+
+    @property
+    def starts_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.date, self.start))
+
+    @property
+    def ends_at(self) -> datetime:
+        return timezone.make_aware(datetime.combine(self.date, self.end))
+
+    @property
+    def seats_left(self) -> int:
+        return max(self.capacity - self.confirmed_count, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.confirmed_count >= self.capacity
+
+    def lecturer_lines(self) -> list[tuple[str, str]]:
+        lines = []
+        for line in self.lecturers.splitlines():
+            if line.strip():
+                name, _sep, affiliation = line.partition("／")
+                lines.append((name.strip(), affiliation.strip()))
+        return lines
+
+    def overlaps(self, other: "Session") -> bool:
+        return self.date == other.date and self.start < other.end and other.start < self.end
+
+
+ACTIVE_STATES = ("confirmed", "waitlisted", "attended")
+HOLDING_STATES = ("confirmed", "attended")
+
+
+class Registration(models.Model):
+    class State(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITLISTED = "waitlisted", _("Waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+        ATTENDED = "attended", _("Attended")
+
+    class Source(models.TextChoices):
+        WEB = "web", _("Web form")
+        IMPORT = "import", _("Electronic application system")
+        WALK_IN = "walk_in", _("Walk-in")
+        ADMIN = "admin", _("Secretariat")
+
+    session = models.ForeignKey(
+        Session, on_delete=models.CASCADE, related_name="registrations", verbose_name=_("session")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kana = models.CharField(_("name in kana"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("member organisation"),
+    )
+    organisation_name = models.CharField(_("organisation (free text)"), max_length=200, blank=True)
+    field_of_work = models.ForeignKey(
+        FieldOfSupport,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+        verbose_name=_("field of work"),
+    )
+    state = models.CharField(_("state"), max_length=20, choices=State.choices)
+    position = models.PositiveIntegerField(
+        _("waiting-list position"), null=True, blank=True, editable=False
+    )
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default="web")
+    external_id = models.CharField(_("application number"), max_length=60, blank=True)
+    checkin_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    created_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True, editable=False)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
+    attended_at = models.DateTimeField(_("attended at"), null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["session", "created_at", "pk"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["session", "email"],
+                condition=Q(state__in=ACTIVE_STATES) & ~Q(email=""),
+                name="registration_one_place_per_email",
+            ),
+            models.UniqueConstraint(
+                fields=["session", "position"],
+                condition=Q(position__isnull=False),
+                name="registration_position_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["email"]), models.Index(fields=["session", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.name} — {self.session}"
+
+    @property
+    def organisation_label(self) -> str:
+        return self.organisation.name if self.organisation else self.organisation_name
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in ACTIVE_STATES
+
+
+class QuestionnaireAnswer(models.Model):
+    class JoinRegular(models.TextChoices):
+        YES = "yes", _("Yes, I would join")
+        MAYBE = "maybe", _("Depends on the topic")
+        NO = "no", _("No, I would not")
+
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="questionnaire_answer",
+        verbose_name=_("registration"),
+    )
+    satisfaction = models.PositiveSmallIntegerField(
+        _("satisfaction"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    usefulness = models.PositiveSmallIntegerField(
+        _("usefulness for your work"), validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    join_regular = models.CharField(
+        _("would you join regular sessions?"), max_length=10, choices=JoinRegular.choices
+    )
+    topics_wanted = models.TextField(_("topics you would like"), blank=True)
+    comment = models.TextField(_("comment"), blank=True)
+    answered_at = models.DateTimeField(_("answered at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-answered_at"]
+        verbose_name = _("questionnaire answer")
+        verbose_name_plural = _("questionnaire answers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(satisfaction__gte=1, satisfaction__lte=5), name="qa_satisfaction_1_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(usefulness__gte=1, usefulness__lte=5), name="qa_usefulness_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.registration} ({self.satisfaction})"
