@@ -8,9 +8,10 @@ particles. Pure functions: the index is built from plain tuples, no database acc
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 # Variant → one spelling. Applied after NFKC and katakana folding, longest first.
@@ -184,9 +185,15 @@ class Hit:
     score: float
 
 
+@dataclass
+class Index:
+    worries: list[IndexedWorry]
+    idf: dict[str, float]
+
+
 def build_index(
     rows: Iterable[tuple[int, str, str, str, str, bool]],
-) -> list[IndexedWorry]:
+) -> Index:
     """rows: (id, text, category name, keywords, synonyms, is_crisis)."""
     index = []
     for worry_id, text, category, keywords, synonyms, is_crisis in rows:
@@ -202,35 +209,48 @@ def build_index(
             if norm:
                 phrases.append((norm, frozenset(bigrams(norm)), weight))
         index.append(IndexedWorry(worry_id, text, category, is_crisis, tuple(phrases)))
-    return index
+    # Bigrams found in many worries (「たい」「して」) say little: weigh them down.
+    df: dict[str, int] = {}
+    for worry in index:
+        for gram in set().union(*(p[1] for p in worry.phrases)) if worry.phrases else ():
+            df[gram] = df.get(gram, 0) + 1
+    n = max(len(index), 1)
+    idf = {gram: math.log(1 + n / count) for gram, count in df.items()}
+    return Index(index, idf)
 
 
-def _phrase_score(query: str, qgrams: set[str], phrase: str, pgrams: frozenset[str]) -> float:
+def _phrase_score(
+    query: str, qgrams: set[str], phrase: str, pgrams: frozenset[str], idf: dict[str, float]
+) -> float:
     if not qgrams or not pgrams:
         return 0.0
     if len(phrase) >= 2 and phrase in query:
         # A whole keyword inside the query (「もう死にたい」 ⊃ 「しにたい」): strong evidence,
         # stronger for longer keywords.
         return 1.0 + min(len(phrase), 8) / 16
-    common = len(qgrams & pgrams)
+    common = qgrams & pgrams
     if not common:
         return 0.0
-    # Dice coefficient, tilted towards covering the query's words.
-    coverage = common / len(qgrams)
-    dice = 2 * common / (len(qgrams) + len(pgrams))
+    default = max(idf.values(), default=1.0)
+    w_common = sum(idf.get(g, default) for g in common)
+    w_query = sum(idf.get(g, default) for g in qgrams)
+    w_phrase = sum(idf.get(g, default) for g in pgrams)
+    # Weighted Dice coefficient, tilted towards covering the query's words.
+    coverage = w_common / w_query
+    dice = 2 * w_common / (w_query + w_phrase)
     return 0.65 * coverage + 0.35 * dice
 
 
-def search(index: Sequence[IndexedWorry], text: str, *, limit: int = 10) -> list[Hit]:
+def search(index: Index, text: str, *, limit: int = 10) -> list[Hit]:
     query = normalise(text)
     if not query:
         return []
     qgrams = bigrams(query)
     hits = []
-    for worry in index:
+    for worry in index.worries:
         scores = sorted(
             (
-                _phrase_score(query, qgrams, phrase, pgrams) * weight
+                _phrase_score(query, qgrams, phrase, pgrams, index.idf) * weight
                 for phrase, pgrams, weight in worry.phrases
             ),
             reverse=True,
@@ -239,7 +259,15 @@ def search(index: Sequence[IndexedWorry], text: str, *, limit: int = 10) -> list
             continue
         # Best phrase, plus a little for a second phrase that agrees.
         score = scores[0] + (0.15 * scores[1] if len(scores) > 1 else 0.0)
-        if score >= 0.3:
+        if score >= MIN_SCORE:
             hits.append(Hit(worry.id, worry.text, worry.category, worry.is_crisis, round(score, 3)))
     hits.sort(key=lambda h: (-h.score, h.id))
+    if hits:
+        # Keep only the worries in the same league as the best one.
+        floor = hits[0].score * RELATIVE_FLOOR
+        hits = [h for h in hits if h.score >= floor]
     return hits[:limit]
+
+
+MIN_SCORE = 0.3
+RELATIVE_FLOOR = 0.4

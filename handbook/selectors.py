@@ -107,6 +107,11 @@ class ServiceInfo:
         return self.phone if self.phone_verified else ""
 
     @property
+    def use_general_line(self) -> bool:
+        """No verified number and no other way in: residents get the city's general line."""
+        return not self.tel and not self.is_sample and not self.chat and not self.web_url
+
+    @property
     def tel_href(self) -> str:
         digits = self.tel.replace("-", "").replace("#", "%23")
         return f"tel:{digits}" if digits else ""
@@ -118,7 +123,7 @@ class Snapshot:
     categories: list[CategoryInfo]
     worries: dict[int, WorryInfo]
     services: dict[int, ServiceInfo]
-    index: list[search.IndexedWorry] = field(default_factory=list)
+    index: search.Index = field(default_factory=lambda: search.Index([], {}))
     wards: list[tuple[int, str, str]] = field(default_factory=list)
     channels: set[str] = field(default_factory=set)
 

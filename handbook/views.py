@@ -284,7 +284,7 @@ def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, 
         "name": s.name,
         "organisation": s.organisation,
         # As on the page: an unverified number is replaced by the city's general line.
-        "phone": s.tel or (selectors.GENERAL_LINE_PHONE if not s.is_sample else None),
+        "phone": s.tel or (selectors.GENERAL_LINE_PHONE if s.use_general_line else None),
         "open_now": r.open_now,
         "url": s.web_url or None,
     }
