@@ -259,7 +259,10 @@ def services_import_csv(*, data: bytes) -> ImportResult:
             if name in {"id", "provider", "ward", "hours", "worries"} or name not in row:
                 continue
             value: Any = row[name]
-            if name in _BOOL_FIELDS:
+            model_field = Service._meta.get_field(name)
+            if value == "" and not model_field.blank and model_field.has_default():
+                value = model_field.get_default()  # an empty cell keeps the default
+            elif name in _BOOL_FIELDS:
                 if value.lower() in _TRUE:
                     value = True
                 elif value.lower() in _FALSE:
