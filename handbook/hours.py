@@ -29,6 +29,11 @@ class Schedule:
     def known(self) -> bool:
         return self.is_24h or bool(self.spans)
 
+    @property
+    def shut_on_holidays(self) -> bool:
+        has_holiday_rows = any(s.weekday == HOLIDAY for s in self.spans)
+        return self.closed_on_holidays and not self.is_24h and bool(self.spans) and not has_holiday_rows
+
 
 def is_new_year_break(day: dt.date) -> bool:
     return (day.month == 12 and day.day >= 29) or (day.month == 1 and day.day <= 3)

@@ -410,8 +410,9 @@ CRISIS_ORDER = {
     "北九州市自殺予防こころの相談電話": 15,
     "こころの健康相談統一ダイヤル（厚生労働省）": 16,
     "あなたのいばしょチャット相談（NPO法人あなたのいばしょ）": 17,
-    "110番（警察への緊急通報）": 1,
-    "119番（救急・火事）": 2,
+    # Always in the crisis box's first line; listed as windows only for danger worries.
+    "110番（警察への緊急通報）": 101,
+    "119番（救急・火事）": 102,
 }
 _WARD_PREFIXES = ("門司", "小倉北", "小倉南", "若松", "八幡東", "八幡西", "戸畑")
 
@@ -420,6 +421,10 @@ _WARD_PREFIXES = ("門司", "小倉北", "小倉南", "若松", "八幡東", "�
 class LoadSummary:
     created: int
     updated: int
+
+
+def _is_chat(alt: str) -> bool:
+    return any(k in alt for k in ("チャット相談", "Webチャット", "LINE（", "LINEじんけん", "SNS相談"))
 
 
 def _contact_ward(name: str) -> str | None:
@@ -449,7 +454,8 @@ def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
                 "name": name,
                 "phone": row["phone"].strip(),
                 "phone_status": row["status"].strip(),
-                "chat": alt if (("LINE" in alt or "チャット" in alt) and "来所" not in alt) else "",
+                "chat": alt if _is_chat(alt) else "",
+                "description": alt if alt and not _is_chat(alt) and not alt.startswith(("来所", "所在地")) else "",
                 "in_person": alt if alt.startswith(("来所", "所在地")) else "",
                 "address": alt.removeprefix("来所: ").split("（")[0] if alt.startswith("来所") else "",
                 "ward": wards.get(ward_name) if ward_name else None,

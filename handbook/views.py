@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -31,6 +32,9 @@ from .forms import ReportForm
 from .models import Service, UsageDaily
 
 MAX_WORRIES = 10
+LOCAL_PAGES_MAX = 512
+LOCAL_PAGES_SECONDS = 60.0
+_local_pages: dict[str, tuple[float, dict[str, Any]]] = {}
 CHANNELS = ("qr", "flyer", "ad", "sns")
 
 
@@ -82,18 +86,24 @@ def _cached(
         return produce()
     raw = "|".join(str(p) for p in (version, translation.get_language(), *key_parts))
     key = "handbook:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
+    # A small per-process copy in front of the shared cache: same key, so same version.
+    local = _local_pages.get(key)
+    if local is not None and local[0] > time.monotonic():
+        return local[1]
     try:
         hit = cache.get(key)
     except Exception:  # noqa: BLE001
         hit = None
-    if hit is not None:
-        return hit
-    value = produce()
-    try:
-        cache.set(key, value, settings.HANDBOOK_PAGE_CACHE_SECONDS)
-    except Exception:  # noqa: BLE001
-        pass
-    return value
+    if hit is None:
+        hit = produce()
+        try:
+            cache.set(key, hit, settings.HANDBOOK_PAGE_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            pass
+    if len(_local_pages) >= LOCAL_PAGES_MAX:
+        _local_pages.clear()
+    _local_pages[key] = (time.monotonic() + LOCAL_PAGES_SECONDS, hit)
+    return hit
 
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
@@ -134,8 +144,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
     def produce() -> dict[str, Any]:
         result = selectors.worries_search(snapshot=snap, text=q)
+        # The crisis lines of the crisis worries found (or the default set): shown first.
         ranking = selectors.services_rank(
-            snapshot=snap, worry_ids=[], crisis_query=result.crisis
+            snapshot=snap,
+            worry_ids=[h.id for h in result.hits if h.is_crisis][:3],
+            crisis_query=result.crisis,
         )
         html = _render(
             request,
