@@ -93,9 +93,13 @@ def main() -> None:
     rps = {name: statistics.median(values) for name, values in samples.items()}
     baseline = rps["baseline (fixed string)"]
     print(f"# handbook throughput — {datetime.now().astimezone():%Y-%m-%d %H:%M %Z}")
-    print(f"# machine: {platform.node()} {platform.machine()} {platform.processor() or ''}".rstrip())
-    print(f"# python {sys.version.split()[0]}; wrk -t{args.threads} -c{args.connections} "
-          f"-d{args.seconds}s x {args.rounds} rounds (median); server {base}")
+    print(
+        f"# machine: {platform.node()} {platform.machine()} {platform.processor() or ''}".rstrip()
+    )
+    print(
+        f"# python {sys.version.split()[0]}; wrk -t{args.threads} -c{args.connections} "
+        f"-d{args.seconds}s x {args.rounds} rounds (median); server {base}"
+    )
     ok = True
     for name, value in rps.items():
         ratio = value / baseline

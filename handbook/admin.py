@@ -101,7 +101,14 @@ class ServiceAdmin(ContentAdminMixin, admin.ModelAdmin):
         "is_active",
         "last_checked",
     ]
-    list_filter = [PhoneStatusFilter, "phone_status", "is_crisis_line", "is_sample", "is_active", "ward"]
+    list_filter = [
+        PhoneStatusFilter,
+        "phone_status",
+        "is_crisis_line",
+        "is_sample",
+        "is_active",
+        "ward",
+    ]
     search_fields = ["name", "description", "phone", "target", "provider__name"]
     list_select_related = ["provider", "ward"]
     autocomplete_fields = ["worries"]
@@ -110,24 +117,89 @@ class ServiceAdmin(ContentAdminMixin, admin.ModelAdmin):
     change_list_template = "admin/handbook/service/change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "provider", "description", "what_to_expect", "worries"]}),
-        (_("Contacts"), {"fields": ["phone", "phone_status", "chat", "email", "web_url", "in_person", "address", "ward"]}),
-        (_("Hours"), {"fields": ["is_24h", "closed_on_holidays", "closed_new_year", "hours_note", "holiday_notes"]}),
-        (_("Eligibility"), {"fields": ["target", "age_min", "age_max", "gender", "residents_only", "cost", "anonymous_ok", "languages"]}),
+        (
+            _("Contacts"),
+            {
+                "fields": [
+                    "phone",
+                    "phone_status",
+                    "chat",
+                    "email",
+                    "web_url",
+                    "in_person",
+                    "address",
+                    "ward",
+                ]
+            },
+        ),
+        (
+            _("Hours"),
+            {
+                "fields": [
+                    "is_24h",
+                    "closed_on_holidays",
+                    "closed_new_year",
+                    "hours_note",
+                    "holiday_notes",
+                ]
+            },
+        ),
+        (
+            _("Eligibility"),
+            {
+                "fields": [
+                    "target",
+                    "age_min",
+                    "age_max",
+                    "gender",
+                    "residents_only",
+                    "cost",
+                    "anonymous_ok",
+                    "languages",
+                ]
+            },
+        ),
         (_("Crisis"), {"fields": ["is_crisis_line", "crisis_order"]}),
-        (_("Provenance"), {"fields": ["source_key", "source_url", "last_checked", "is_sample", "is_active"]}),
+        (
+            _("Provenance"),
+            {"fields": ["source_key", "source_url", "last_checked", "is_sample", "is_active"]},
+        ),
     ]
 
     def get_urls(self) -> list[Any]:
         own = [
-            path("check/", self.admin_site.admin_view(self.check_view), name="handbook_service_check"),
-            path("export-csv/", self.admin_site.admin_view(self.export_view), name="handbook_service_export"),
-            path("import-csv/", self.admin_site.admin_view(self.import_view), name="handbook_service_import"),
-            path("<int:pk>/preview/", self.admin_site.admin_view(self.preview_view), name="handbook_service_preview"),
+            path(
+                "check/", self.admin_site.admin_view(self.check_view), name="handbook_service_check"
+            ),
+            path(
+                "export-csv/",
+                self.admin_site.admin_view(self.export_view),
+                name="handbook_service_export",
+            ),
+            path(
+                "import-csv/",
+                self.admin_site.admin_view(self.import_view),
+                name="handbook_service_import",
+            ),
+            path(
+                "<int:pk>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="handbook_service_preview",
+            ),
         ]
         return own + super().get_urls()
 
-    def change_view(self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None) -> HttpResponse:
-        extra_context = {**(extra_context or {}), "preview_url": reverse("admin:handbook_service_preview", args=[object_id])}
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        extra_context = {
+            **(extra_context or {}),
+            "preview_url": reverse("admin:handbook_service_preview", args=[object_id]),
+        }
         return super().change_view(request, object_id, form_url, extra_context)
 
     @admin.action(description=_("Mark as checked today"))
@@ -153,7 +225,11 @@ class ServiceAdmin(ContentAdminMixin, admin.ModelAdmin):
     def export_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_view_permission(request):
             return redirect("admin:index")
-        qs = Service.objects.select_related("provider", "ward").prefetch_related("hours", "worries").order_by("pk")
+        qs = (
+            Service.objects.select_related("provider", "ward")
+            .prefetch_related("hours", "worries")
+            .order_by("pk")
+        )
         return csv_response(
             f"handbook-services-{timezone.localdate():%Y%m%d}.csv",
             services.CSV_HEADER,
@@ -192,9 +268,13 @@ class ServiceAdmin(ContentAdminMixin, admin.ModelAdmin):
         get_object_or_404(Service, pk=pk)
         snap = selectors.snapshot_build(None)
         if pk not in snap.services:
-            self.message_user(request, _("This service is hidden: residents do not see it."), messages.WARNING)
+            self.message_user(
+                request, _("This service is hidden: residents do not see it."), messages.WARNING
+            )
             return redirect("admin:handbook_service_change", pk)
-        ranking = selectors.services_rank(snapshot=snap, worry_ids=list(snap.services[pk].worry_ids))
+        ranking = selectors.services_rank(
+            snapshot=snap, worry_ids=list(snap.services[pk].worry_ids)
+        )
         row = next(
             (r for r in [*ranking.crisis_lines, *ranking.services] if r.service.id == pk),
             selectors.RankedService(snap.services[pk], 0, None, 0, 0),
@@ -216,7 +296,11 @@ class ChannelAdmin(admin.ModelAdmin):
 
     def get_urls(self) -> list[Any]:
         own = [
-            path("<int:pk>/qr.<str:kind>", self.admin_site.admin_view(self.qr_view), name="handbook_channel_qr"),
+            path(
+                "<int:pk>/qr.<str:kind>",
+                self.admin_site.admin_view(self.qr_view),
+                name="handbook_channel_qr",
+            ),
         ]
         return own + super().get_urls()
 
@@ -241,9 +325,13 @@ class ChannelAdmin(admin.ModelAdmin):
             return HttpResponse(status=404)
         channel = get_object_or_404(Channel, pk=pk)
         content = services.channel_qr(channel=channel, base_url=settings.PORTAL_BASE_URL, kind=kind)
-        response = HttpResponse(content, content_type="image/svg+xml" if kind == "svg" else "image/png")
+        response = HttpResponse(
+            content, content_type="image/svg+xml" if kind == "svg" else "image/png"
+        )
         if request.GET.get("download"):
-            response["Content-Disposition"] = f'attachment; filename="handbook-qr-{channel.code}.{kind}"'
+            response["Content-Disposition"] = (
+                f'attachment; filename="handbook-qr-{channel.code}.{kind}"'
+            )
         return response
 
 

@@ -32,7 +32,12 @@ class Schedule:
     @property
     def shut_on_holidays(self) -> bool:
         has_holiday_rows = any(s.weekday == HOLIDAY for s in self.spans)
-        return self.closed_on_holidays and not self.is_24h and bool(self.spans) and not has_holiday_rows
+        return (
+            self.closed_on_holidays
+            and not self.is_24h
+            and bool(self.spans)
+            and not has_holiday_rows
+        )
 
 
 def is_new_year_break(day: dt.date) -> bool:
@@ -55,9 +60,7 @@ def _spans_for(schedule: Schedule, day: dt.date) -> list[Span]:
 def is_open(schedule: Schedule, now: dt.datetime) -> bool | None:
     """True/False, or None when the hours are not known. `now` is a naive local time."""
     if schedule.is_24h:
-        if schedule.closed_new_year and is_new_year_break(now.date()):
-            return False
-        return True
+        return not (schedule.closed_new_year and is_new_year_break(now.date()))
     if not schedule.spans:
         return None
     today, t = now.date(), now.time()
@@ -131,7 +134,9 @@ def parse_hours(text: str) -> list[tuple[int, dt.time, dt.time]]:
             days_text, times_text = part.split()
             opens_text, closes_text = times_text.split("-")
             opens = dt.time.fromisoformat(opens_text.zfill(5))
-            closes = dt.time.fromisoformat("00:00" if closes_text == "24:00" else closes_text.zfill(5))
+            closes = dt.time.fromisoformat(
+                "00:00" if closes_text == "24:00" else closes_text.zfill(5)
+            )
             if "-" in days_text:
                 first, last = days_text.split("-")
                 days = list(range(_DAY_INDEX[first], _DAY_INDEX[last] + 1))

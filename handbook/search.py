@@ -145,7 +145,7 @@ def _kata_to_hira(text: str) -> str:
 
 
 def normalise(text: str) -> str:
-    """NFKC (全角/半角), lower case, katakana → hiragana, one spelling per variant, no punctuation."""
+    """NFKC (全角/半角), lower case, katakana → hiragana, one spelling per variant, no marks."""
     text = unicodedata.normalize("NFKC", text or "").lower()
     text = _kata_to_hira(text)
     text = _VARIANT_RE.sub(lambda m: VARIANTS[m.group(0)], text)

@@ -3,6 +3,7 @@ counts, CSV import of services and the loader of the verified contacts."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
 import io
@@ -12,7 +13,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,10 +32,9 @@ from .selectors import VERSION_KEY
 
 def content_version_bump() -> None:
     """Every cached handbook page and snapshot is keyed by this version: a new one retires them."""
-    try:
+    # A dead cache holds no stale page either.
+    with contextlib.suppress(Exception):
         cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
-    except Exception:  # noqa: BLE001 - a dead cache holds no stale page either
-        pass
 
 
 def content_object_save(*, obj: models.Model) -> models.Model:
@@ -231,9 +231,7 @@ def services_import_csv(*, data: bytes) -> ImportResult:
     reader = csv.DictReader(io.StringIO(text))
     missing = [c for c in ("name", "phone", "phone_status") if c not in (reader.fieldnames or [])]
     if missing:
-        result.errors.append(
-            _("Missing columns: %(columns)s") % {"columns": ", ".join(missing)}
-        )
+        result.errors.append(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})
         return result
     wards = {w.name: w for w in Ward.objects.all()}
     orgs = {o.name: o for o in Organisation.objects.all()}
@@ -259,7 +257,7 @@ def services_import_csv(*, data: bytes) -> ImportResult:
             if name in {"id", "provider", "ward", "hours", "worries"} or name not in row:
                 continue
             value: Any = row[name]
-            model_field = Service._meta.get_field(name)
+            model_field = cast(models.Field, Service._meta.get_field(name))
             if value == "" and not model_field.blank and model_field.has_default():
                 value = model_field.get_default()  # an empty cell keeps the default
             elif name in _BOOL_FIELDS:
@@ -268,7 +266,10 @@ def services_import_csv(*, data: bytes) -> ImportResult:
                 elif value.lower() in _FALSE:
                     value = False
                 else:
-                    err(_("%(column)s must be 1 or 0, not “%(value)s”") % {"column": name, "value": value})
+                    err(
+                        _("%(column)s must be 1 or 0, not “%(value)s”")
+                        % {"column": name, "value": value}
+                    )
                     continue
             elif name in {"age_min", "age_max"}:
                 if value == "":
@@ -306,7 +307,10 @@ def services_import_csv(*, data: bytes) -> ImportResult:
         try:
             hour_rows = hours.parse_hours(row.get("hours", ""))
         except ValueError as exc:
-            err(_("cannot read the opening hours “%(part)s” (write e.g. 月-金 09:00-17:00)") % {"part": exc})
+            err(
+                _("cannot read the opening hours “%(part)s” (write e.g. 月-金 09:00-17:00)")
+                % {"part": exc}
+            )
             hour_rows = []
         links: list[int] | None = None
         if "worries" in row:
@@ -367,8 +371,7 @@ CONTACT_SCHEDULES: dict[str, dict[str, Any]] = {
         "rows": [(d, T(16), T(21)) for d in [*_EVERY_DAY, 7]],
     },
     "#いのちSOS（NPO法人自殺対策支援センターライフリンク）": {
-        "rows": [(d, T(0), T(0)) for d in (0, 3, 4)]
-        + [(d, T(6), T(0)) for d in (1, 2, 5, 6)],
+        "rows": [(d, T(0), T(0)) for d in (0, 3, 4)] + [(d, T(6), T(0)) for d in (1, 2, 5, 6)],
         "closed_on_holidays": False,
     },
     "北九州市自殺予防こころの相談電話": {
@@ -424,7 +427,9 @@ class LoadSummary:
 
 
 def _is_chat(alt: str) -> bool:
-    return any(k in alt for k in ("チャット相談", "Webチャット", "LINE（", "LINEじんけん", "SNS相談"))
+    return any(
+        k in alt for k in ("チャット相談", "Webチャット", "LINE（", "LINEじんけん", "SNS相談")
+    )
 
 
 def _contact_ward(name: str) -> str | None:
@@ -455,9 +460,13 @@ def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
                 "phone": row["phone"].strip(),
                 "phone_status": row["status"].strip(),
                 "chat": alt if _is_chat(alt) else "",
-                "description": alt if alt and not _is_chat(alt) and not alt.startswith(("来所", "所在地")) else "",
+                "description": alt
+                if alt and not _is_chat(alt) and not alt.startswith(("来所", "所在地"))
+                else "",
                 "in_person": alt if alt.startswith(("来所", "所在地")) else "",
-                "address": alt.removeprefix("来所: ").split("（")[0] if alt.startswith("来所") else "",
+                "address": alt.removeprefix("来所: ").split("（")[0]
+                if alt.startswith("来所")
+                else "",
                 "ward": wards.get(ward_name) if ward_name else None,
                 "hours_note": hours_text[:300],
                 "is_24h": is_24h,

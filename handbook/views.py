@@ -8,6 +8,7 @@ uses CSRF. Usage counts are taken before the cache, as anonymous daily sums.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import time
@@ -22,7 +23,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from kitakyushu_pf.exports import csv_response
 from kitakyushu_pf.roles import SECRETARIAT, role_required
@@ -96,10 +97,8 @@ def _cached(
         hit = None
     if hit is None:
         hit = produce()
-        try:
+        with contextlib.suppress(Exception):
             cache.set(key, hit, settings.HANDBOOK_PAGE_CACHE_SECONDS)
-        except Exception:  # noqa: BLE001
-            pass
     if len(_local_pages) >= LOCAL_PAGES_MAX:
         _local_pages.clear()
     _local_pages[key] = (time.monotonic() + LOCAL_PAGES_SECONDS, hit)
@@ -126,7 +125,7 @@ def _html(body: str) -> HttpResponse:
 # --- Citizen pages ----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     snap = selectors.snapshot_get()
     _count_channel(request, snap)
@@ -134,9 +133,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if not q:
         page = _cached(
             ("home",),
-            lambda: {
-                "html": _render(request, "handbook/handbook_home.html", {"snap": snap})
-            },
+            lambda: {"html": _render(request, "handbook/handbook_home.html", {"snap": snap})},
             version=snap.version,
         )
         return _html(page["html"])
@@ -164,7 +161,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return _html(page["html"])
 
 
-@require_GET
+@require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     snap = selectors.snapshot_get()
     _count_channel(request, snap)
@@ -190,7 +187,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return _html(page["html"])
 
 
-@require_GET
+@require_safe
 def results(request: HttpRequest) -> HttpResponse:
     snap = selectors.snapshot_get()
     _count_channel(request, snap)
@@ -250,7 +247,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def report_thanks(request: HttpRequest) -> HttpResponse:
     return _html(_render(request, "handbook/report_thanks.html", {}))
 
@@ -265,7 +262,7 @@ def _json(data: dict[str, Any]) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 def api_search(request: HttpRequest) -> JsonResponse:
     snap = selectors.snapshot_get()
     q = _query(request)
@@ -284,9 +281,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
     if q:
         services.usage_record(kind=UsageDaily.Kind.SEARCH)
         if not data["worries"]:
-            services.usage_record(
-                kind=UsageDaily.Kind.SEARCH_EMPTY, key=services.usage_scrub(q)
-            )
+            services.usage_record(kind=UsageDaily.Kind.SEARCH_EMPTY, key=services.usage_scrub(q))
     return _json(data)
 
 
@@ -303,7 +298,7 @@ def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, 
     }
 
 
-@require_GET
+@require_safe
 def api_services(request: HttpRequest) -> JsonResponse:
     snap = selectors.snapshot_get()
     worry_ids = [w for w in _worry_ids(request, "worry") if w in snap.worries]

@@ -5,163 +5,406 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('members', '0003_role_permissions'),
+        ("members", "0003_role_permissions"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Category',
+            name="Category",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('slug', models.SlugField(max_length=40, unique=True, verbose_name='slug')),
-                ('name', models.CharField(max_length=40, unique=True, verbose_name='name')),
-                ('description', models.CharField(blank=True, max_length=200, verbose_name='description')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("slug", models.SlugField(max_length=40, unique=True, verbose_name="slug")),
+                ("name", models.CharField(max_length=40, unique=True, verbose_name="name")),
+                (
+                    "description",
+                    models.CharField(blank=True, max_length=200, verbose_name="description"),
+                ),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
             ],
             options={
-                'verbose_name': 'category',
-                'verbose_name_plural': 'categories',
-                'ordering': ['order', 'name'],
+                "verbose_name": "category",
+                "verbose_name_plural": "categories",
+                "ordering": ["order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Channel',
+            name="Channel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=20, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=60, verbose_name='name')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=20, unique=True, verbose_name="code")),
+                ("name", models.CharField(max_length=60, verbose_name="name")),
             ],
             options={
-                'verbose_name': 'channel',
-                'verbose_name_plural': 'channels',
-                'ordering': ['code'],
+                "verbose_name": "channel",
+                "verbose_name_plural": "channels",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='Service',
+            name="Service",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('source_key', models.CharField(blank=True, help_text='Name of the row in contacts_verified.csv this window was loaded from.', max_length=200, verbose_name='source key')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('what_to_expect', models.TextField(blank=True, verbose_name='what to expect when calling')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('phone_status', models.CharField(choices=[('VERIFIED', 'Verified'), ('UNVERIFIED', 'Unverified')], default='UNVERIFIED', max_length=10, verbose_name='phone status')),
-                ('chat', models.CharField(blank=True, max_length=300, verbose_name='LINE / chat')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('web_url', models.URLField(blank=True, max_length=500, verbose_name='web site')),
-                ('in_person', models.CharField(blank=True, max_length=300, verbose_name='in person')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('is_24h', models.BooleanField(default=False, verbose_name='24 hours')),
-                ('closed_on_holidays', models.BooleanField(default=True, help_text='Unless there are rows for public holidays (祝).', verbose_name='closed on public holidays')),
-                ('closed_new_year', models.BooleanField(default=False, verbose_name='closed 29 Dec – 3 Jan')),
-                ('hours_note', models.CharField(blank=True, max_length=300, verbose_name='hours as published')),
-                ('holiday_notes', models.CharField(blank=True, max_length=300, verbose_name='holiday notes')),
-                ('target', models.CharField(blank=True, max_length=300, verbose_name='who it is for')),
-                ('age_min', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minimum age')),
-                ('age_max', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='maximum age')),
-                ('gender', models.CharField(choices=[('any', 'Anyone'), ('female', 'Women'), ('male', 'Men')], default='any', max_length=10, verbose_name='gender')),
-                ('residents_only', models.BooleanField(default=False, verbose_name='Kitakyushu residents only')),
-                ('cost', models.CharField(blank=True, max_length=200, verbose_name='cost')),
-                ('anonymous_ok', models.BooleanField(default=False, verbose_name='anonymous OK')),
-                ('languages', models.CharField(blank=True, default='日本語', max_length=100, verbose_name='languages')),
-                ('is_crisis_line', models.BooleanField(default=False, verbose_name='crisis line')),
-                ('crisis_order', models.PositiveSmallIntegerField(default=100, verbose_name='crisis order')),
-                ('source_url', models.TextField(blank=True, verbose_name='source URL')),
-                ('last_checked', models.DateField(blank=True, null=True, verbose_name='last checked')),
-                ('is_sample', models.BooleanField(default=False, help_text='Demo window that does not exist.', verbose_name='sample')),
-                ('is_active', models.BooleanField(default=True, verbose_name='shown')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('provider', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='handbook_services', to='members.organisation', verbose_name='provider organisation')),
-                ('ward', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='handbook_services', to='members.ward', verbose_name='ward')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="Name of the row in contacts_verified.csv this window was loaded from.",
+                        max_length=200,
+                        verbose_name="source key",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "what_to_expect",
+                    models.TextField(blank=True, verbose_name="what to expect when calling"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "phone_status",
+                    models.CharField(
+                        choices=[("VERIFIED", "Verified"), ("UNVERIFIED", "Unverified")],
+                        default="UNVERIFIED",
+                        max_length=10,
+                        verbose_name="phone status",
+                    ),
+                ),
+                ("chat", models.CharField(blank=True, max_length=300, verbose_name="LINE / chat")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("web_url", models.URLField(blank=True, max_length=500, verbose_name="web site")),
+                (
+                    "in_person",
+                    models.CharField(blank=True, max_length=300, verbose_name="in person"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("is_24h", models.BooleanField(default=False, verbose_name="24 hours")),
+                (
+                    "closed_on_holidays",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Unless there are rows for public holidays (祝).",
+                        verbose_name="closed on public holidays",
+                    ),
+                ),
+                (
+                    "closed_new_year",
+                    models.BooleanField(default=False, verbose_name="closed 29 Dec – 3 Jan"),
+                ),
+                (
+                    "hours_note",
+                    models.CharField(blank=True, max_length=300, verbose_name="hours as published"),
+                ),
+                (
+                    "holiday_notes",
+                    models.CharField(blank=True, max_length=300, verbose_name="holiday notes"),
+                ),
+                (
+                    "target",
+                    models.CharField(blank=True, max_length=300, verbose_name="who it is for"),
+                ),
+                (
+                    "age_min",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="minimum age"
+                    ),
+                ),
+                (
+                    "age_max",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="maximum age"
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("any", "Anyone"), ("female", "Women"), ("male", "Men")],
+                        default="any",
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "residents_only",
+                    models.BooleanField(default=False, verbose_name="Kitakyushu residents only"),
+                ),
+                ("cost", models.CharField(blank=True, max_length=200, verbose_name="cost")),
+                ("anonymous_ok", models.BooleanField(default=False, verbose_name="anonymous OK")),
+                (
+                    "languages",
+                    models.CharField(
+                        blank=True, default="日本語", max_length=100, verbose_name="languages"
+                    ),
+                ),
+                ("is_crisis_line", models.BooleanField(default=False, verbose_name="crisis line")),
+                (
+                    "crisis_order",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="crisis order"),
+                ),
+                ("source_url", models.TextField(blank=True, verbose_name="source URL")),
+                (
+                    "last_checked",
+                    models.DateField(blank=True, null=True, verbose_name="last checked"),
+                ),
+                (
+                    "is_sample",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Demo window that does not exist.",
+                        verbose_name="sample",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="shown")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="handbook_services",
+                        to="members.organisation",
+                        verbose_name="provider organisation",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="handbook_services",
+                        to="members.ward",
+                        verbose_name="ward",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'service',
-                'verbose_name_plural': 'services',
-                'ordering': ['name'],
+                "verbose_name": "service",
+                "verbose_name_plural": "services",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='OpeningHours',
+            name="OpeningHours",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('weekday', models.PositiveSmallIntegerField(choices=[(0, 'Mon'), (1, 'Tue'), (2, 'Wed'), (3, 'Thu'), (4, 'Fri'), (5, 'Sat'), (6, 'Sun'), (7, 'Public holiday')], verbose_name='weekday')),
-                ('opens', models.TimeField(verbose_name='opens')),
-                ('closes', models.TimeField(help_text='00:00 means midnight.', verbose_name='closes')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='hours', to='handbook.service', verbose_name='service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "weekday",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (0, "Mon"),
+                            (1, "Tue"),
+                            (2, "Wed"),
+                            (3, "Thu"),
+                            (4, "Fri"),
+                            (5, "Sat"),
+                            (6, "Sun"),
+                            (7, "Public holiday"),
+                        ],
+                        verbose_name="weekday",
+                    ),
+                ),
+                ("opens", models.TimeField(verbose_name="opens")),
+                (
+                    "closes",
+                    models.TimeField(help_text="00:00 means midnight.", verbose_name="closes"),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="hours",
+                        to="handbook.service",
+                        verbose_name="service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'opening hours',
-                'verbose_name_plural': 'opening hours',
-                'ordering': ['service', 'weekday', 'opens'],
+                "verbose_name": "opening hours",
+                "verbose_name_plural": "opening hours",
+                "ordering": ["service", "weekday", "opens"],
             },
         ),
         migrations.CreateModel(
-            name='UsageDaily',
+            name="UsageDaily",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='date')),
-                ('kind', models.CharField(choices=[('worry', 'Worry ticked'), ('results', 'Results viewed'), ('search', 'Search'), ('search_empty', 'Search with no result'), ('channel', 'Visit from channel')], max_length=20, verbose_name='kind')),
-                ('key', models.CharField(blank=True, max_length=100, verbose_name='key')),
-                ('count', models.PositiveIntegerField(default=0, verbose_name='count')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="date")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("worry", "Worry ticked"),
+                            ("results", "Results viewed"),
+                            ("search", "Search"),
+                            ("search_empty", "Search with no result"),
+                            ("channel", "Visit from channel"),
+                        ],
+                        max_length=20,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("key", models.CharField(blank=True, max_length=100, verbose_name="key")),
+                ("count", models.PositiveIntegerField(default=0, verbose_name="count")),
             ],
             options={
-                'verbose_name': 'daily usage figure',
-                'verbose_name_plural': 'daily usage figures',
-                'ordering': ['-date', 'kind', '-count'],
-                'constraints': [models.UniqueConstraint(fields=('date', 'kind', 'key'), name='handbook_usage_unique_day_kind_key')],
+                "verbose_name": "daily usage figure",
+                "verbose_name_plural": "daily usage figures",
+                "ordering": ["-date", "kind", "-count"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("date", "kind", "key"), name="handbook_usage_unique_day_kind_key"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Worry',
+            name="Worry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=120, unique=True, verbose_name='text')),
-                ('keywords', models.TextField(blank=True, help_text='Words residents use, separated by commas.', verbose_name='keywords')),
-                ('synonyms', models.TextField(blank=True, help_text='Other ways of saying the same worry, separated by commas.', verbose_name='synonyms')),
-                ('is_crisis', models.BooleanField(default=False, help_text='Crisis lines are shown first for this worry.', verbose_name='crisis')),
-                ('is_active', models.BooleanField(default=True, verbose_name='shown')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated')),
-                ('category', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='worries', to='handbook.category', verbose_name='category')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=120, unique=True, verbose_name="text")),
+                (
+                    "keywords",
+                    models.TextField(
+                        blank=True,
+                        help_text="Words residents use, separated by commas.",
+                        verbose_name="keywords",
+                    ),
+                ),
+                (
+                    "synonyms",
+                    models.TextField(
+                        blank=True,
+                        help_text="Other ways of saying the same worry, separated by commas.",
+                        verbose_name="synonyms",
+                    ),
+                ),
+                (
+                    "is_crisis",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Crisis lines are shown first for this worry.",
+                        verbose_name="crisis",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="shown")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="updated")),
+                (
+                    "category",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="worries",
+                        to="handbook.category",
+                        verbose_name="category",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'worry',
-                'verbose_name_plural': 'worries',
-                'ordering': ['category__order', 'order', 'pk'],
+                "verbose_name": "worry",
+                "verbose_name_plural": "worries",
+                "ordering": ["category__order", "order", "pk"],
             },
         ),
         migrations.AddField(
-            model_name='service',
-            name='worries',
-            field=models.ManyToManyField(blank=True, related_name='services', to='handbook.worry', verbose_name='worries'),
+            model_name="service",
+            name="worries",
+            field=models.ManyToManyField(
+                blank=True, related_name="services", to="handbook.worry", verbose_name="worries"
+            ),
         ),
         migrations.CreateModel(
-            name='WrongEntryReport',
+            name="WrongEntryReport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reason', models.CharField(choices=[('phone', 'The phone number is wrong'), ('hours', 'The opening hours are wrong'), ('closed', 'The window no longer exists'), ('other', 'Something else')], max_length=10, verbose_name='reason')),
-                ('message', models.TextField(blank=True, max_length=1000, verbose_name='message')),
-                ('received_on', models.DateField(verbose_name='received on')),
-                ('is_resolved', models.BooleanField(default=False, verbose_name='resolved')),
-                ('service', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reports', to='handbook.service', verbose_name='service')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("phone", "The phone number is wrong"),
+                            ("hours", "The opening hours are wrong"),
+                            ("closed", "The window no longer exists"),
+                            ("other", "Something else"),
+                        ],
+                        max_length=10,
+                        verbose_name="reason",
+                    ),
+                ),
+                ("message", models.TextField(blank=True, max_length=1000, verbose_name="message")),
+                ("received_on", models.DateField(verbose_name="received on")),
+                ("is_resolved", models.BooleanField(default=False, verbose_name="resolved")),
+                (
+                    "service",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reports",
+                        to="handbook.service",
+                        verbose_name="service",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'wrong-entry report',
-                'verbose_name_plural': 'wrong-entry reports',
-                'ordering': ['is_resolved', '-received_on', '-pk'],
+                "verbose_name": "wrong-entry report",
+                "verbose_name_plural": "wrong-entry reports",
+                "ordering": ["is_resolved", "-received_on", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.UniqueConstraint(condition=models.Q(('source_key', ''), _negated=True), fields=('source_key',), name='handbook_service_unique_source_key'),
+            model_name="service",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("source_key", ""), _negated=True),
+                fields=("source_key",),
+                name="handbook_service_unique_source_key",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='service',
-            constraint=models.CheckConstraint(condition=models.Q(('age_min__isnull', True), ('age_max__isnull', True), ('age_min__lte', models.F('age_max')), _connector='OR'), name='handbook_service_age_range'),
+            model_name="service",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("age_min__isnull", True),
+                    ("age_max__isnull", True),
+                    ("age_min__lte", models.F("age_max")),
+                    _connector="OR",
+                ),
+                name="handbook_service_age_range",
+            ),
         ),
     ]

@@ -3,7 +3,12 @@ from django.db import migrations
 from kitakyushu_pf.roles import grant_permissions
 
 CONTENT = ("category", "worry", "service", "openinghours", "channel", "wrongentryreport")
-CHANNELS = [("qr", "QRコード（チラシ・ノベルティ）"), ("flyer", "チラシ"), ("ad", "検索広告"), ("sns", "SNS")]
+CHANNELS = [
+    ("qr", "QRコード（チラシ・ノベルティ）"),
+    ("flyer", "チラシ"),
+    ("ad", "検索広告"),
+    ("sns", "SNS"),
+]
 
 
 def forwards(apps, schema_editor):

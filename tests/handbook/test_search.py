@@ -23,12 +23,17 @@ def test_normalise_folds_width_kana_and_variants(a: str, b: str) -> None:
 
 def test_word_order_does_not_matter() -> None:
     index = search.build_index(
-        [(1, "お金がなくて生活が苦しい", "c", "", "", False), (2, "仕事が見つからない", "c", "", "", False)]
+        [
+            (1, "お金がなくて生活が苦しい", "c", "", "", False),
+            (2, "仕事が見つからない", "c", "", "", False),
+        ]
     )
     assert search.search(index, "生活が苦しくてお金がない")[0].id == 1
 
 
-@pytest.mark.parametrize("text", ["死にたい", "しにたい", "もう消えたい", "夫の暴力", "虐待されてる", "自殺"])
+@pytest.mark.parametrize(
+    "text", ["死にたい", "しにたい", "もう消えたい", "夫の暴力", "虐待されてる", "自殺"]
+)
 def test_crisis_words_are_recognised(text: str) -> None:
     assert search.is_crisis_text(text)
 

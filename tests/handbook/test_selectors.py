@@ -78,7 +78,9 @@ def test_open_crisis_lines_come_before_closed_ones() -> None:
     assert ranking.crisis_lines[1].open_now is False
 
 
-@pytest.mark.parametrize("when", ["2026-11-25 01:00:00", "2026-11-23 03:00:00", "2026-12-31 15:00:00"])
+@pytest.mark.parametrize(
+    "when", ["2026-11-25 01:00:00", "2026-11-23 03:00:00", "2026-12-31 15:00:00"]
+)
 def test_shinitai_always_shows_crisis_lines_first(when: str) -> None:
     seed_demo()
     with freeze_time(when):

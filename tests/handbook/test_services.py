@@ -28,7 +28,12 @@ def test_contacts_load_is_idempotent_and_keeps_statuses() -> None:
     assert Service.objects.count() == 58
     unverified = Service.objects.get(source_key="門司区役所（代表）")
     assert unverified.phone_status == "UNVERIFIED"
-    assert Service.objects.get(source_key="#いのちSOS（NPO法人自殺対策支援センターライフリンク）").hours.count() == 7
+    assert (
+        Service.objects.get(
+            source_key="#いのちSOS（NPO法人自殺対策支援センターライフリンク）"
+        ).hours.count()
+        == 7
+    )
 
 
 def test_seed_demo_twice_leaves_identical_data() -> None:
@@ -46,8 +51,19 @@ def test_import_creates_and_updates_services() -> None:
     result = services.services_import_csv(
         data=_csv(
             [
-                {"id": str(existing.pk), "name": "renamed", "phone_status": "UNVERIFIED", "hours": "月-金 09:00-17:00"},
-                {"name": "new", "phone_status": "UNVERIFIED", "worries": str(w.pk), "ward": "戸畑区", "hours": "土 22:00-06:00"},
+                {
+                    "id": str(existing.pk),
+                    "name": "renamed",
+                    "phone_status": "UNVERIFIED",
+                    "hours": "月-金 09:00-17:00",
+                },
+                {
+                    "name": "new",
+                    "phone_status": "UNVERIFIED",
+                    "worries": str(w.pk),
+                    "ward": "戸畑区",
+                    "hours": "土 22:00-06:00",
+                },
             ]
         )
     )
@@ -70,7 +86,11 @@ def test_import_reports_every_bad_row_in_japanese_and_saves_nothing() -> None:
                     {"name": "bad-ward", "phone_status": "UNVERIFIED", "ward": "東京区"},
                     {"name": "bad-hours", "phone_status": "UNVERIFIED", "hours": "毎日 朝から"},
                     {"name": "", "phone_status": "MAYBE", "age_min": "x"},
-                    {"name": "verified-without-source", "phone": "093-000-0000", "phone_status": "VERIFIED"},
+                    {
+                        "name": "verified-without-source",
+                        "phone": "093-000-0000",
+                        "phone_status": "VERIFIED",
+                    },
                 ]
             )
         )
@@ -92,7 +112,12 @@ def test_export_then_import_round_trips() -> None:
     seed_demo()
     qs = Service.objects.prefetch_related("hours", "worries").select_related("provider", "ward")
     before = {s.pk: (s.name, s.hours.count(), s.worries.count()) for s in qs}
-    data = _csv([dict(zip(services.CSV_HEADER, map(str, row), strict=True)) for row in services.service_csv_rows(qs)])
+    data = _csv(
+        [
+            dict(zip(services.CSV_HEADER, map(str, row), strict=True))
+            for row in services.service_csv_rows(qs)
+        ]
+    )
     result = services.services_import_csv(data=data)
     assert result.ok, result.errors[:5]
     after = {s.pk: (s.name, s.hours.count(), s.worries.count()) for s in Service.objects.all()}
