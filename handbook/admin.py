@@ -56,7 +56,7 @@ class WorryAdmin(ContentAdminMixin, admin.ModelAdmin):
 
         return super().get_queryset(request).annotate(n_services=Count("services"))
 
-    @admin.display(description=_("services"), ordering="n_services")
+    @admin.display(description=_("number of services"), ordering="n_services")
     def service_count(self, obj: Worry) -> int:
         return obj.n_services  # type: ignore[attr-defined]
 
