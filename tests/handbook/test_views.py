@@ -365,3 +365,22 @@ def test_admin_preview_and_qr(secretariat_client) -> None:
     )
     assert svg["Content-Type"] == "image/svg+xml" and png["Content-Type"] == "image/png"
     assert "attachment" in png["Content-Disposition"]
+
+
+def test_every_handbook_page_has_a_quick_exit_that_works_without_js(client, demo) -> None:
+    w = _worry("お金がなくて生活が苦しい")
+    service = Service.objects.filter(is_active=True).first()
+    for url in [
+        reverse("handbook:home"),
+        reverse("handbook:home") + "?q=死にたい",
+        reverse("handbook:category-detail", args=["money"]),
+        reverse("handbook:results") + f"?w={w.pk}",
+        reverse("handbook:report-create", args=[service.pk]),
+        reverse("handbook:report-thanks"),
+    ]:
+        html = client.get(url).content.decode()
+        assert (
+            '<a class="btn btn-warning fw-bold quick-exit" href="https://www.google.co.jp/"' in html
+        )
+        assert "handbook/handbook.js" in html
+        assert "<script>" not in html and " style=" not in html and " onclick=" not in html
