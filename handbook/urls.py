@@ -5,5 +5,14 @@ from . import views
 app_name = "handbook"
 
 urlpatterns = [
-    path("", views.index, name="home"),
+    path("", views.home, name="home"),
+    path("c/<slug:slug>/", views.category_detail, name="category-detail"),
+    path("results/", views.results, name="results"),
+    path("report/<int:pk>/", views.report, name="report-create"),
+    path("report/thanks/", views.report_thanks, name="report-thanks"),
+    path("api/search", views.api_search, name="api-search"),
+    path("api/services", views.api_services, name="api-services"),
+    path("staff/", views.staff_dashboard, name="staff-dashboard"),
+    path("staff/usage.csv", views.staff_usage_csv, name="staff-usage-csv"),
+    path("bench-baseline", views.bench_baseline, name="bench-baseline"),
 ]

@@ -362,3 +362,13 @@ TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK = env.float(
 )
 if PRODUCTION and (TRAININGS_TEST_DISABLE_LOCKING or TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK):
     raise ImproperlyConfigured("The TRAININGS_TEST_* switches are for tests only.")
+
+# --- handbook ---
+# Seconds between writes of the in-memory anonymous usage counts to the daily rows.
+HANDBOOK_USAGE_FLUSH_SECONDS = env.int("HANDBOOK_USAGE_FLUSH_SECONDS", default=30)
+# Lifetime of a cached handbook page (content changes retire it at once through the version).
+HANDBOOK_PAGE_CACHE_SECONDS = env.int("HANDBOOK_PAGE_CACHE_SECONDS", default=600)
+# Where the quick-exit button goes.
+HANDBOOK_QUICK_EXIT_URL = env.str("HANDBOOK_QUICK_EXIT_URL", default="https://www.google.co.jp/")
+# The fixed-string view used as the benchmark's baseline; off (404) unless turned on.
+HANDBOOK_BENCH_BASELINE = env.bool("HANDBOOK_BENCH_BASELINE", default=False)

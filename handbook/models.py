@@ -1,0 +1,275 @@
+"""Handbook content, shaped after Open Referral HSDS (organisation → service → contact/schedule).
+
+Category → Worry (as residents say it) ↔ Service (a consultation window) → OpeningHours.
+Usage figures are daily counts only: no IP address, user agent or per-person trail.
+"""
+
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+WEEKDAY_HOLIDAY = 7
+
+
+class Category(models.Model):
+    slug = models.SlugField(_("slug"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=40, unique=True)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "name"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("handbook:category-detail", args=[self.slug])
+
+
+class Worry(models.Model):
+    """A worry in the words a resident would use (「お金がなくて生活が苦しい」)."""
+
+    category = models.ForeignKey(
+        Category, on_delete=models.PROTECT, related_name="worries", verbose_name=_("category")
+    )
+    text = models.CharField(_("text"), max_length=120, unique=True)
+    keywords = models.TextField(
+        _("keywords"), blank=True, help_text=_("Words residents use, separated by commas.")
+    )
+    synonyms = models.TextField(
+        _("synonyms"),
+        blank=True,
+        help_text=_("Other ways of saying the same worry, separated by commas."),
+    )
+    is_crisis = models.BooleanField(
+        _("crisis"), default=False, help_text=_("Crisis lines are shown first for this worry.")
+    )
+    is_active = models.BooleanField(_("shown"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["category__order", "order", "pk"]
+        verbose_name = _("worry")
+        verbose_name_plural = _("worries")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Service(models.Model):
+    """A consultation window (HSDS service with its contacts, location and eligibility)."""
+
+    class PhoneStatus(models.TextChoices):
+        VERIFIED = "VERIFIED", _("Verified")
+        UNVERIFIED = "UNVERIFIED", _("Unverified")
+
+    class Gender(models.TextChoices):
+        ANY = "any", _("Anyone")
+        FEMALE = "female", _("Women")
+        MALE = "male", _("Men")
+
+    provider = models.ForeignKey(
+        "members.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handbook_services",
+        verbose_name=_("provider organisation"),
+    )
+    source_key = models.CharField(
+        _("source key"),
+        max_length=200,
+        blank=True,
+        help_text=_("Name of the row in contacts_verified.csv this window was loaded from."),
+    )
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    what_to_expect = models.TextField(_("what to expect when calling"), blank=True)
+    worries = models.ManyToManyField(
+        Worry, blank=True, related_name="services", verbose_name=_("worries")
+    )
+    # Contacts
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone_status = models.CharField(
+        _("phone status"),
+        max_length=10,
+        choices=PhoneStatus.choices,
+        default=PhoneStatus.UNVERIFIED,
+    )
+    chat = models.CharField(_("LINE / chat"), max_length=300, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    web_url = models.URLField(_("web site"), max_length=500, blank=True)
+    in_person = models.CharField(_("in person"), max_length=300, blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    ward = models.ForeignKey(
+        "members.Ward",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="handbook_services",
+        verbose_name=_("ward"),
+    )
+    # Schedule
+    is_24h = models.BooleanField(_("24 hours"), default=False)
+    closed_on_holidays = models.BooleanField(
+        _("closed on public holidays"),
+        default=True,
+        help_text=_("Unless there are rows for public holidays (祝)."),
+    )
+    closed_new_year = models.BooleanField(_("closed 29 Dec – 3 Jan"), default=False)
+    hours_note = models.CharField(_("hours as published"), max_length=300, blank=True)
+    holiday_notes = models.CharField(_("holiday notes"), max_length=300, blank=True)
+    # Eligibility
+    target = models.CharField(_("who it is for"), max_length=300, blank=True)
+    age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    gender = models.CharField(
+        _("gender"), max_length=10, choices=Gender.choices, default=Gender.ANY
+    )
+    residents_only = models.BooleanField(_("Kitakyushu residents only"), default=False)
+    cost = models.CharField(_("cost"), max_length=200, blank=True)
+    anonymous_ok = models.BooleanField(_("anonymous OK"), default=False)
+    languages = models.CharField(_("languages"), max_length=100, blank=True, default="日本語")
+    # Crisis
+    is_crisis_line = models.BooleanField(_("crisis line"), default=False)
+    crisis_order = models.PositiveSmallIntegerField(_("crisis order"), default=100)
+    # Provenance
+    source_url = models.TextField(_("source URL"), blank=True)
+    last_checked = models.DateField(_("last checked"), null=True, blank=True)
+    is_sample = models.BooleanField(
+        _("sample"), default=False, help_text=_("Demo window that does not exist.")
+    )
+    is_active = models.BooleanField(_("shown"), default=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key"],
+                condition=~models.Q(source_key=""),
+                name="handbook_service_unique_source_key",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(age_min__isnull=True)
+                | models.Q(age_max__isnull=True)
+                | models.Q(age_min__lte=models.F("age_max")),
+                name="handbook_service_age_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def has_verified_phone(self) -> bool:
+        return bool(self.phone) and self.phone_status == self.PhoneStatus.VERIFIED
+
+
+class OpeningHours(models.Model):
+    """A weekly opening span. `closes` at or before `opens` means the span ends the next day."""
+
+    class Weekday(models.IntegerChoices):
+        MON = 0, _("Mon")
+        TUE = 1, _("Tue")
+        WED = 2, _("Wed")
+        THU = 3, _("Thu")
+        FRI = 4, _("Fri")
+        SAT = 5, _("Sat")
+        SUN = 6, _("Sun")
+        HOLIDAY = WEEKDAY_HOLIDAY, _("Public holiday")
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="hours", verbose_name=_("service")
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday.choices)
+    opens = models.TimeField(_("opens"))
+    closes = models.TimeField(_("closes"), help_text=_("00:00 means midnight."))
+
+    class Meta:
+        ordering = ["service", "weekday", "opens"]
+        verbose_name = _("opening hours")
+        verbose_name_plural = _("opening hours")
+
+    def __str__(self) -> str:
+        return f"{self.get_weekday_display()} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+    @property
+    def crosses_midnight(self) -> bool:
+        return self.closes <= self.opens
+
+
+class Channel(models.Model):
+    """Where a visit came from (`?src=code`): QR code on flyers, search ads, SNS …"""
+
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    name = models.CharField(_("name"), max_length=60)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("channel")
+        verbose_name_plural = _("channels")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class WrongEntryReport(models.Model):
+    """An anonymous 「情報が違う」 report. Holds no IP address, user agent or contact data."""
+
+    class Reason(models.TextChoices):
+        PHONE = "phone", _("The phone number is wrong")
+        HOURS = "hours", _("The opening hours are wrong")
+        CLOSED = "closed", _("The window no longer exists")
+        OTHER = "other", _("Something else")
+
+    service = models.ForeignKey(
+        Service, on_delete=models.CASCADE, related_name="reports", verbose_name=_("service")
+    )
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    received_on = models.DateField(_("received on"))
+    is_resolved = models.BooleanField(_("resolved"), default=False)
+
+    class Meta:
+        ordering = ["is_resolved", "-received_on", "-pk"]
+        verbose_name = _("wrong-entry report")
+        verbose_name_plural = _("wrong-entry reports")
+
+    def __str__(self) -> str:
+        return f"{self.service} ({self.get_reason_display()})"
+
+
+class UsageDaily(models.Model):
+    """An anonymous count per day: never a row per visit."""
+
+    class Kind(models.TextChoices):
+        WORRY_TICKED = "worry", _("Worry ticked")
+        RESULTS_VIEWED = "results", _("Results viewed")
+        SEARCH = "search", _("Search")
+        SEARCH_EMPTY = "search_empty", _("Search with no result")
+        CHANNEL = "channel", _("Visit from channel")
+
+    date = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    key = models.CharField(_("key"), max_length=100, blank=True)
+    count = models.PositiveIntegerField(_("count"), default=0)
+
+    class Meta:
+        ordering = ["-date", "kind", "-count"]
+        verbose_name = _("daily usage figure")
+        verbose_name_plural = _("daily usage figures")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["date", "kind", "key"], name="handbook_usage_unique_day_kind_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.kind} {self.key}: {self.count}"

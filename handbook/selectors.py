@@ -1,0 +1,379 @@
+"""Reads for the citizen pages and the API.
+
+Everything a page needs is loaded once per content version into a plain snapshot (a few hundred
+rows at most), kept in each process's memory and keyed by the content version that admin saves
+bump. Rendered pages are cached in the shared cache under the same version (see views.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+import time
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+
+from . import hours, search
+from .models import Category, Channel, Service, UsageDaily, Worry
+
+VERSION_KEY = "handbook:content-version"
+# The city's general line: shown instead of a number that is not verified.
+GENERAL_LINE_NAME = "北九州市コールセンター"
+GENERAL_LINE_PHONE = "093-582-4894"
+AGE_GROUPS: tuple[tuple[int, str], ...] = (
+    (10, "〜14歳"),
+    (17, "15〜19歳"),
+    (30, "20〜39歳"),
+    (50, "40〜64歳"),
+    (70, "65歳〜"),
+)
+
+
+def content_version() -> str | None:
+    """The current content version, or None when the cache cannot be reached."""
+    try:
+        version = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, str(time.time_ns()), timeout=None)
+            version = cache.get(VERSION_KEY)
+    except Exception:  # noqa: BLE001 - a dead cache must never take the handbook down
+        return None
+    return str(version) if version is not None else None
+
+
+def local_now() -> dt.datetime:
+    return timezone.localtime().replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class CategoryInfo:
+    id: int
+    slug: str
+    name: str
+    description: str
+    worry_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class WorryInfo:
+    id: int
+    text: str
+    category_id: int
+    category: str
+    is_crisis: bool
+    service_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class ServiceInfo:
+    id: int
+    name: str
+    organisation: str
+    description: str
+    what_to_expect: str
+    phone: str
+    phone_verified: bool
+    chat: str
+    email: str
+    web_url: str
+    in_person: str
+    address: str
+    ward_id: int | None
+    ward: str
+    schedule: hours.Schedule
+    hours_text: str
+    hours_note: str
+    holiday_notes: str
+    target: str
+    age_min: int | None
+    age_max: int | None
+    gender: str
+    residents_only: bool
+    cost: str
+    anonymous_ok: bool
+    languages: str
+    is_crisis_line: bool
+    crisis_order: int
+    last_checked: dt.date | None
+    is_sample: bool
+    worry_ids: tuple[int, ...]
+
+    @property
+    def tel(self) -> str:
+        """The number behind the one-tap button: only a verified one."""
+        return self.phone if self.phone_verified else ""
+
+    @property
+    def use_general_line(self) -> bool:
+        """No verified number and no other way in: residents get the city's general line."""
+        return not self.tel and not self.is_sample and not self.chat and not self.web_url
+
+    @property
+    def tel_href(self) -> str:
+        digits = self.tel.replace("-", "").replace("#", "%23")
+        return f"tel:{digits}" if digits else ""
+
+
+@dataclass
+class Snapshot:
+    version: str | None
+    categories: list[CategoryInfo]
+    worries: dict[int, WorryInfo]
+    services: dict[int, ServiceInfo]
+    index: search.Index = field(default_factory=lambda: search.Index([], {}))
+    wards: list[tuple[int, str, str]] = field(default_factory=list)
+    channels: set[str] = field(default_factory=set)
+
+    def category(self, slug: str) -> CategoryInfo | None:
+        return next((c for c in self.categories if c.slug == slug), None)
+
+
+_snapshots: dict[str, Snapshot] = {}
+_lock = threading.Lock()
+
+
+def snapshot_build(version: str | None = None) -> Snapshot:
+    from members.models import Ward
+
+    worries_qs = (
+        Worry.objects.filter(is_active=True, category__isnull=False)
+        .select_related("category")
+        .order_by("category__order", "order", "pk")
+    )
+    services_qs = (
+        Service.objects.filter(is_active=True)
+        .select_related("provider", "ward")
+        .prefetch_related("hours", "worries")
+    )
+    services: dict[int, ServiceInfo] = {}
+    by_worry: dict[int, list[int]] = {}
+    for s in services_qs:
+        rows = [(h.weekday, h.opens, h.closes) for h in s.hours.all()]
+        schedule = hours.schedule_from_rows(
+            is_24h=s.is_24h,
+            closed_on_holidays=s.closed_on_holidays,
+            closed_new_year=s.closed_new_year,
+            rows=rows,
+        )
+        worry_ids = tuple(w.pk for w in s.worries.all() if w.is_active)
+        for wid in worry_ids:
+            by_worry.setdefault(wid, []).append(s.pk)
+        services[s.pk] = ServiceInfo(
+            id=s.pk,
+            name=s.name,
+            organisation=s.provider.name if s.provider else "",
+            description=s.description,
+            what_to_expect=s.what_to_expect,
+            phone=s.phone,
+            phone_verified=s.has_verified_phone,
+            chat=s.chat,
+            email=s.email,
+            web_url=s.web_url,
+            in_person=s.in_person,
+            address=s.address,
+            ward_id=s.ward_id,
+            ward=s.ward.name if s.ward else "",
+            schedule=schedule,
+            hours_text="24時間" if s.is_24h else hours.format_spans(schedule.spans),
+            hours_note=s.hours_note,
+            holiday_notes=s.holiday_notes,
+            target=s.target,
+            age_min=s.age_min,
+            age_max=s.age_max,
+            gender=s.gender,
+            residents_only=s.residents_only,
+            cost=s.cost,
+            anonymous_ok=s.anonymous_ok,
+            languages=s.languages,
+            is_crisis_line=s.is_crisis_line,
+            crisis_order=s.crisis_order,
+            last_checked=s.last_checked,
+            is_sample=s.is_sample,
+            worry_ids=worry_ids,
+        )
+    worries: dict[int, WorryInfo] = {}
+    cat_worries: dict[int, list[int]] = {}
+    index_rows = []
+    for w in worries_qs:
+        worries[w.pk] = WorryInfo(
+            id=w.pk,
+            text=w.text,
+            category_id=w.category_id,
+            category=w.category.name,
+            is_crisis=w.is_crisis,
+            service_ids=tuple(by_worry.get(w.pk, ())),
+        )
+        cat_worries.setdefault(w.category_id, []).append(w.pk)
+        index_rows.append((w.pk, w.text, w.category.name, w.keywords, w.synonyms, w.is_crisis))
+    categories = [
+        CategoryInfo(c.pk, c.slug, c.name, c.description, tuple(cat_worries.get(c.pk, ())))
+        for c in Category.objects.order_by("order", "name")
+        if c.pk in cat_worries
+    ]
+    return Snapshot(
+        version=version,
+        categories=categories,
+        worries=worries,
+        services=services,
+        index=search.build_index(index_rows),
+        wards=list(Ward.objects.order_by("order").values_list("pk", "name", "code")),
+        channels=set(Channel.objects.values_list("code", flat=True)),
+    )
+
+
+def snapshot_get() -> Snapshot:
+    version = content_version()
+    if version is None:
+        return snapshot_build(None)
+    snap = _snapshots.get(version)
+    if snap is None:
+        with _lock:
+            snap = _snapshots.get(version)
+            if snap is None:
+                snap = snapshot_build(version)
+                _snapshots.clear()
+                _snapshots[version] = snap
+    return snap
+
+
+# --- Matching and ranking ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    query: str
+    crisis: bool
+    hits: list[search.Hit]
+
+
+def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchResult:
+    hits = search.search(snapshot.index, text, limit=limit)
+    crisis = search.is_crisis_text(text) or any(h.is_crisis for h in hits[:1])
+    return SearchResult(query=text, crisis=crisis, hits=hits)
+
+
+@dataclass(frozen=True)
+class RankedService:
+    service: ServiceInfo
+    matched: int
+    open_now: bool | None
+    age_fit: int
+    ward_fit: int
+
+
+@dataclass(frozen=True)
+class Ranking:
+    crisis: bool
+    crisis_lines: list[RankedService]
+    services: list[RankedService]
+    worries: list[WorryInfo]
+
+
+def _age_fit(s: ServiceInfo, age: int | None) -> int:
+    if age is None or (s.age_min is None and s.age_max is None):
+        return 0
+    if (s.age_min is not None and age < s.age_min) or (s.age_max is not None and age > s.age_max):
+        return -1
+    return 1
+
+
+def _ward_fit(s: ServiceInfo, ward_id: int | None) -> int:
+    if s.ward_id is None:
+        return 0
+    if ward_id is None:
+        return 0
+    return 1 if s.ward_id == ward_id else -1
+
+
+def services_rank(
+    *,
+    snapshot: Snapshot,
+    worry_ids: list[int],
+    age: int | None = None,
+    ward_id: int | None = None,
+    crisis_query: bool = False,
+    now: dt.datetime | None = None,
+) -> Ranking:
+    """Services for the ticked worries: more worries matched first, then age and ward fit.
+
+    A crisis worry (or a crisis query) puts the crisis lines above everything else.
+    """
+    now = now or local_now()
+    worries = [snapshot.worries[w] for w in dict.fromkeys(worry_ids) if w in snapshot.worries]
+    crisis = crisis_query or any(w.is_crisis for w in worries)
+    matched: dict[int, int] = {}
+    for w in worries:
+        for sid in w.service_ids:
+            matched[sid] = matched.get(sid, 0) + 1
+
+    def ranked(s: ServiceInfo) -> RankedService:
+        return RankedService(
+            service=s,
+            matched=matched.get(s.id, 0),
+            open_now=hours.is_open(s.schedule, now),
+            age_fit=_age_fit(s, age),
+            ward_fit=_ward_fit(s, ward_id),
+        )
+
+    crisis_lines: list[RankedService] = []
+    if crisis:
+        lines = [s for s in snapshot.services.values() if s.is_crisis_line]
+        linked = [s for s in lines if s.id in matched]
+        chosen = linked or [s for s in lines if s.crisis_order < 100]
+        crisis_lines = sorted(
+            (ranked(s) for s in chosen),
+            key=lambda r: (r.open_now is not True, r.service.crisis_order, r.service.name),
+        )
+    shown = {r.service.id for r in crisis_lines}
+    services = sorted(
+        (ranked(snapshot.services[sid]) for sid in matched if sid not in shown),
+        key=lambda r: (
+            -r.matched,
+            -r.age_fit,
+            -r.ward_fit,
+            r.service.ward_id is not None and ward_id is None,
+            r.open_now is not True,
+            r.service.is_sample,
+            r.service.name,
+        ),
+    )
+    return Ranking(crisis=crisis, crisis_lines=crisis_lines, services=services, worries=worries)
+
+
+# --- Staff pages ------------------------------------------------------------------------------
+
+
+def usage_daily(*, since: dt.date) -> QuerySet[UsageDaily]:
+    return UsageDaily.objects.filter(date__gte=since).order_by("date", "kind", "-count", "key")
+
+
+def services_without_phone() -> QuerySet[Service]:
+    return (
+        Service.objects.filter(is_active=True)
+        .filter(Q(phone="") | ~Q(phone_status=Service.PhoneStatus.VERIFIED))
+        .select_related("provider", "ward")
+        .order_by("name")
+    )
+
+
+def services_without_hours() -> QuerySet[Service]:
+    return (
+        Service.objects.filter(is_active=True, is_24h=False)
+        .annotate(n_hours=Count("hours"))
+        .filter(n_hours=0)
+        .select_related("provider", "ward")
+        .order_by("name")
+    )
+
+
+def worries_without_service() -> QuerySet[Worry]:
+    return (
+        Worry.objects.filter(is_active=True)
+        .annotate(n_services=Count("services", filter=Q(services__is_active=True)))
+        .filter(n_services=0)
+        .select_related("category")
+        .order_by("category__order", "order")
+    )

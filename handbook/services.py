@@ -1,0 +1,518 @@
+"""Writes for the handbook: content saves (which bump the cache version), reports, usage
+counts, CSV import of services and the loader of the verified contacts."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import io
+import re
+import threading
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import hours
+from .models import Channel, OpeningHours, Service, UsageDaily, Worry, WrongEntryReport
+from .selectors import VERSION_KEY
+
+# --- Content version (cache invalidation) -----------------------------------------------------
+
+
+def content_version_bump() -> None:
+    """Every cached handbook page and snapshot is keyed by this version: a new one retires them."""
+    # A dead cache holds no stale page either.
+    with contextlib.suppress(Exception):
+        cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+
+
+def content_object_save(*, obj: models.Model) -> models.Model:
+    obj.full_clean()
+    obj.save()
+    transaction.on_commit(content_version_bump)
+    content_version_bump()
+    return obj
+
+
+def content_object_delete(*, obj: models.Model) -> None:
+    obj.delete()
+    transaction.on_commit(content_version_bump)
+    content_version_bump()
+
+
+def content_changed() -> None:
+    """Call after a multi-row change (admin inlines, bulk delete, import)."""
+    transaction.on_commit(content_version_bump)
+    content_version_bump()
+
+
+# --- Wrong-entry reports ----------------------------------------------------------------------
+
+
+def report_submit(*, service: Service, reason: str, message: str = "") -> WrongEntryReport:
+    """Store an anonymous report: the date only, no time, IP address or user agent."""
+    report = WrongEntryReport(
+        service=service,
+        reason=reason,
+        message=usage_scrub(message, limit=1000),
+        received_on=timezone.localdate(),
+    )
+    report.full_clean()
+    report.save()
+    return report
+
+
+# --- Usage counts -----------------------------------------------------------------------------
+# Counted in each process's memory and written as daily sums: a request never waits on a write
+# (except the one that flushes), and no row ever describes one visit.
+
+_usage: Counter[tuple[dt.date, str, str]] = Counter()
+_usage_lock = threading.Lock()
+_last_flush = [time.monotonic()]
+_DIGITS_RE = re.compile(r"\d{3,}")
+
+
+def usage_scrub(text: str, *, limit: int = 60) -> str:
+    """Searches are kept as words only: long digit runs (phone numbers, dates) are masked."""
+    return _DIGITS_RE.sub("#", text.strip())[:limit]
+
+
+def usage_record(*, kind: str, key: str = "", n: int = 1) -> None:
+    with _usage_lock:
+        _usage[(timezone.localdate(), kind, key[:100])] += n
+        due = time.monotonic() - _last_flush[0] >= settings.HANDBOOK_USAGE_FLUSH_SECONDS
+    if due:
+        usage_flush()
+
+
+def usage_flush() -> int:
+    """Add the counts held in this process to the daily rows. Returns the number of keys."""
+    with _usage_lock:
+        pending = dict(_usage)
+        _usage.clear()
+        _last_flush[0] = time.monotonic()
+    if not pending:
+        return 0
+    try:
+        with transaction.atomic():
+            for (day, kind, key), n in sorted(pending.items()):
+                updated = UsageDaily.objects.filter(date=day, kind=kind, key=key).update(
+                    count=F("count") + n
+                )
+                if not updated:
+                    row, created = UsageDaily.objects.get_or_create(
+                        date=day, kind=kind, key=key, defaults={"count": n}
+                    )
+                    if not created:
+                        UsageDaily.objects.filter(pk=row.pk).update(count=F("count") + n)
+    except Exception:
+        with _usage_lock:
+            _usage.update(pending)
+        raise
+    return len(pending)
+
+
+# --- CSV import / export of services ----------------------------------------------------------
+
+CSV_HEADER = [
+    "id",
+    "name",
+    "provider",
+    "description",
+    "what_to_expect",
+    "phone",
+    "phone_status",
+    "chat",
+    "email",
+    "web_url",
+    "in_person",
+    "address",
+    "ward",
+    "hours",
+    "is_24h",
+    "closed_on_holidays",
+    "closed_new_year",
+    "hours_note",
+    "holiday_notes",
+    "target",
+    "age_min",
+    "age_max",
+    "gender",
+    "residents_only",
+    "cost",
+    "anonymous_ok",
+    "languages",
+    "is_crisis_line",
+    "crisis_order",
+    "worries",
+    "source_url",
+    "last_checked",
+    "is_sample",
+    "is_active",
+]
+_BOOL_FIELDS = {
+    "is_24h",
+    "closed_on_holidays",
+    "closed_new_year",
+    "residents_only",
+    "anonymous_ok",
+    "is_crisis_line",
+    "is_sample",
+    "is_active",
+}
+_TRUE = {"1", "true", "yes", "y", "はい", "○", "◯"}
+_FALSE = {"0", "false", "no", "n", "いいえ", "×", ""}
+
+
+def service_csv_rows(services: Any) -> list[list[Any]]:
+    rows = []
+    for s in services:
+        hour_rows = [(h.weekday, h.opens, h.closes) for h in s.hours.all()]
+        values: dict[str, Any] = {
+            f: getattr(s, f)
+            for f in CSV_HEADER
+            if f not in {"provider", "ward", "hours", "worries", "id", "last_checked"}
+        }
+        values.update(
+            id=s.pk,
+            provider=s.provider.name if s.provider else "",
+            ward=s.ward.name if s.ward else "",
+            hours=hours.hours_to_text(hour_rows),
+            worries="|".join(str(w.pk) for w in s.worries.all()),
+            last_checked=s.last_checked.isoformat() if s.last_checked else "",
+        )
+        for f in _BOOL_FIELDS:
+            values[f] = "1" if values[f] else "0"
+        rows.append(["" if values[f] is None else values[f] for f in CSV_HEADER])
+    return rows
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp932"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ValidationError(_("The file is neither UTF-8 nor Shift_JIS (cp932) text."))
+
+
+def services_import_csv(*, data: bytes) -> ImportResult:
+    """Create or update services from CSV rows (`id` empty = new). All rows or none."""
+    from members.models import Organisation, Ward
+
+    result = ImportResult()
+    try:
+        text = _decode(data)
+    except ValidationError as exc:
+        result.errors.append(exc.messages[0])
+        return result
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [c for c in ("name", "phone", "phone_status") if c not in (reader.fieldnames or [])]
+    if missing:
+        result.errors.append(_("Missing columns: %(columns)s") % {"columns": ", ".join(missing)})
+        return result
+    wards = {w.name: w for w in Ward.objects.all()}
+    orgs = {o.name: o for o in Organisation.objects.all()}
+    worry_ids = set(Worry.objects.values_list("pk", flat=True))
+    planned: list[tuple[Service, list[tuple[int, dt.time, dt.time]], list[int] | None]] = []
+
+    for line, row in enumerate(reader, start=2):
+        errors: list[str] = []
+
+        def err(message: str, line: int = line, errors: list[str] = errors) -> None:
+            errors.append(_("Row %(row)d: %(error)s") % {"row": line, "error": message})
+
+        row = {k: (v or "").strip() for k, v in row.items() if k}
+        service: Service | None = None
+        if row.get("id"):
+            try:
+                service = Service.objects.get(pk=int(row["id"]))
+            except (ValueError, Service.DoesNotExist):
+                err(_("no service with id %(id)s") % {"id": row["id"]})
+        if service is None:
+            service = Service()
+        for name in CSV_HEADER:
+            if name in {"id", "provider", "ward", "hours", "worries"} or name not in row:
+                continue
+            value: Any = row[name]
+            model_field = cast(models.Field, Service._meta.get_field(name))
+            if value == "" and not model_field.blank and model_field.has_default():
+                value = model_field.get_default()  # an empty cell keeps the default
+            elif name in _BOOL_FIELDS:
+                if value.lower() in _TRUE:
+                    value = True
+                elif value.lower() in _FALSE:
+                    value = False
+                else:
+                    err(
+                        _("%(column)s must be 1 or 0, not “%(value)s”")
+                        % {"column": name, "value": value}
+                    )
+                    continue
+            elif name in {"age_min", "age_max"}:
+                if value == "":
+                    value = None
+                elif not value.isdigit():
+                    err(_("%(column)s must be a whole number") % {"column": name})
+                    continue
+                else:
+                    value = int(value)
+            elif name == "crisis_order":
+                value = int(value) if value.isdigit() else 100
+            elif name == "last_checked":
+                if value == "":
+                    value = None
+                else:
+                    try:
+                        value = dt.date.fromisoformat(value)
+                    except ValueError:
+                        err(_("last_checked must be a date like 2026-11-27"))
+                        continue
+            setattr(service, name, value)
+        if row.get("ward"):
+            if row["ward"] not in wards:
+                err(_("unknown ward “%(ward)s”") % {"ward": row["ward"]})
+            else:
+                service.ward = wards[row["ward"]]
+        elif "ward" in row:
+            service.ward = None
+        if row.get("provider"):
+            service.provider = orgs.get(row["provider"])
+            if service.provider is None:
+                err(_("unknown organisation “%(name)s”") % {"name": row["provider"]})
+        elif "provider" in row:
+            service.provider = None
+        try:
+            hour_rows = hours.parse_hours(row.get("hours", ""))
+        except ValueError as exc:
+            err(
+                _("cannot read the opening hours “%(part)s” (write e.g. 月-金 09:00-17:00)")
+                % {"part": exc}
+            )
+            hour_rows = []
+        links: list[int] | None = None
+        if "worries" in row:
+            try:
+                links = [int(x) for x in row["worries"].split("|") if x.strip()]
+            except ValueError:
+                err(_("worries must be worry ids separated by |"))
+                links = []
+            unknown = [w for w in links if w not in worry_ids]
+            if unknown:
+                err(_("unknown worry ids: %(ids)s") % {"ids": ", ".join(map(str, unknown))})
+        if service.phone_status == Service.PhoneStatus.VERIFIED and not service.source_url:
+            err(_("a VERIFIED phone number needs its source URL"))
+        try:
+            service.full_clean(exclude=["provider", "ward"])
+        except ValidationError as exc:
+            for fname, messages in exc.message_dict.items():
+                label = fname if fname != "__all__" else ""
+                for message in messages:
+                    err(f"{label} {message}".strip())
+        result.errors.extend(errors)
+        planned.append((service, hour_rows, links))
+
+    if result.errors:
+        return result
+    with transaction.atomic():
+        for service, hour_rows, links in planned:
+            created = service.pk is None
+            service.save()
+            service.hours.all().delete()
+            OpeningHours.objects.bulk_create(
+                OpeningHours(service=service, weekday=w, opens=o, closes=c) for w, o, c in hour_rows
+            )
+            if links is not None:
+                service.worries.set(links)
+            if created:
+                result.created += 1
+            else:
+                result.updated += 1
+        content_changed()
+    return result
+
+
+# --- Verified contacts (handbook/data/contacts_verified.csv) ---------------------------------
+
+CONTACTS_CSV = Path(__file__).resolve().parent / "data" / "contacts_verified.csv"
+T = dt.time
+
+# Structured weekly hours for the rows whose published hours are unambiguous. Everything else
+# keeps only the published text (hours_note) and shows 「受付時間は要確認」.
+_EVERY_DAY = range(7)
+_WEEKDAYS = range(5)
+CONTACT_SCHEDULES: dict[str, dict[str, Any]] = {
+    "いのちの電話（ナビダイヤル・日本いのちの電話連盟）": {
+        "rows": [(d, T(10), T(22)) for d in [*_EVERY_DAY, 7]],
+    },
+    "自殺予防いのちの電話（フリーダイヤル・日本いのちの電話連盟）": {
+        "rows": [(d, T(16), T(21)) for d in [*_EVERY_DAY, 7]],
+    },
+    "#いのちSOS（NPO法人自殺対策支援センターライフリンク）": {
+        "rows": [(d, T(0), T(0)) for d in (0, 3, 4)] + [(d, T(6), T(0)) for d in (1, 2, 5, 6)],
+        "closed_on_holidays": False,
+    },
+    "北九州市自殺予防こころの相談電話": {
+        "rows": [(d, T(9), T(17)) for d in _WEEKDAYS],
+        "closed_new_year": True,
+    },
+    "【福岡県】配偶者からの暴力相談電話（夜間・休日）": {
+        "rows": [(d, T(17), T(0)) for d in _WEEKDAYS] + [(d, T(9), T(0)) for d in (5, 6, 7)],
+        "closed_new_year": True,
+    },
+    "福岡県小児救急医療電話相談 #8000": {
+        "rows": [(d, T(19), T(7)) for d in _WEEKDAYS]
+        + [(5, T(12), T(7)), (6, T(7), T(7)), (7, T(7), T(7))],
+    },
+    "チャイルドライン（認定NPO法人チャイルドライン支援センター）": {
+        "rows": [(d, T(16), T(21)) for d in [*_EVERY_DAY, 7]],
+        "closed_new_year": True,
+    },
+    "子どもの人権110番（法務省）": {"rows": [(d, T(8, 30), T(17, 15)) for d in _WEEKDAYS]},
+    "法テラス 多言語情報提供サービス": {"rows": [(d, T(9), T(17)) for d in _WEEKDAYS]},
+    "北九州市コールセンター（市の総合案内）": {
+        "rows": [(d, T(8, 30), T(20)) for d in [*_EVERY_DAY, 7]],
+    },
+}
+# Rows that are not windows for residents (staff contacts, another region's number).
+CONTACTS_NOT_LISTED = {
+    "よりそいホットライン（岩手・宮城・福島からかける場合）",
+    "北九州市立精神保健福祉センター（保健福祉局・事務の連絡先）",
+    "北九州市 保健福祉局 地域福祉推進課",
+    "北九州市 保健福祉局 地域福祉推進課 孤独・孤立対策担当",
+}
+# Order of the crisis lines when someone says 「死にたい」 (lower first; 100 = not by default).
+CRISIS_ORDER = {
+    "#いのちSOS（NPO法人自殺対策支援センターライフリンク）": 10,
+    "北九州いのちの電話（社会福祉法人）": 11,
+    "よりそいホットライン（社会的包摂サポートセンター）": 12,
+    "いのちの電話（ナビダイヤル・日本いのちの電話連盟）": 13,
+    "自殺予防いのちの電話（フリーダイヤル・日本いのちの電話連盟）": 14,
+    "北九州市自殺予防こころの相談電話": 15,
+    "こころの健康相談統一ダイヤル（厚生労働省）": 16,
+    "あなたのいばしょチャット相談（NPO法人あなたのいばしょ）": 17,
+    # Always in the crisis box's first line; listed as windows only for danger worries.
+    "110番（警察への緊急通報）": 101,
+    "119番（救急・火事）": 102,
+}
+_WARD_PREFIXES = ("門司", "小倉北", "小倉南", "若松", "八幡東", "八幡西", "戸畑")
+
+
+@dataclass
+class LoadSummary:
+    created: int
+    updated: int
+
+
+def _is_chat(alt: str) -> bool:
+    return any(
+        k in alt for k in ("チャット相談", "Webチャット", "LINE（", "LINEじんけん", "SNS相談")
+    )
+
+
+def _contact_ward(name: str) -> str | None:
+    for prefix in _WARD_PREFIXES:
+        if name.startswith(prefix):
+            return f"{prefix}区"
+    return None
+
+
+def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
+    """Load or refresh the real windows from the verified contacts CSV (idempotent)."""
+    from members.models import Ward
+
+    wards = {w.name: w for w in Ward.objects.all()}
+    created = updated = 0
+    with path.open(encoding="utf-8") as fh, transaction.atomic():
+        for row in csv.DictReader(fh):
+            name = row["name"].strip()
+            kind = row["kind"].strip()
+            alt = row["alt_contact"].strip()
+            sched = CONTACT_SCHEDULES.get(name, {})
+            hours_text = row["hours"].strip()
+            is_24h = not sched and ("24時間" in hours_text and "〜" not in hours_text)
+            is_crisis = kind == "national_crisis" or name in CRISIS_ORDER
+            ward_name = _contact_ward(name)
+            defaults: dict[str, Any] = {
+                "name": name,
+                "phone": row["phone"].strip(),
+                "phone_status": row["status"].strip(),
+                "chat": alt if _is_chat(alt) else "",
+                "description": alt
+                if alt and not _is_chat(alt) and not alt.startswith(("来所", "所在地"))
+                else "",
+                "in_person": alt if alt.startswith(("来所", "所在地")) else "",
+                "address": alt.removeprefix("来所: ").split("（")[0]
+                if alt.startswith("来所")
+                else "",
+                "ward": wards.get(ward_name) if ward_name else None,
+                "hours_note": hours_text[:300],
+                "is_24h": is_24h,
+                "closed_on_holidays": sched.get("closed_on_holidays", True),
+                "closed_new_year": sched.get("closed_new_year", False),
+                "target": row["target"].strip()[:300],
+                "cost": row["cost"].strip()[:200],
+                "anonymous_ok": "匿名可" in row["target"] or "名前を言わなくて" in row["target"],
+                "is_crisis_line": is_crisis,
+                "crisis_order": CRISIS_ORDER.get(name, 50 if is_crisis else 100),
+                "source_url": row["source_url"].strip(),
+                "last_checked": dt.date.fromisoformat(row["checked_on"].strip()),
+                "is_sample": False,
+                "is_active": name not in CONTACTS_NOT_LISTED,
+            }
+            if "11言語" in alt:
+                defaults["languages"] = "日本語・多言語（11言語）"
+            elif "外国人" in row["target"]:
+                defaults["languages"] = "多言語（通訳）"
+            service, was_created = Service.objects.update_or_create(
+                source_key=name, defaults=defaults
+            )
+            if was_created:
+                created += 1
+            else:
+                updated += 1
+            service.hours.all().delete()
+            OpeningHours.objects.bulk_create(
+                OpeningHours(service=service, weekday=w, opens=o, closes=c)
+                for w, o, c in sched.get("rows", [])
+            )
+        content_changed()
+    return LoadSummary(created=created, updated=updated)
+
+
+# --- QR codes ---------------------------------------------------------------------------------
+
+
+def channel_qr(*, channel: Channel, base_url: str, kind: str) -> bytes:
+    """The QR code of the handbook's address with `?src=<code>`, as SVG or PNG bytes."""
+    import segno
+
+    qr = segno.make(f"{base_url.rstrip('/')}/handbook/?src={channel.code}", error="m")
+    buffer = io.BytesIO()
+    if kind == "svg":
+        qr.save(buffer, kind="svg", scale=8, border=4, title=channel.name)
+    else:
+        qr.save(buffer, kind="png", scale=10, border=4)
+    return buffer.getvalue()

@@ -1,0 +1,81 @@
+import pytest
+
+from handbook import search, selectors
+from handbook.demo import seed_demo
+
+from .relevance import QUERIES
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("お金ない", "おかねない"),
+        ("ｵｶﾈがない", "おかねがない"),
+        ("ＤＶ", "dv"),
+        ("子供", "子ども"),
+        ("引きこもり", "ヒキコモリ"),
+        ("寂しい", "さみしい"),
+    ],
+)
+def test_normalise_folds_width_kana_and_variants(a: str, b: str) -> None:
+    assert search.normalise(a) == search.normalise(b)
+
+
+def test_word_order_does_not_matter() -> None:
+    index = search.build_index(
+        [
+            (1, "お金がなくて生活が苦しい", "c", "", "", False),
+            (2, "仕事が見つからない", "c", "", "", False),
+        ]
+    )
+    assert search.search(index, "生活が苦しくてお金がない")[0].id == 1
+
+
+@pytest.mark.parametrize(
+    "text", ["死にたい", "しにたい", "もう消えたい", "夫の暴力", "虐待されてる", "自殺"]
+)
+def test_crisis_words_are_recognised(text: str) -> None:
+    assert search.is_crisis_text(text)
+
+
+@pytest.mark.parametrize("text", ["お金がない", "仕事やめたい", "眠れない"])
+def test_ordinary_worries_are_not_crisis(text: str) -> None:
+    assert not search.is_crisis_text(text)
+
+
+def test_empty_query_finds_nothing() -> None:
+    index = search.build_index([(1, "お金がない", "c", "", "", False)])
+    assert search.search(index, "  、。 ") == []
+
+
+def _precision_at_3() -> tuple[float, float, float]:
+    snap = selectors.snapshot_build(None)
+    normalised = hit = strict = 0.0
+    for query, expected in QUERIES:
+        top = [h.text for h in selectors.worries_search(snapshot=snap, text=query, limit=3).hits]
+        good = len(set(top) & expected)
+        normalised += good / min(3, len(expected))
+        strict += good / 3
+        hit += good > 0
+    n = len(QUERIES)
+    return normalised / n, hit / n, strict / n
+
+
+@pytest.mark.django_db
+def test_relevance_set_precision_at_3() -> None:
+    """Measured on the shipped relevance set (≥60 queries) against the demo content."""
+    seed_demo()
+    assert len(QUERIES) >= 60
+    p_at_3, hit_at_3, strict = _precision_at_3()
+    print(f"relevance: n={len(QUERIES)} P@3={p_at_3:.3f} hit@3={hit_at_3:.3f} strict={strict:.3f}")
+    # P@3 here is |top3 ∩ relevant| / min(3, |relevant|); strict divides by 3 always.
+    assert p_at_3 >= 0.9
+    assert hit_at_3 >= 0.95
+
+
+@pytest.mark.django_db
+def test_every_relevance_answer_exists_in_the_demo_content() -> None:
+    seed_demo()
+    snap = selectors.snapshot_build(None)
+    texts = {w.text for w in snap.worries.values()}
+    assert set().union(*(e for _q, e in QUERIES)) <= texts
