@@ -28,6 +28,21 @@ def _fresh_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture
+def reference_data(transactional_db: Any) -> None:
+    """Transactional tests flush the database: put back what the data migrations made.
+
+    (``serialized_rollback`` would do it too, but it clashes with the content types that other
+    transactional tests re-create after their flush.)
+    """
+    import importlib
+
+    from django.apps import apps
+
+    importlib.import_module("kitakyushu_pf.migrations.0001_roles").create_groups(apps, None)
+    importlib.import_module("members.migrations.0002_taxonomy_and_wards").seed(apps, None)
+
+
 def make_user(django_user_model: Any, username: str, *roles: str, **extra: Any) -> Any:
     user = django_user_model.objects.create_user(
         username=username, email=f"{username}@example.jp", password="pw-for-tests-123", **extra

@@ -1,7 +1,30 @@
 """Access table for the handbook app (see tests/access/__init__.py)."""
 
-from tests.access import public
+from typing import Any
+
+from tests.access import NOT_FOUND, Access, public, roles_only
 
 ENTRIES = {
     "handbook/": public("/handbook/"),
-}
+    "handbook/c/<slug:slug>/": public("/handbook/c/{category}/"),
+    "handbook/results/": public("/handbook/results/?w={worry}"),
+    "handbook/report/<int:pk>/": public("/handbook/report/{service}/"),
+    "handbook/report/thanks/": public("/handbook/report/thanks/"),
+    "handbook/api/search": public("/handbook/api/search?q=お金がない"),
+    "handbook/api/services": public("/handbook/api/services?worry={worry}"),
+    "handbook/staff/": roles_only("/handbook/staff/", "secretariat"),
+    "handbook/staff/usage.csv": roles_only("/handbook/staff/usage.csv", "secretariat"),
+    "handbook/bench-baseline": Access(
+        "/handbook/bench-baseline", anonymous=NOT_FOUND, member=NOT_FOUND, analyst=NOT_FOUND,
+        secretariat=NOT_FOUND, note="exists only with HANDBOOK_BENCH_BASELINE on",
+    ),
+}  # fmt: skip
+
+
+def setup() -> dict[str, Any]:
+    from tests.handbook.factories import ServiceFactory, WorryFactory
+
+    worry = WorryFactory()
+    service = ServiceFactory()
+    service.worries.add(worry)
+    return {"category": worry.category.slug, "worry": worry.pk, "service": service.pk}

@@ -122,7 +122,8 @@ def test_beat_schedule_runs_the_freshness_check() -> None:
 
 
 @pytest.mark.worker
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("reference_data")
 def test_approval_email_is_sent_by_the_real_worker(real_worker: int) -> None:
     import time
 
