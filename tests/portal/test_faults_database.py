@@ -103,7 +103,9 @@ def _kill_connections_mid_traffic(server: PortalServer, session: requests.Sessio
     thread.start()
     _wait_for_query_in_flight()
     killed = terminate_backends(exclude_pids={_our_backend_pid()})
-    assert killed >= 2, "the app's persistent connections were not there to kill"
+    # At least the in-flight request's connection; how many idle persistent ones the other
+    # gunicorn threads hold depends on how the requests were spread over them.
+    assert killed >= 1, "the app's connections were not there to kill"
     thread.join(timeout=30)
     return in_flight["response"]
 
