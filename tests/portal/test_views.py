@@ -99,3 +99,11 @@ def test_password_reset_sends_mail(client: Any, member_user: Any, mailoutbox: li
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert member_user.email in mailoutbox[0].to
+
+
+@pytest.mark.django_db
+def test_too_many_fields_is_a_clear_400_not_a_crash(client: Any) -> None:
+    data = {f"f{i}": "x" for i in range(1001)}
+    response = client.post(reverse("login"), data)
+    assert response.status_code == 400
+    assert "リクエスト" in response.content.decode()

@@ -410,3 +410,31 @@ def test_supporter_flow_mail_with_calendar_cancel_from_link_promotes_and_mails(
         m for m in mailoutbox if m.to == ["first@example.jp"] and "キャンセル" in m.subject
     ]
     assert len(cancelled) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registration_succeeds_while_the_broker_is_down_and_mail_follows(
+    client: Any, mailoutbox: list[Any]
+) -> None:
+    """Redis down: the supporter still gets their place; the e-mail waits in the outbox."""
+    from unittest import mock
+
+    from kombu.exceptions import OperationalError
+
+    from kitakyushu_pf.models import OutboxEmail
+    from kitakyushu_pf.tasks import outbox_relay
+
+    programme = ProgrammeFactory()
+    session = SessionFactory(programme=programme, capacity=5)
+    with mock.patch(
+        "kitakyushu_pf.tasks.outbox_send.delay", side_effect=OperationalError("broker down")
+    ):
+        response = client.post(
+            reverse("trainings:programme-register", args=[programme.slug]), form_data(session)
+        )
+    assert response.status_code == 302
+    assert Registration.objects.get(email="new@example.jp").state == "confirmed"
+    assert mailoutbox == []
+    assert OutboxEmail.objects.filter(sent_at__isnull=True).count() == 1
+    outbox_relay(older_than_seconds=0)  # the broker is back: the periodic relay sends it
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == ["new@example.jp"]
