@@ -25,7 +25,7 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
-LOCUSTFILE = r'''
+LOCUSTFILE = r"""
 import itertools
 import os
 import re
@@ -81,7 +81,7 @@ class Supporter(HttpUser):
             headers={"Referer": self.host + form},
             name="registration POST",
         )
-'''
+"""
 
 
 def django_setup() -> None:
@@ -172,7 +172,8 @@ def main() -> int:
                        Path(tmp)),
         )  # fmt: skip
     if base.get("baseline"):
-        print(f"\nmix requests/s ÷ baseline requests/s: {mix.get('Aggregated', 0) / base['baseline']:.2f}")
+        ratio = mix.get("Aggregated", 0) / base["baseline"]
+        print(f"\nmix requests/s ÷ baseline requests/s: {ratio:.2f}")
     from trainings.models import Registration, Session
 
     session = Session.objects.get(pk=session_id)
