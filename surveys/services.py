@@ -496,7 +496,13 @@ def report_compute(
         band_labels = {k: v for k, v in band_labels.items() if v != "その他の年齢"}
         for rule in ("H27", "H30"):
             prevalence, excl = agg.hikikomori_prevalence(frame, rule=rule, band_labels=band_labels)
-            exclusions[rule] = excl.astype(object).where(excl.notna(), None).to_dict("records")
+            exclusions[rule] = [
+                {
+                    k: (None if pd.isna(v) else int(v)) if k in ("removed", "remaining") else v
+                    for k, v in rec.items()
+                }
+                for rec in excl.to_dict("records")
+            ]
             if rule == inputs.rule:
                 hik_rows = prevalence
     progress(75)

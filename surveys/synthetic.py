@@ -75,7 +75,9 @@ def tsunagari(
             "employment": _blank(rng, employment, 0.01),
             "income": _blank(rng, income, 0.04),
             "has_confidant": _blank(rng, confidant, 0.01),
-            "lonely_direct": lonely.astype(str),
+            "lonely_direct": np.where(
+                (lonely != 5) & (rng.random(n) < 0.006), "", lonely.astype(str)
+            ),
             "ucla_1": _blank(rng, ucla[0], 0.01),
             "ucla_2": _blank(rng, ucla[1], 0.01),
             "ucla_3": _blank(rng, ucla[2], 0.01),
