@@ -23,7 +23,6 @@ import pandas as pd
 MISSING = -1
 CHUNK_ROWS = 250_000
 _INT_RE = re.compile(r"[+-]?\d+(?:\.0*)?")
-_SKIP_RE = re.compile(r"Skipping line (\d+): expected (\d+) fields, saw (\d+)")
 
 
 class FileRefused(Exception):
@@ -129,11 +128,20 @@ def read_xlsx(path: Path, *, max_rows: int) -> pd.DataFrame:
     import openpyxl
     from defusedxml.common import DefusedXmlException
 
+    def defused(exc: BaseException | None) -> bool:
+        while exc is not None:
+            if isinstance(exc, DefusedXmlException):
+                return True
+            exc = exc.__cause__ or exc.__context__
+        return False
+
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except DefusedXmlException as exc:
-        raise FileRefused("ファイルが大きすぎるか不正です（XML に危険な定義があります）。") from exc
     except Exception as exc:
+        if defused(exc):
+            raise FileRefused(
+                "ファイルが大きすぎるか不正です（XML に危険な定義があります）。"
+            ) from exc
         raise FileRefused("XLSX ファイルとして読めません（壊れているか形式が違います）。") from exc
     try:
         sheet = workbook.worksheets[0]
@@ -220,6 +228,26 @@ def _check_id(
     return stripped.to_numpy(dtype=str)
 
 
+def _ragged_records(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(record indices, field counts) of data rows whose field count differs from the header.
+
+    pandas pads short rows with "" (indistinguishable from 無回答) and may drop extra fields,
+    so the count is taken from the text: per line when the file has no quotes, else with the
+    csv module (quoted fields may hold commas and newlines).
+    """
+    if '"' not in text:
+        lines = pd.Series([line for line in text.splitlines() if line != ""][1:], dtype=object)
+        counts = lines.str.count(",").to_numpy() + 1 if len(lines) else np.zeros(0, int)
+    else:
+        import csv
+
+        records = (r for r in csv.reader(io.StringIO(text)) if r)
+        next(records, None)
+        counts = np.fromiter((len(r) for r in records), dtype=np.int64)
+    bad = np.flatnonzero(counts != width)
+    return bad, counts[bad]
+
+
 def validate_frame(
     frame: pd.DataFrame,
     variables: list[dict[str, Any]],
@@ -228,9 +256,6 @@ def validate_frame(
     problems: list[Problem],
 ) -> dict[str, np.ndarray]:
     """Check one chunk (all text); first_row is the spreadsheet row number of its first record."""
-    short = frame.isna().any(axis=1).to_numpy()
-    for idx in np.flatnonzero(short):
-        problems.append(Problem(first_row + int(idx), "", "", "項目数がヘッダーより少ない行です"))
     out: dict[str, np.ndarray] = {}
     for var in variables:
         if var["name"] not in frame.columns:
@@ -288,31 +313,39 @@ def validate_file(
         encoding = "xlsx"
         chunks: Any = [frame]
         columns = list(frame.columns)
+        ragged, ragged_counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     else:
         text, encoding = decode_bytes(path.read_bytes())
         if not text.strip():
             raise FileRefused("ファイルが空です。")
         try:
-            head = pd.read_csv(io.StringIO(text), dtype=str, nrows=0)
+            head = pd.read_csv(io.StringIO(text), dtype=str, nrows=0, index_col=False)
         except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
             raise FileRefused("ヘッダー行（変数名）を読めません。") from exc
         columns = [str(c).strip() for c in head.columns]
+        ragged, ragged_counts = _ragged_records(text, len(columns))
+        width = len(columns)
+        options: dict[str, Any] = {"engine": "c", "on_bad_lines": "error"}
+        if len(ragged):
+            # Slow path for broken files only: keep every record aligned with its row number.
+            options = {"engine": "python", "on_bad_lines": lambda fields: fields[:width]}
         chunks = pd.read_csv(
             io.StringIO(text),
             dtype=str,
             keep_default_na=False,
             na_values=[],
             chunksize=CHUNK_ROWS,
-            on_bad_lines="warn",
             skip_blank_lines=True,
+            index_col=False,
+            **options,
         )
         del text
     _check_header(columns, variables, problems, notes)
     header_broken = any(p.row == 1 for p in problems)
     parts: dict[str, list[np.ndarray]] = {}
     n_rows = 0
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
         for chunk in chunks:
             chunk.columns = [str(c).strip() for c in chunk.columns]
             if n_rows + len(chunk) > max_rows:
@@ -322,11 +355,9 @@ def validate_file(
                 for name, arr in checked.items():
                     parts.setdefault(name, []).append(arr)
             n_rows += len(chunk)
-    for warning in caught:
-        for line, expected, saw in _SKIP_RE.findall(str(warning.message)):
-            problems.append(
-                Problem(int(line), "", "", f"項目数がヘッダー（{expected}）と違います（{saw}項目）")
-            )
+    for idx, count in zip(ragged, ragged_counts, strict=True):
+        message = f"項目数がヘッダー（{len(columns)}）と違います（{count}項目）"
+        problems.append(Problem(int(idx) + 2, "", "", message))
     columns_out = {name: np.concatenate(arrs) for name, arrs in parts.items()}
     if "resp_id" in columns_out:
         _duplicates(columns_out["resp_id"], existing_ids or set(), problems)
