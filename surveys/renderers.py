@@ -26,7 +26,7 @@ SYNTHETIC_MARK = "合成データ（デモ用）"
 
 
 def _num(value: Any, digits: int | None) -> Any:
-    if value is None or value == "":
+    if value is None or value == "" or (isinstance(value, float) and value != value):
         return ""
     if digits is None:
         return int(value)
