@@ -72,7 +72,9 @@ class Dataset(models.Model):
     )
     title = models.CharField(_("title"), max_length=200)
     population = models.CharField(_("population"), max_length=300, blank=True)
-    sample_size = models.PositiveIntegerField(_("sample size (questionnaires sent)"), null=True)
+    sample_size = models.PositiveIntegerField(
+        _("sample size (questionnaires sent)"), null=True, blank=True
+    )
     fielding_start = models.DateField(_("fielding start"), null=True, blank=True)
     fielding_end = models.DateField(_("fielding end"), null=True, blank=True)
     modes = models.CharField(_("modes"), max_length=100, blank=True)

@@ -57,7 +57,7 @@ def datasetfile_validate_task(self, file_id: str) -> None:  # type: ignore[no-un
                 problem_count=1,
             )  # fmt: skip
             logger.exception("validation of %s failed for good", file_id)
-            if self.request.is_eager:
+            if self.request.is_eager or self.request.called_directly:
                 raise
             return
         raise self.retry(exc=exc, countdown=5) from exc
@@ -92,7 +92,8 @@ def report_build_task(self, job_id: str) -> None:  # type: ignore[no-untyped-def
     except Exception as exc:
         logger.exception("report %s failed (attempt %s)", job_id, job.attempts + 1)
         job.refresh_from_db()
-        if job.attempts >= MAX_ATTEMPTS or self.request.is_eager:
+        final = self.request.is_eager or self.request.called_directly
+        if job.attempts >= MAX_ATTEMPTS or final:
             report_job_fail(
                 job_id=job_id,
                 message=f"集計中にエラーが発生しました（{type(exc).__name__}）。"

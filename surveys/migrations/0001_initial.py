@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                 (
                     "sample_size",
                     models.PositiveIntegerField(
-                        null=True, verbose_name="sample size (questionnaires sent)"
+                        blank=True, null=True, verbose_name="sample size (questionnaires sent)"
                     ),
                 ),
                 (
