@@ -195,7 +195,7 @@ def suppression_pattern(table: pd.DataFrame, *, threshold: int) -> tuple[set[Key
     for eq in equations:
         for k in eq:
             eqs_of[k].append(eq)
-    for _ in range(500):
+    for round_no in range(500):
         open_keys = disclosed(hidden, values, equations)
         if not open_keys:
             break
@@ -203,10 +203,15 @@ def suppression_pattern(table: pd.DataFrame, *, threshold: int) -> tuple[set[Key
         # quantity sharing an equation with it (new rounds fix what is still determined).
         added: set[Key] = set()
         for target in open_keys:
-            if any(k in added for eq in eqs_of[target] for k in eq):
-                continue
-            candidates = {k for eq in eqs_of[target] for k in eq if k not in hidden and k != n_key}
-            if candidates:
+            if len(open_keys) < 20 and any(k in added for eq in eqs_of[target] for k in eq):
+                continue  # few left: fix them one equation at a time to avoid over-suppression
+            rectangle = _rectangle(target, hidden, values) if round_no >= 3 else set()
+            candidates = rectangle or {
+                k for eq in eqs_of[target] for k in eq if k not in hidden and k != n_key
+            }
+            if candidates and round_no >= 10:
+                added |= candidates  # slow convergence (tiny samples): hide the whole equation
+            elif candidates:
                 added.add(min(candidates, key=lambda k: (values[k] == 0, values[k], str(k))))
         if not added:
             # Widen: anything published in an equation touching a hidden quantity.
@@ -222,6 +227,29 @@ def suppression_pattern(table: pd.DataFrame, *, threshold: int) -> tuple[set[Key
             added.add(min(candidates, key=lambda k: (values[k] == 0, values[k], str(k))))
         hidden |= added
     return hidden, {"values": values, "equations": equations, "rows_of": rows_of}
+
+
+def _rectangle(target: Key, hidden: set[Key], values: dict[Key, int]) -> set[Key]:
+    """For a cell pinned at zero: the published cells that would close a cycle through it.
+
+    A zero cell x(g, a) can only take another value if mass can move around a rectangle
+    (g, a) → (g, a') → (g', a') → (g', a) of hidden cells with positive counts at (g, a') and
+    (g', a); this returns the missing corners (g', a').
+    """
+    if target[0] != "x":
+        return set()
+    _, ind, b, g, a = target
+    same_row = [k for k in hidden if k[0] == "x" and k[1:4] == (ind, b, g) and values[k] > 0]
+    same_col = [
+        k for k in hidden if k[0] == "x" and k[1:3] == (ind, b) and k[4] == a and values[k] > 0
+    ]
+    out = set()
+    for r in same_row:
+        for c in same_col:
+            corner = ("x", ind, b, c[3], r[4])
+            if corner in values and corner not in hidden:
+                out.add(corner)
+    return out
 
 
 def apply_suppression(table: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
