@@ -75,9 +75,9 @@ def test_no_suppressed_cell_can_be_recomputed_from_published_margins(cells: list
     truth = {(g, a): int(counts[gi, ai]) for gi, g in enumerate(["A", "B"])
              for ai, a in enumerate(["はい", "いいえ", "無回答"])}  # fmt: skip
     for r in rows:
-        if r["breakdown"] == "grp" and (r["group"], r["answer"]) in truth:
-            if truth[(r["group"], r["answer"])] < 3:
-                assert r["suppressed"] and r["city_n"] is None
+        key = (r["group"], r["answer"])
+        if r["breakdown"] == "grp" and key in truth and truth[key] < 3:
+            assert r["suppressed"] and r["city_n"] is None
     assert all(r["city_pct"] is None or np.isnan(r["city_pct"]) for r in suppressed)
 
 

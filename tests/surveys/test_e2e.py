@@ -18,10 +18,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 def test_analyst_uploads_watches_progress_and_downloads_xlsx(
     page: Any, live_server: Any, django_user_model: Any, tmp_path: Path
 ) -> None:
-    from tests.conftest import make_user
+    from django.contrib.auth.models import Group
 
     from kitakyushu_pf.roles import ANALYST
+    from surveys import services
+    from tests.conftest import make_user
 
+    # Transactional tests run on a flushed database: restore what the migrations ship.
+    Group.objects.get_or_create(name=ANALYST)
+    services.instrument_load_all()
+    services.national_figures_load_shipped()
     make_user(django_user_model, "ana", ANALYST)
     dataset = DatasetFactory(title="ブラウザ試験", sample_size=1000)
     data = tmp_path / "city.csv"

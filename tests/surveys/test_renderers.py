@@ -26,9 +26,7 @@ def published() -> dict:
     """A published report (plain JSON), built once for the module through the real path."""
     if "result" not in _CACHE:
         dataset = load_dataset(synthetic_csv(600, seed=4))
-        job = services.report_request(
-            dataset=dataset, mode=ReportJob.Mode.PUBLISH, dispatch=False
-        )
+        job = services.report_request(dataset=dataset, mode=ReportJob.Mode.PUBLISH, dispatch=False)
         _CACHE["result"] = services.report_job_run(job=job).result
     return _CACHE["result"]
 
@@ -87,7 +85,7 @@ def test_suppression_is_identical_in_csv_xlsx_and_pdf(published: dict) -> None:
         for r in rows
         if r[-1] == 1
     ]
-    for indicator, rows in pdf_tables(published).items():
+    for rows in pdf_tables(published).values():
         for r in rows:
             if r[-1] == 1:
                 assert r[3] == "" and r[5] == ""

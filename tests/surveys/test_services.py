@@ -3,7 +3,7 @@ audit, retention and the sweeper."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -203,7 +203,9 @@ def test_retention_deletes_microdata_once_and_logs_it(
 ) -> None:
     dataset = load_dataset(synthetic_csv(50))
     keep = load_dataset(synthetic_csv(50))
-    Dataset.objects.filter(pk=dataset.pk).update(retain_until=date.today() - timedelta(days=1))
+    Dataset.objects.filter(pk=dataset.pk).update(
+        retain_until=timezone.localdate() - timedelta(days=1)
+    )
     with django_capture_on_commit_callbacks(execute=True):
         purged = services.dataset_retention_purge()
     assert [d.pk for d in purged] == [dataset.pk]
