@@ -245,3 +245,10 @@ def test_template_has_every_column_and_a_codebook(tmp_path: Path) -> None:
     codebook = services.instrument_codebook(instrument=instrument)
     assert ["lonely_direct", "あなたはどの程度、孤独であると感じることがありますか。", "code", "5",
             "しばしばある・常にある", "空欄は無回答。"] in codebook  # fmt: skip
+
+
+def test_a_100000_row_file_validates_and_loads() -> None:
+    dataset = load_dataset(synthetic_csv(100_000, seed=2))
+    assert dataset.status == Dataset.Status.LOADED and dataset.n_respondents == 100_000
+    frame = services.microdata_frame(dataset)
+    assert frame["lonely_direct"].dtype.itemsize == 1  # stored as small integer codes

@@ -229,3 +229,23 @@ def test_national_csv_replacement_by_analyst(analyst_client: Any) -> None:
     from surveys.models import NationalFigure
 
     assert NationalFigure.objects.count() == 1
+
+
+def test_staff_analyst_can_correct_national_figures_in_admin(
+    client: Any, django_user_model: Any
+) -> None:
+    from surveys.models import NationalFigure
+    from tests.conftest import make_user
+
+    analyst = make_user(django_user_model, "ana2", "analyst", is_staff=True)
+    client.force_login(analyst)
+    figure = NationalFigure.objects.first()
+    assert client.get("/admin/surveys/nationalfigure/").status_code == 200
+    assert client.get(f"/admin/surveys/nationalfigure/{figure.pk}/change/").status_code == 200
+    assert client.get("/admin/surveys/nationalfigure/add/").status_code == 200
+    assert client.get("/admin/surveys/auditlog/").status_code == 403  # the log is not theirs
+
+
+def test_audit_log_is_append_only_in_admin(secretariat_client: Any) -> None:
+    assert secretariat_client.get("/admin/surveys/auditlog/").status_code == 200
+    assert secretariat_client.get("/admin/surveys/auditlog/add/").status_code == 403
