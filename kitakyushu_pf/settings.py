@@ -372,3 +372,18 @@ HANDBOOK_PAGE_CACHE_SECONDS = env.int("HANDBOOK_PAGE_CACHE_SECONDS", default=600
 HANDBOOK_QUICK_EXIT_URL = env.str("HANDBOOK_QUICK_EXIT_URL", default="https://www.google.co.jp/")
 # The fixed-string view used as the benchmark's baseline; off (404) unless turned on.
 HANDBOOK_BENCH_BASELINE = env.bool("HANDBOOK_BENCH_BASELINE", default=False)
+
+# --- surveys ---
+# Publication mode suppresses city counts below this threshold (plus complementary cells).
+SURVEYS_SUPPRESSION_THRESHOLD = env.int("SURVEYS_SUPPRESSION_THRESHOLD", default=10)
+SURVEYS_MAX_ROWS = env.int("SURVEYS_MAX_ROWS", default=2_000_000)
+SURVEYS_XLSX_MAX_UNCOMPRESSED = env.int("SURVEYS_XLSX_MAX_UNCOMPRESSED", default=512 * 1024 * 1024)
+SURVEYS_XLSX_MAX_ENTRIES = env.int("SURVEYS_XLSX_MAX_ENTRIES", default=1000)
+SURVEYS_XLSX_MAX_RATIO = env.int("SURVEYS_XLSX_MAX_RATIO", default=200)
+SURVEYS_REPORT_SOFT_TIME_LIMIT = env.int("SURVEYS_REPORT_SOFT_TIME_LIMIT", default=600)
+SURVEYS_REPORT_TIME_LIMIT = env.int("SURVEYS_REPORT_TIME_LIMIT", default=660)
+SURVEYS_RETENTION_DAYS = env.int("SURVEYS_RETENTION_DAYS", default=3 * 365)
+CELERY_BEAT_SCHEDULE["surveys-reportjob-sweep"] = {
+    "task": "surveys.tasks.reportjob_sweep_task",
+    "schedule": 300.0,
+}

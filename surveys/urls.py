@@ -5,5 +5,24 @@ from . import views
 app_name = "surveys"
 
 urlpatterns = [
-    path("", views.index, name="dataset-list"),
+    path("", views.dataset_list, name="dataset-list"),
+    path("new/", views.dataset_create, name="dataset-create"),
+    path("d/<uuid:pk>/", views.dataset_detail, name="dataset-detail"),
+    path("d/<uuid:pk>/upload/", views.file_upload, name="file-upload"),
+    path("d/<uuid:pk>/microdata/", views.microdata_view, name="microdata-view"),
+    path("d/<uuid:pk>/report/", views.report_build, name="report-build"),
+    path("d/<uuid:pk>/report/<str:mode>/", views.report_detail, name="report-detail"),
+    path(
+        "d/<uuid:pk>/report/<str:mode>/download/<str:fmt>/",
+        views.report_download,
+        name="report-download",
+    ),
+    path("f/<uuid:pk>/", views.file_detail, name="file-detail"),
+    path("f/<uuid:pk>/problems.csv", views.file_problems, name="file-problems"),
+    path("jobs/<uuid:pk>/status/", views.job_status, name="job-status"),
+    path("national/", views.national_list, name="national-list"),
+    path("audit/", views.audit_log, name="audit-log"),
+    path(
+        "instruments/<slug:slug>/template/", views.instrument_template, name="instrument-template"
+    ),
 ]

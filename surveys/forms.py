@@ -1,0 +1,46 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import Dataset, Instrument, ReportJob
+
+
+class DatasetForm(forms.ModelForm):
+    instrument = forms.ModelChoiceField(queryset=Instrument.objects.all(), label=_("Instrument"))
+
+    class Meta:
+        model = Dataset
+        fields = [
+            "instrument",
+            "title",
+            "population",
+            "sample_size",
+            "fielding_start",
+            "fielding_end",
+            "modes",
+            "hikikomori_rule",
+            "retain_until",
+        ]
+        widgets = {
+            "fielding_start": forms.DateInput(attrs={"type": "date"}),
+            "fielding_end": forms.DateInput(attrs={"type": "date"}),
+            "retain_until": forms.DateInput(attrs={"type": "date"}),
+        }
+        help_texts = {
+            "modes": _("For example: postal, web"),
+            "retain_until": _("Microdata is deleted after this date. Empty: three years."),
+        }
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("Data file (CSV in UTF-8 or Shift_JIS, or XLSX)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class ReportForm(forms.Form):
+    mode = forms.ChoiceField(choices=ReportJob.Mode.choices, label=_("Mode"))
+
+
+class NationalUploadForm(forms.Form):
+    file = forms.FileField(label=_("Replacement CSV (UTF-8)"))

@@ -1,0 +1,367 @@
+"""Reading and validating uploaded microdata: one pass over the file, vectorised checks.
+
+Each column is factorised once (a survey column has a handful of distinct values even with a
+million rows), every distinct value is checked in Python, and the verdicts are mapped back to the
+rows with NumPy. Text is decoded strictly (UTF-8 with or without BOM, then CP932); a byte that is
+valid in neither is refused with its line and byte, never replaced.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+import warnings
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MISSING = -1
+CHUNK_ROWS = 250_000
+_INT_RE = re.compile(r"[+-]?\d+(?:\.0*)?")
+
+
+class FileRefused(Exception):
+    """The file cannot be read at all (encoding, size, zip bomb…); the message is Japanese."""
+
+
+@dataclass
+class Problem:
+    row: int | None
+    column: str
+    value: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "message": self.message,
+        }
+
+
+@dataclass
+class Validated:
+    columns: dict[str, np.ndarray]
+    n_rows: int
+    encoding: str
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+# --- Decoding -------------------------------------------------------------------------------
+
+
+def decode_bytes(raw: bytes) -> tuple[str, str]:
+    """Strict decoding: UTF-8 (BOM or not), then CP932. Returns (text, encoding name)."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise FileRefused(
+            "UTF-16 のファイルには対応していません。"
+            "Excel では「CSV UTF-8（コンマ区切り）」または"
+            "「CSV（コンマ区切り）」で保存してください。"
+        )
+    try:
+        if raw.startswith(b"\xef\xbb\xbf"):
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("cp932"), "cp932"
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise FileRefused(
+            f"{line}行目（先頭から{exc.start + 1}バイト目）に UTF-8 でも Shift_JIS（CP932）でも"
+            "読めないバイト列があります。ファイルが途中で切れているか、文字コードが違います。"
+        ) from exc
+
+
+# --- XLSX safety ----------------------------------------------------------------------------
+
+
+def check_xlsx_archive(
+    path: Path, *, max_uncompressed: int, max_entries: int, max_ratio: int
+) -> None:
+    """Refuse zip bombs before any XML is parsed."""
+    import openpyxl
+
+    # Entity-expansion bombs are refused by defusedxml inside openpyxl; never parse without it.
+    if openpyxl.DEFUSEDXML is not True:  # pragma: no cover - guarded by requirements.txt
+        raise FileRefused("XLSX を安全に読む準備ができていません（defusedxml が必要です）。")
+    refused = FileRefused("ファイルが大きすぎるか不正です（XLSX の中身を確認できません）。")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise FileRefused("XLSX ファイルとして読めません（壊れているか形式が違います）。") from exc
+    if len(infos) > max_entries:
+        raise refused
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > 1_000_000 and info.file_size > max_ratio * max(info.compress_size, 1):
+            raise refused
+    if total > max_uncompressed:
+        raise refused
+
+
+def _xlsx_cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_xlsx(path: Path, *, max_rows: int) -> pd.DataFrame:
+    import openpyxl
+    from defusedxml.common import DefusedXmlException
+
+    def defused(exc: BaseException | None) -> bool:
+        while exc is not None:
+            if isinstance(exc, DefusedXmlException):
+                return True
+            exc = exc.__cause__ or exc.__context__
+        return False
+
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:
+        if defused(exc):
+            raise FileRefused(
+                "ファイルが大きすぎるか不正です（XML に危険な定義があります）。"
+            ) from exc
+        raise FileRefused("XLSX ファイルとして読めません（壊れているか形式が違います）。") from exc
+    try:
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header = next(rows, None)
+        if header is None:
+            raise FileRefused("ファイルが空です。")
+        names = [_xlsx_cell(h).strip() for h in header]
+        while names and names[-1] == "":
+            names.pop()
+        width = len(names)
+        data: list[list[str]] = []
+        for row in rows:
+            if len(data) >= max_rows:
+                raise FileRefused(f"行数が上限（{max_rows:,}行）を超えています。")
+            cells = [_xlsx_cell(v) for v in row[:width]]
+            if not any(cells):
+                continue
+            cells += [""] * (width - len(cells))
+            data.append(cells)
+    except DefusedXmlException as exc:
+        raise FileRefused("ファイルが大きすぎるか不正です（XML に危険な定義があります）。") from exc
+    finally:
+        workbook.close()
+    return pd.DataFrame(data, columns=names, dtype=str)
+
+
+# --- Per-column checks ----------------------------------------------------------------------
+
+
+def _parse_int(text: str) -> int | None:
+    """NFKC-normalised integer (全角 digits accepted) or None when it is not an integer."""
+    t = unicodedata.normalize("NFKC", text).strip()
+    if not _INT_RE.fullmatch(t):
+        return None
+    return int(float(t)) if "." in t else int(t)
+
+
+def _check_numeric(
+    series: pd.Series, var: dict[str, Any], first_row: int, problems: list[Problem]
+) -> np.ndarray:
+    codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    n = len(uniques)
+    lut = np.full(n + 1, MISSING, dtype=np.int32)  # index -1 (missing field) → MISSING
+    bad_msg: dict[int, str] = {}
+    allowed = {int(k) for k in var.get("codes", {})}
+    lo, hi = var.get("min"), var.get("max")
+    for i, raw in enumerate(uniques):
+        text = str(raw)
+        if text.strip() == "":
+            continue
+        value = _parse_int(text)
+        if value is None:
+            bad_msg[i] = "数値ではありません（型が不正です）"
+        elif var["type"] == "code" and value not in allowed:
+            bad_msg[i] = (
+                "範囲外のコードです（有効: " + "・".join(str(c) for c in sorted(allowed)) + "）"
+            )
+        elif var["type"] == "integer" and (
+            (lo is not None and value < lo) or (hi is not None and value > hi)
+        ):
+            bad_msg[i] = f"範囲外の値です（{lo}〜{hi}）"
+        else:
+            lut[i] = value
+    if bad_msg:
+        bad = np.zeros(n + 1, dtype=bool)
+        bad[list(bad_msg)] = True
+        for idx in np.flatnonzero(bad[codes]):
+            code = int(codes[idx])
+            problems.append(
+                Problem(first_row + int(idx), var["name"], str(uniques[code]), bad_msg[code])
+            )
+    values = lut[codes]
+    top = max(allowed | {abs(lo or 0), abs(hi or 0), 1})
+    return values.astype(np.int8 if top < 127 else np.int16)
+
+
+def _check_id(
+    series: pd.Series, var: dict[str, Any], first_row: int, problems: list[Problem]
+) -> np.ndarray:
+    stripped = series.fillna("").str.strip()
+    for idx in np.flatnonzero((stripped == "").to_numpy()):
+        problems.append(Problem(first_row + int(idx), var["name"], "", "必須の値がありません"))
+    return stripped.to_numpy(dtype=str)
+
+
+def _ragged_records(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(record indices, field counts) of data rows whose field count differs from the header.
+
+    pandas pads short rows with "" (indistinguishable from 無回答) and may drop extra fields,
+    so the count is taken from the text: per line when the file has no quotes, else with the
+    csv module (quoted fields may hold commas and newlines).
+    """
+    if '"' not in text:
+        lines = pd.Series([line for line in text.splitlines() if line != ""][1:], dtype=object)
+        counts = lines.str.count(",").to_numpy() + 1 if len(lines) else np.zeros(0, int)
+    else:
+        import csv
+
+        records = (r for r in csv.reader(io.StringIO(text)) if r)
+        next(records, None)
+        counts = np.fromiter((len(r) for r in records), dtype=np.int64)
+    bad = np.flatnonzero(counts != width)
+    return bad, counts[bad]
+
+
+def validate_frame(
+    frame: pd.DataFrame,
+    variables: list[dict[str, Any]],
+    *,
+    first_row: int,
+    problems: list[Problem],
+) -> dict[str, np.ndarray]:
+    """Check one chunk (all text); first_row is the spreadsheet row number of its first record."""
+    out: dict[str, np.ndarray] = {}
+    for var in variables:
+        if var["name"] not in frame.columns:
+            continue
+        series = frame[var["name"]]
+        if var["type"] == "id":
+            out[var["name"]] = _check_id(series, var, first_row, problems)
+        else:
+            out[var["name"]] = _check_numeric(series, var, first_row, problems)
+    return out
+
+
+def _check_header(
+    columns: list[str], variables: list[dict[str, Any]], problems: list[Problem], notes: list[str]
+) -> None:
+    names = [v["name"] for v in variables]
+    seen: set[str] = set()
+    for col in columns:
+        if col in seen:
+            problems.append(Problem(1, col, col, "同じ名前の列が複数あります"))
+        seen.add(col)
+    for name in names:
+        if name not in seen:
+            problems.append(Problem(1, name, "", "必須の変数（列）がありません"))
+    unknown = [c for c in columns if c not in names]
+    if unknown:
+        notes.append(
+            "調査票にない列は読み込みません: " + "、".join(c or "（空の列名）" for c in unknown)
+        )
+
+
+def _duplicates(ids: np.ndarray, existing: set[str], problems: list[Problem]) -> None:
+    series = pd.Series(ids, dtype=object)
+    dup = series.duplicated(keep=False).to_numpy() & (ids != "")
+    if existing:
+        dup |= series.isin(existing).to_numpy()
+    for idx in np.flatnonzero(dup):
+        problems.append(Problem(int(idx) + 2, "resp_id", str(ids[idx]), "resp_id が重複しています"))
+
+
+def validate_file(
+    path: Path,
+    variables: list[dict[str, Any]],
+    *,
+    max_rows: int,
+    existing_ids: set[str] | None = None,
+    xlsx_limits: dict[str, int] | None = None,
+) -> Validated:
+    """Read the file once and check every row. Raises FileRefused when it cannot be read."""
+    problems: list[Problem] = []
+    notes: list[str] = []
+    if path.suffix.lower() == ".xlsx":
+        check_xlsx_archive(path, **(xlsx_limits or {}))
+        frame = read_xlsx(path, max_rows=max_rows)
+        encoding = "xlsx"
+        chunks: Any = [frame]
+        columns = list(frame.columns)
+        ragged, ragged_counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    else:
+        text, encoding = decode_bytes(path.read_bytes())
+        if not text.strip():
+            raise FileRefused("ファイルが空です。")
+        try:
+            head = pd.read_csv(io.StringIO(text), dtype=str, nrows=0, index_col=False)
+        except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
+            raise FileRefused("ヘッダー行（変数名）を読めません。") from exc
+        columns = [str(c).strip() for c in head.columns]
+        ragged, ragged_counts = _ragged_records(text, len(columns))
+        width = len(columns)
+        options: dict[str, Any] = {"engine": "c", "on_bad_lines": "error"}
+        if len(ragged):
+            # Slow path for broken files only: keep every record aligned with its row number.
+            options = {"engine": "python", "on_bad_lines": lambda fields: fields[:width]}
+        chunks = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_values=[],
+            chunksize=CHUNK_ROWS,
+            skip_blank_lines=True,
+            index_col=False,
+            **options,
+        )
+        del text
+    _check_header(columns, variables, problems, notes)
+    header_broken = any(p.row == 1 for p in problems)
+    parts: dict[str, list[np.ndarray]] = {}
+    n_rows = 0
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", pd.errors.ParserWarning)
+        for chunk in chunks:
+            chunk.columns = [str(c).strip() for c in chunk.columns]
+            if n_rows + len(chunk) > max_rows:
+                raise FileRefused(f"行数が上限（{max_rows:,}行）を超えています。")
+            if not header_broken:
+                checked = validate_frame(chunk, variables, first_row=n_rows + 2, problems=problems)
+                for name, arr in checked.items():
+                    parts.setdefault(name, []).append(arr)
+            n_rows += len(chunk)
+    for idx, count in zip(ragged, ragged_counts, strict=True):
+        message = f"項目数がヘッダー（{len(columns)}）と違います（{count}項目）"
+        problems.append(Problem(int(idx) + 2, "", "", message))
+    columns_out = {name: np.concatenate(arrs) for name, arrs in parts.items()}
+    if "resp_id" in columns_out:
+        _duplicates(columns_out["resp_id"], existing_ids or set(), problems)
+    if n_rows == 0 and not problems:
+        problems.append(Problem(None, "", "", "データ行がありません"))
+    problems.sort(key=lambda p: (p.row if p.row is not None else 0, p.column))
+    return Validated(columns_out, n_rows, encoding, problems, notes)

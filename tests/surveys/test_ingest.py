@@ -1,0 +1,222 @@
+"""Reading and validation: every problem kind, encodings, XLSX and hostile files."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import openpyxl
+import pytest
+
+from surveys.ingest import FileRefused, decode_bytes, validate_file
+from surveys.services import instrument_spec_read
+
+from .factories import HEADER, csv_text, good_row
+
+VARIABLES = instrument_spec_read("tsunagari-r3")["variables"]
+LIMITS = {"max_uncompressed": 50_000_000, "max_entries": 100, "max_ratio": 100}
+
+
+def run(tmp_path: Path, content: bytes, name: str = "f.csv", **kw):  # type: ignore[no-untyped-def]
+    path = tmp_path / name
+    path.write_bytes(content)
+    max_rows = kw.pop("max_rows", 1000)
+    return validate_file(path, VARIABLES, max_rows=max_rows, xlsx_limits=LIMITS, **kw)
+
+
+def messages(result) -> list[tuple]:  # type: ignore[no-untyped-def]
+    return [(p.row, p.column, p.value, p.message) for p in result.problems]
+
+
+def test_clean_file_validates_with_codes_and_blanks(tmp_path: Path) -> None:
+    text = csv_text([good_row("0001"), good_row("0002", lonely_direct="", income="")])
+    result = run(tmp_path, text.encode())
+    assert result.ok and result.n_rows == 2
+    assert result.columns["resp_id"].tolist() == ["0001", "0002"]  # leading zeros kept
+    assert result.columns["lonely_direct"].tolist() == [2, -1]
+    assert result.columns["income"].dtype == np.int8
+
+
+def test_out_of_range_code_is_reported_with_row_column_value(tmp_path: Path) -> None:
+    text = csv_text([good_row("1"), good_row("2", lonely_direct=6), good_row("3", sex=9)])
+    result = run(tmp_path, text.encode())
+    probs = messages(result)
+    assert probs[0][:3] == (3, "lonely_direct", "6") and "範囲外のコード" in probs[0][3]
+    assert probs[1][:3] == (4, "sex", "9")
+    assert len(probs) == 2
+
+
+def test_wrong_type_is_reported(tmp_path: Path) -> None:
+    result = run(tmp_path, csv_text([good_row("1", age_group="三十代")]).encode())
+    assert messages(result) == [(2, "age_group", "三十代", "数値ではありません（型が不正です）")]
+
+
+def test_duplicate_resp_id_reports_every_occurrence(tmp_path: Path) -> None:
+    text = csv_text([good_row("007"), good_row("008"), good_row("007")])
+    result = run(tmp_path, text.encode())
+    assert [(p.row, p.value) for p in result.problems] == [(2, "007"), (4, "007")]
+    assert all("重複" in p.message for p in result.problems)
+
+
+def test_duplicate_against_already_loaded_ids(tmp_path: Path) -> None:
+    result = run(tmp_path, csv_text([good_row("A1")]).encode(), existing_ids={"A1"})
+    assert [p.message for p in result.problems] == ["resp_id が重複しています"]
+
+
+def test_leading_zero_ids_differ_from_unpadded(tmp_path: Path) -> None:
+    result = run(tmp_path, csv_text([good_row("01"), good_row("1")]).encode())
+    assert result.ok
+    assert result.columns["resp_id"].tolist() == ["01", "1"]
+
+
+def test_missing_required_variable_and_blank_id(tmp_path: Path) -> None:
+    header = [c for c in HEADER if c != "participation"]
+    row = good_row("")[: len(header)]
+    result = run(tmp_path, csv_text([row], header=header).encode())
+    assert (1, "participation", "", "必須の変数（列）がありません") in messages(result)
+    row2 = good_row("")
+    result2 = run(tmp_path, csv_text([row2]).encode())
+    assert messages(result2) == [(2, "resp_id", "", "必須の値がありません")]
+
+
+def test_unknown_columns_are_reported_not_silently_dropped(tmp_path: Path) -> None:
+    text = csv_text([[*good_row("1"), "メモ"]], header=[*HEADER, "備考"])
+    result = run(tmp_path, text.encode())
+    assert result.ok
+    assert result.notes and "備考" in result.notes[0]
+    assert "備考" not in result.columns
+
+
+def test_zenkaku_digits_are_normalised_in_code_columns_only(tmp_path: Path) -> None:
+    text = csv_text([good_row("０１", lonely_direct="５", sex=" ２ ")])
+    result = run(tmp_path, text.encode())
+    assert result.ok
+    assert result.columns["lonely_direct"].tolist() == [5]
+    assert result.columns["sex"].tolist() == [2]
+    assert result.columns["resp_id"].tolist() == ["０１"]  # ids are not normalised
+
+
+def test_quoted_newline_inside_a_cell(tmp_path: Path) -> None:
+    header = [*HEADER, "備考"]
+    text = ",".join(header) + "\n" + ",".join(map(str, good_row("1"))) + ',"二行の\nメモ"\n'
+    text += ",".join(map(str, good_row("2"))) + ",x\n"
+    result = run(tmp_path, text.encode())
+    assert result.ok and result.n_rows == 2
+
+
+def test_ragged_rows_are_reported(tmp_path: Path) -> None:
+    long_row = ",".join(map(str, good_row("1"))) + ",extra"
+    short_row = ",".join(map(str, good_row("2")[:5]))
+    text = ",".join(HEADER) + "\n" + long_row + "\n" + short_row + "\n"
+    result = run(tmp_path, text.encode())
+    msgs = [p.message for p in result.problems]
+    assert any("項目数がヘッダー（15）と違います（16項目）" in m for m in msgs)
+    assert any("項目数がヘッダー（15）と違います（5項目）" in m for m in msgs)
+    assert [p.row for p in result.problems if "項目数" in p.message] == [2, 3]
+
+
+# --- Encodings --------------------------------------------------------------------------------
+
+
+def test_utf8_bom_and_cp932_parse_identically(tmp_path: Path) -> None:
+    header = [*HEADER, "備考"]
+    text = csv_text([[*good_row("1"), "①㈱髙～"]], header=header)
+    plain = run(tmp_path, text.encode("utf-8"))
+    bom = run(tmp_path, b"\xef\xbb\xbf" + text.encode("utf-8"))
+    sjis = run(tmp_path, text.encode("cp932"))
+    assert (plain.encoding, bom.encoding, sjis.encoding) == ("utf-8", "utf-8-sig", "cp932")
+    for result in (plain, bom, sjis):
+        assert result.ok
+        assert result.columns["resp_id"].tolist() == ["1"]
+
+
+def test_cp932_special_characters_decode_exactly() -> None:
+    text, encoding = decode_bytes("①㈱髙～".encode("cp932"))
+    assert (text, encoding) == ("①㈱髙～", "cp932")
+
+
+def test_truncated_cp932_multibyte_is_refused_naming_the_line(tmp_path: Path) -> None:
+    raw = (",".join(HEADER) + "\n").encode() + "1,髙".encode("cp932")[:-1]
+    with pytest.raises(FileRefused, match="2行目"):
+        run(tmp_path, raw)
+
+
+def test_utf16_is_refused_clearly(tmp_path: Path) -> None:
+    with pytest.raises(FileRefused, match="UTF-16"):
+        run(tmp_path, csv_text([good_row("1")]).encode("utf-16"))
+
+
+def test_row_cap(tmp_path: Path) -> None:
+    text = csv_text([good_row(str(i)) for i in range(5)])
+    with pytest.raises(FileRefused, match="上限"):
+        run(tmp_path, text.encode(), max_rows=3)
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def xlsx_bytes_of(rows: list[list]) -> bytes:  # type: ignore[type-arg]
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(HEADER)
+    for row in rows:
+        ws.append(row)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def test_xlsx_numbers_and_text_are_read(tmp_path: Path) -> None:
+    rows = [good_row("0001"), good_row("0002", lonely_direct=None)]
+    rows[0][HEADER.index("lonely_direct")] = 5.0  # Excel stores numbers as floats
+    result = run(tmp_path, xlsx_bytes_of(rows), name="f.xlsx")
+    assert result.ok, result.problems
+    assert result.columns["resp_id"].tolist() == ["0001", "0002"]
+    assert result.columns["lonely_direct"].tolist() == [5, -1]
+
+
+def test_xlsx_zip_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"\0" * 30_000_000)
+    with pytest.raises(FileRefused, match="ファイルが大きすぎるか不正です"):
+        run(tmp_path, out.getvalue(), name="bomb.xlsx")
+
+
+def test_xlsx_with_too_many_entries_is_refused(tmp_path: Path) -> None:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for i in range(150):
+            z.writestr(f"x{i}.xml", "<a/>")
+    with pytest.raises(FileRefused, match="ファイルが大きすぎるか不正です"):
+        run(tmp_path, out.getvalue(), name="many.xlsx")
+
+
+def test_xml_entity_bomb_is_refused(tmp_path: Path) -> None:
+    assert openpyxl.DEFUSEDXML is True
+    good = xlsx_bytes_of([good_row("1")])
+    bomb = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row><c t="inlineStr"><is><t>&lol2;</t></is></c></row></sheetData>'
+        "</worksheet>"
+    )
+    src = zipfile.ZipFile(io.BytesIO(good))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = bomb.encode()
+            z.writestr(item, data)
+    with pytest.raises(FileRefused, match="ファイルが大きすぎるか不正です"):
+        run(tmp_path, out.getvalue(), name="entities.xlsx")
+
+
+def test_not_an_xlsx_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(FileRefused, match="XLSX"):
+        run(tmp_path, b"plain text", name="fake.xlsx")
