@@ -1,7 +1,62 @@
 """Access table for the surveys app (see tests/access/__init__.py)."""
 
-from tests.access import roles_only
+from typing import Any
+
+from tests.access import DENIED, LOGIN, OK, REDIRECT, Access, roles_only
+
+BOTH = ("analyst", "secretariat")
+
+
+def analyst_only(url: str, **kwargs: Any) -> Access:
+    return Access(url, anonymous=LOGIN, member=DENIED, analyst=OK, secretariat=DENIED, **kwargs)
+
 
 ENTRIES = {
-    "surveys/": roles_only("/surveys/", "analyst", "secretariat"),
+    "surveys/": roles_only("/surveys/", *BOTH),
+    "surveys/new/": analyst_only("/surveys/new/"),
+    "surveys/d/<uuid:pk>/": roles_only("/surveys/d/{dataset}/", *BOTH),
+    "surveys/d/<uuid:pk>/upload/": Access(
+        "/surveys/d/{dataset}/upload/",
+        method="POST",
+        anonymous=LOGIN,
+        member=DENIED,
+        analyst=REDIRECT,
+        secretariat=DENIED,
+        note="POST only (the form is on the dataset page)",
+    ),
+    "surveys/d/<uuid:pk>/microdata/": analyst_only("/surveys/d/{dataset}/microdata/"),
+    "surveys/d/<uuid:pk>/report/": Access(
+        "/surveys/d/{dataset}/report/",
+        method="POST",
+        data={"mode": "internal"},
+        anonymous=LOGIN,
+        member=DENIED,
+        analyst=REDIRECT,
+        secretariat=DENIED,
+    ),
+    "surveys/d/<uuid:pk>/report/<str:mode>/": roles_only(
+        "/surveys/d/{dataset}/report/internal/", *BOTH
+    ),
+    "surveys/d/<uuid:pk>/report/<str:mode>/download/<str:fmt>/": roles_only(
+        "/surveys/d/{dataset}/report/internal/download/csv/", *BOTH
+    ),
+    "surveys/f/<uuid:pk>/": roles_only("/surveys/f/{file}/", *BOTH),
+    "surveys/f/<uuid:pk>/problems.csv": roles_only("/surveys/f/{file}/problems.csv", *BOTH),
+    "surveys/jobs/<uuid:pk>/status/": roles_only("/surveys/jobs/{job}/status/", *BOTH),
+    "surveys/national/": roles_only("/surveys/national/", *BOTH),
+    "surveys/audit/": roles_only("/surveys/audit/", "secretariat"),
+    "surveys/instruments/<slug:slug>/template/": roles_only(
+        "/surveys/instruments/tsunagari-r3/template/", *BOTH
+    ),
 }
+
+
+def setup() -> dict[str, Any]:
+    from surveys import services
+    from surveys.models import ReportJob
+    from tests.surveys.factories import load_dataset, synthetic_csv
+
+    dataset = load_dataset(synthetic_csv(60))
+    job = ReportJob.objects.get(dataset=dataset, mode="internal")
+    services.report_job_run(job=job)
+    return {"dataset": dataset.pk, "file": dataset.files.get().pk, "job": job.pk}
