@@ -107,3 +107,13 @@ def test_too_many_fields_is_a_clear_400_not_a_crash(client: Any) -> None:
     response = client.post(reverse("login"), data)
     assert response.status_code == 400
     assert "リクエスト" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_too_many_files_is_a_clear_400_not_a_crash(client: Any) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = {f"f{i}": SimpleUploadedFile(f"{i}.csv", b"a,b\n") for i in range(21)}
+    response = client.post(reverse("login"), files)
+    assert response.status_code == 400
+    assert "リクエスト" in response.content.decode()
