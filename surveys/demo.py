@@ -4,14 +4,29 @@ upload, validation, load and report path. Idempotent (natural key: the title).""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import date
+from typing import TypedDict
 
+import pandas as pd
 from django.contrib.auth import get_user_model
 
 from . import services, synthetic
 from .models import Dataset, Instrument, ReportJob
 
-DEMOS = (
+
+class Demo(TypedDict):
+    slug: str
+    title: str
+    population: str
+    sample_size: int
+    modes: str
+    fielding_start: date
+    fielding_end: date
+    frame: Callable[[], pd.DataFrame]
+
+
+DEMOS: tuple[Demo, ...] = (
     {
         "slug": "tsunagari-r3",
         "title": "北九州市 孤独・孤立に関する市民意識調査（合成データ・デモ用）",

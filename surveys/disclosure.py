@@ -46,7 +46,7 @@ def _system(
     n_key: Key = ("N",)
     values[n_key] = int(n_total if n_total is not None else table["city_base"].max())
 
-    def base_key(breakdown: str, group: str) -> Key:
+    def base_key(breakdown: Hashable, group: Hashable) -> Key:
         if breakdown in indicators:
             return ("T", breakdown, group)
         return ("B", breakdown, group)
@@ -55,8 +55,8 @@ def _system(
     equations: list[list[Key]] = []
     by_row: dict[Key, list[Key]] = defaultdict(list)
     by_col: dict[Key, list[Key]] = defaultdict(list)
-    totals: dict[str, list[Key]] = defaultdict(list)
-    bases: dict[str, set[Key]] = defaultdict(set)
+    totals: dict[Hashable, list[Key]] = defaultdict(list)
+    bases: dict[Hashable, set[Key]] = defaultdict(set)
     for key in list(values):
         if key[0] == "x":
             _, ind, b, g, a = key
@@ -77,8 +77,8 @@ def _system(
         equations.append([*keys, ("T", ind, a)])
     for keys in totals.values():
         equations.append([*keys, n_key])
-    for keys in bases.values():
-        equations.append([*sorted(keys, key=str), n_key])
+    for base_keys in bases.values():
+        equations.append([*sorted(base_keys, key=str), n_key])
     return values, equations, rows_of, n_key
 
 
@@ -243,7 +243,7 @@ def _rectangle(target: Key, hidden: set[Key], values: dict[Key, int]) -> set[Key
     same_col = [
         k for k in hidden if k[0] == "x" and k[1:3] == (ind, b) and k[4] == a and values[k] > 0
     ]
-    out = set()
+    out: set[Key] = set()
     for r in same_row:
         for c in same_col:
             corner = ("x", ind, b, c[3], r[4])

@@ -376,7 +376,8 @@ def datasetfile_load(
         columns = {name: np.concatenate([old[name], arr]) for name, arr in columns.items()}
     new_name = f"microdata-{uuid.uuid4()}.npz"
     target = dataset_dir(dataset) / new_name
-    np.savez(target, **columns)  # small integer codes: compact without compression
+    # Small integer codes: compact without compression; never pickled (read back unpickled).
+    np.savez(target, allow_pickle=False, **columns)
     old_path = microdata_path(dataset)
     try:
         with transaction.atomic():
@@ -556,7 +557,7 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     keep = [*agg.TIDY_COLUMNS, "national_status", "national_source", "national_wave"]
     out = []
     for rec in frame.reindex(columns=keep).to_dict("records"):
-        clean = {}
+        clean: dict[str, Any] = {}
         for k, v in rec.items():
             if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
                 clean[k] = None

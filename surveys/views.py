@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, TypeVar
 from uuid import UUID
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from .renderers import INDICATOR_TITLES, RENDERERS, filename, summary_lines, tid
 
 logger = logging.getLogger(__name__)
 STAFF = (ANALYST, SECRETARIAT)
+ResponseT = TypeVar("ResponseT", bound=HttpResponse)
 
 
 def _client_ip(request: HttpRequest) -> str | None:
@@ -42,7 +43,7 @@ def _audit_or_refuse(request: HttpRequest, **kwargs: Any) -> HttpResponse | None
     return None
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def _no_store(response: ResponseT) -> ResponseT:
     response["Cache-Control"] = "no-store"
     return response
 
