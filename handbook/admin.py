@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.admin import HTTPS_URLS
 from kitakyushu_pf.exports import csv_response
 
 from . import selectors, services
@@ -20,6 +21,8 @@ from .models import Category, Channel, OpeningHours, Service, UsageDaily, Worry,
 
 class ContentAdminMixin:
     """Saves go through the handbook services, which retire the cached pages."""
+
+    formfield_overrides = HTTPS_URLS
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.content_object_save(obj=obj)

@@ -1,6 +1,10 @@
 from django.contrib import admin
+from django.db import models
 
 from .models import BackgroundJob, OutboxEmail
+
+# Admin forms read a web address typed without a scheme as https:// (Django 6's default).
+HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(OutboxEmail)

@@ -11,6 +11,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.admin import HTTPS_URLS
 from kitakyushu_pf.exports import csv_response, xlsx_response
 
 from . import selectors, services
@@ -72,6 +73,7 @@ class PersonInline(admin.StackedInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = [
         "name",
         "kind",
@@ -157,6 +159,7 @@ class CouncilMeetingAdmin(admin.ModelAdmin):
 
 @admin.register(MembershipApplication)
 class MembershipApplicationAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = [
         "organisation_name",
         "kind",

@@ -5,11 +5,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.admin import HTTPS_URLS
+
 from .models import Programme, QuestionnaireAnswer, Registration, Session
 from .services import registration_cancel, registration_check_in, session_capacity_set
 
 
 class SessionInline(admin.TabularInline):
+    formfield_overrides = HTTPS_URLS
     model = Session
     extra = 0
     fields = ("number", "date", "start", "end", "theme", "format", "capacity", "confirmed_count")
@@ -32,6 +35,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 
 @admin.register(Session)
 class SessionAdmin(admin.ModelAdmin):
+    formfield_overrides = HTTPS_URLS
     list_display = ("theme", "programme", "date", "start", "format", "capacity", "confirmed_count")
     list_filter = ("programme", "format", "date")
     search_fields = ("theme", "lecturers")
