@@ -1,10 +1,17 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 
 from .models import BackgroundJob, OutboxEmail
 
 # Admin forms read a web address typed without a scheme as https:// (Django 6's default).
-HTTPS_URLS = {models.URLField: {"assume_scheme": "https"}}
+HTTPS_URLS: Mapping[type[models.Field[Any, Any]], Mapping[str, Any]] = {
+    models.URLField: {"assume_scheme": "https"}
+}
 
 
 @admin.register(OutboxEmail)
