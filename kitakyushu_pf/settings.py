@@ -385,5 +385,12 @@ SURVEYS_REPORT_TIME_LIMIT = env.int("SURVEYS_REPORT_TIME_LIMIT", default=660)
 SURVEYS_RETENTION_DAYS = env.int("SURVEYS_RETENTION_DAYS", default=3 * 365)
 CELERY_BEAT_SCHEDULE["surveys-reportjob-sweep"] = {
     "task": "surveys.tasks.reportjob_sweep_task",
-    "schedule": 300.0,
+    "schedule": 60.0,  # also re-enqueues jobs still QUEUED after a broker outage
 }
+# Report jobs still QUEUED this many seconds after being queued are sent to the broker again.
+SURVEYS_REPORT_RELAY_AFTER = env.int("SURVEYS_REPORT_RELAY_AFTER", default=60)
+# TEST-ONLY switch for the fault tests (never set it in production): seconds the report build
+# sleeps after it has recorded its worker pid, so that the test can kill that process mid-task.
+SURVEYS_TEST_SLEEP_IN_REPORT = env.float("SURVEYS_TEST_SLEEP_IN_REPORT", default=0.0)
+if PRODUCTION and SURVEYS_TEST_SLEEP_IN_REPORT:
+    raise ImproperlyConfigured("The SURVEYS_TEST_* switches are for tests only.")

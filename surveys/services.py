@@ -8,6 +8,7 @@ import hashlib
 import io
 import logging
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -642,6 +643,13 @@ def _response_note(dataset: Dataset, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _test_sleep_in_report() -> None:
+    """Fault tests only: hold the build open so the test can kill the worker child mid-task."""
+    seconds = float(_setting("SURVEYS_TEST_SLEEP_IN_REPORT", 0) or 0)
+    if seconds > 0:
+        time.sleep(seconds)
+
+
 def report_job_run(*, job: ReportJob, pid: int | None = None) -> ReportJob:
     """Build and store the report; idempotent (same inputs → same stored result)."""
     ReportJob.objects.filter(pk=job.pk).update(
@@ -676,6 +684,7 @@ def report_job_run(*, job: ReportJob, pid: int | None = None) -> ReportJob:
         rule=dataset.hikikomori_rule,
     )
     progress(10)
+    _test_sleep_in_report()
     publish = job.mode == ReportJob.Mode.PUBLISH
     result = report_compute(inputs, publish=publish, threshold=job.threshold, progress=progress)
     result["meta"] = {
@@ -718,6 +727,32 @@ def reportjob_sweep(*, now: Any = None) -> int:
         error="集計が制限時間内に終わりませんでした（処理が中断されました）。再実行してください。",
         finished_at=now,
     )
+
+
+def reportjob_relay(*, now: Any = None) -> int:
+    """Jobs still QUEUED a while after being queued (the broker was down when they were
+    requested): send them to the broker again. A job that runs twice stores the same result."""
+    from django.db.models import Q
+
+    from .tasks import report_build_task
+
+    now = now or timezone.now()
+    cutoff = now - timedelta(seconds=int(_setting("SURVEYS_REPORT_RELAY_AFTER", 60)))
+    waiting = Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True)
+    job_ids = [
+        str(pk)
+        for pk in ReportJob.objects.filter(waiting, status=ReportJob.Status.QUEUED).values_list(
+            "pk", flat=True
+        )
+    ]
+    for job_id in job_ids:
+        with transaction.atomic():
+            updated = ReportJob.objects.filter(
+                waiting, pk=job_id, status=ReportJob.Status.QUEUED
+            ).update(queued_at=now)
+            if updated:
+                dispatch_on_commit(report_build_task, job_id)
+    return len(job_ids)
 
 
 # --- Audit and retention ----------------------------------------------------------------------

@@ -9,6 +9,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .models import DatasetFile, ReportJob
 
@@ -100,12 +101,15 @@ def report_build_task(self, job_id: str) -> None:  # type: ignore[no-untyped-def
                 "管理者に連絡してください。",
             )
             return
-        ReportJob.objects.filter(pk=job_id).update(status=ReportJob.Status.QUEUED)
+        ReportJob.objects.filter(pk=job_id).update(
+            status=ReportJob.Status.QUEUED, queued_at=timezone.now()
+        )
         raise self.retry(exc=exc, countdown=5) from exc
 
 
 @shared_task(ignore_result=True)
 def reportjob_sweep_task() -> int:
-    from .services import reportjob_sweep
+    """Fail jobs left RUNNING by a dead worker; re-send jobs left QUEUED by a broker outage."""
+    from .services import reportjob_relay, reportjob_sweep
 
-    return reportjob_sweep()
+    return reportjob_sweep() + reportjob_relay()

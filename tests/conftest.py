@@ -117,6 +117,9 @@ def celery_worker_process(django_db_setup: Any, django_db_blocker: Any) -> Itera
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "kitakyushu_pf.settings",
         "CELERY_VISIBILITY_TIMEOUT": os.environ.get("CELERY_VISIBILITY_TIMEOUT", "30"),
+        # The worker must see the files a test uploads (each test session has its own roots).
+        "DJANGO_PRIVATE_ROOT": str(settings.PRIVATE_STORAGE_ROOT),
+        "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT),
     }
     with django_db_blocker.unblock():
         app.control.purge()

@@ -57,3 +57,45 @@ def test_analyst_uploads_watches_progress_and_downloads_xlsx(
     assert Dataset.objects.get(pk=dataset.pk).n_respondents == 400
     assert page.csp_violations == []
     assert page.js_errors == []
+
+
+def test_report_tables_are_readable_on_a_phone(
+    phone_page: Any, live_server: Any, django_user_model: Any
+) -> None:
+    from django.contrib.auth.models import Group
+
+    from kitakyushu_pf.roles import ANALYST
+    from surveys import services
+    from surveys.models import ReportJob
+    from tests.conftest import make_user
+
+    from .factories import load_dataset
+
+    Group.objects.get_or_create(name=ANALYST)
+    services.instrument_load_all()
+    services.national_figures_load_shipped()
+    make_user(django_user_model, "ana", ANALYST)
+    dataset = load_dataset(synthetic_csv(400), title="スマホ表示")
+    services.report_job_run(job=ReportJob.objects.get(dataset=dataset, mode="internal"))
+
+    page = phone_page
+    page.goto(live_server.url + f"/accounts/login/?next=/surveys/d/{dataset.pk}/report/internal/")
+    page.fill("input[name=username]", "ana")
+    page.fill("input[name=password]", "pw-for-tests-123")
+    page.locator("form [type=submit]").last.click()
+    page.wait_for_url("**/report/internal/")
+    table = page.locator("table.survey-table").first
+    table.scroll_into_view_if_needed()
+    # The page itself never scrolls sideways; the table does, inside its wrapper.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    wrap = page.locator(".survey-table-wrap").first
+    assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")
+    # Rows stay one line high (cells no longer wrap letter by letter).
+    heights = table.locator("tbody tr").evaluate_all("rows => rows.map(r => r.offsetHeight)")
+    assert max(heights) < 40, heights
+    # The first column stays in view when the table is scrolled sideways.
+    first = table.locator("tbody tr td").first
+    before = first.bounding_box()["x"]
+    wrap.evaluate("e => { e.scrollLeft = 300; }")
+    assert abs(first.bounding_box()["x"] - before) < 1
+    assert page.csp_violations == []

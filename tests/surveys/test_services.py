@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -252,3 +253,93 @@ def test_a_100000_row_file_validates_and_loads() -> None:
     assert dataset.status == Dataset.Status.LOADED and dataset.n_respondents == 100_000
     frame = services.microdata_frame(dataset)
     assert frame["lonely_direct"].dtype.itemsize == 1  # stored as small integer codes
+
+
+def test_relay_resends_jobs_left_queued_by_a_broker_outage(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from surveys import tasks
+
+    dataset = DatasetFactory()
+    now = timezone.now()
+    old = ReportJob.objects.create(
+        dataset=dataset, mode="internal", status="QUEUED", queued_at=now - timedelta(minutes=5)
+    )
+    fresh = ReportJob.objects.create(
+        dataset=dataset, mode="publish", status="QUEUED", queued_at=now - timedelta(seconds=10)
+    )
+    other = DatasetFactory()
+    running = ReportJob.objects.create(
+        dataset=other, mode="internal", status="RUNNING", queued_at=now - timedelta(minutes=5),
+        started_at=now,
+    )  # fmt: skip
+    sent: list[str] = []
+    monkeypatch.setattr(tasks.report_build_task, "delay", lambda job_id: sent.append(job_id))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reportjob_relay(now=now) == 1
+    assert sent == [str(old.pk)]
+    old.refresh_from_db()
+    assert old.queued_at == now and old.status == "QUEUED"  # not re-sent on the next sweep
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reportjob_relay(now=now + timedelta(seconds=30)) == 0
+    assert sent == [str(old.pk)]
+    fresh.refresh_from_db()
+    running.refresh_from_db()
+    assert fresh.queued_at == now - timedelta(seconds=10) and running.status == "RUNNING"
+
+
+def test_relay_survives_a_dead_broker(
+    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    from surveys import tasks
+
+    dataset = DatasetFactory()
+    ReportJob.objects.create(
+        dataset=dataset, mode="internal", status="QUEUED",
+        queued_at=timezone.now() - timedelta(minutes=5),
+    )  # fmt: skip
+
+    def refuse(job_id: str) -> None:
+        raise ConnectionError("broker down")
+
+    monkeypatch.setattr(tasks.report_build_task, "delay", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reportjob_relay() == 1  # logged, not raised
+
+
+def test_sweeper_task_builds_a_job_the_broker_lost(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from surveys.tasks import reportjob_sweep_task
+
+    dataset = load_dataset(synthetic_csv(60))
+    job = ReportJob.objects.get(dataset=dataset, mode="internal")
+    ReportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(minutes=2))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert reportjob_sweep_task() == 1
+    job.refresh_from_db()
+    assert job.status == "DONE" and job.attempts == 1
+
+
+def test_report_sleep_switch_is_refused_in_production() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings as django_settings
+
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "kitakyushu_pf.settings",
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "s" * 60,
+        "DJANGO_ALLOWED_HOSTS": "tsunagaru.example.jp",
+    }
+    code = "import django; django.setup()"
+    cwd = django_settings.BASE_DIR
+    ok = subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True)
+    assert ok.returncode == 0, ok.stderr.decode()
+    env["SURVEYS_TEST_SLEEP_IN_REPORT"] = "5"
+    refused = subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True)
+    assert refused.returncode != 0
+    assert b"SURVEYS_TEST_* switches are for tests only" in refused.stderr
