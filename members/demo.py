@@ -1,6 +1,6 @@
 """Demo data for the council: real organisations only where the seed names them, the rest samples.
 
-Phone numbers and addresses come only from shared/data/contacts_verified.csv rows marked VERIFIED
+Phone numbers and addresses come only from handbook/data/contacts_verified.csv rows marked VERIFIED
 (門司区役所 and 八幡東区役所 are UNVERIFIED there, so their phone stays empty). Sample
 organisations and people carry 「サンプル」 in their names and no real-looking number.
 """

@@ -10,7 +10,8 @@ from members.models import CouncilMeeting, MembershipApplication, Organisation, 
 
 pytestmark = pytest.mark.django_db
 
-VERIFIED_CSV = Path("/work/shared/data/contacts_verified.csv")
+# The project's own copy of the verified contact list (see handbook/data/).
+VERIFIED_CSV = Path(__file__).resolve().parents[2] / "handbook" / "data" / "contacts_verified.csv"
 
 
 @pytest.fixture
