@@ -26,6 +26,9 @@ from scipy.optimize import linprog
 
 Key = tuple[Hashable, ...]
 
+# Rounds of complementary suppression before falling back to hiding every quantity.
+MAX_ROUNDS = 60
+
 
 def _system(
     table: pd.DataFrame,
@@ -231,9 +234,20 @@ def suppression_pattern(table: pd.DataFrame, *, threshold: int) -> tuple[set[Key
         for k in eq:
             eqs_of[k].append(eq)
     cache: dict[frozenset[Key], list[Key]] = {}
-    for round_no in range(500):
+    # Quantities determined even when everything but N is hidden (e.g. a zero count whose
+    # group is left out of every breakdown): no suppression pattern can protect them, so they
+    # are not chased round after round (that only hid everything else, one cell at a time).
+    unprotectable: set[Key] | None = None
+    settled = False
+    for round_no in range(MAX_ROUNDS):
         open_keys = disclosed(hidden, values, equations, cache=cache)
+        if open_keys and round_no >= 1:
+            if unprotectable is None:
+                everything = {k for k in values if k != n_key}
+                unprotectable = set(disclosed(everything, values, equations))
+            open_keys = [k for k in open_keys if k not in unprotectable]
         if not open_keys:
+            settled = True
             break
         # One complement per determined quantity and round: the smallest non-zero published
         # quantity sharing an equation with it (new rounds fix what is still determined).
@@ -262,6 +276,9 @@ def suppression_pattern(table: pd.DataFrame, *, threshold: int) -> tuple[set[Key
                 break
             added.add(min(candidates, key=lambda k: (values[k] == 0, values[k], str(k))))
         hidden |= added
+    if not settled:
+        # No pattern found in time: hide every quantity but N (never leaks more than the layout).
+        hidden = {k for k in values if k != n_key}
     return hidden, {"values": values, "equations": equations, "rows_of": rows_of}
 
 
