@@ -13,6 +13,10 @@ all equations above). Where the two coincide the value would be disclosed, so an
 in one of its equations is suppressed (the smallest non-zero one) until no suppressed quantity is
 determined. The constraint matrix of a table with margins is totally unimodular, so an LP range
 wider than zero means at least two integer values are feasible.
+
+A quantity that stays determined even with everything but N hidden is revealed by the layout
+(a group with nobody is left out of the tables), so it is not chased; if no pattern is found
+within MAX_ROUNDS rounds, every quantity but N is hidden.
 """
 
 from __future__ import annotations
