@@ -13,6 +13,10 @@ all equations above). Where the two coincide the value would be disclosed, so an
 in one of its equations is suppressed (the smallest non-zero one) until no suppressed quantity is
 determined. The constraint matrix of a table with margins is totally unimodular, so an LP range
 wider than zero means at least two integer values are feasible.
+
+A quantity that stays determined even with everything but N hidden is revealed by the layout
+(a group with nobody is left out of the tables), so it is not chased; if no pattern is found
+within MAX_ROUNDS rounds, every quantity but N is hidden.
 """
 
 from __future__ import annotations
@@ -25,6 +29,9 @@ import pandas as pd
 from scipy.optimize import linprog
 
 Key = tuple[Hashable, ...]
+
+# Rounds of complementary suppression before falling back to hiding every quantity.
+MAX_ROUNDS = 60
 
 
 def _system(
@@ -129,46 +136,81 @@ def _matrix(
     return np.array(a_rows).reshape(len(a_rows), len(members)), np.array(b_vals)
 
 
-def disclosed(hidden: set[Key], values: dict[Key, int], equations: list[list[Key]]) -> list[Key]:
+def disclosed(
+    hidden: set[Key],
+    values: dict[Key, int],
+    equations: list[list[Key]],
+    *,
+    cache: dict[frozenset[Key], list[Key]] | None = None,
+) -> list[Key]:
     """Hidden quantities whose value follows from what is published.
 
     In {x ≥ 0 : A x = b} a coordinate is fixed iff it is zero at every feasible point (found by
     one LP on the homogenised system) or, after dropping those, it has no component in the null
     space of A (so it is fixed by the equations alone).
-    """
-    from scipy.linalg import null_space
 
+    The answer for a connected component depends only on its members (the published values
+    around it never change), so `cache` may carry answers from one call to the next.
+    """
     out: list[Key] = []
     for members, eqs in _components(hidden, equations):
-        a, b = _matrix(members, eqs, values)
-        m = len(members)
-        # Variables x (m), y (m), s (1): max Σy  s.t. A x − b s = 0, x − y ≥ 0, 0≤y≤1, s≥1.
-        c = np.concatenate([np.zeros(m), -np.ones(m), [0.0]])
-        a_eq = np.hstack([a, np.zeros((len(a), m)), -b.reshape(-1, 1)])
-        a_ub = np.hstack([-np.eye(m), np.eye(m), np.zeros((m, 1))])
-        res = linprog(
-            c,
-            A_ub=a_ub,
-            b_ub=np.zeros(m),
-            A_eq=a_eq,
-            b_eq=np.zeros(len(a)),
-            bounds=[(0, None)] * m + [(0, 1)] * m + [(1, None)],
-            method="highs",
-        )
-        if res.status != 0:
-            out.extend(members)  # inconsistent data: treat everything as exposed
+        key = frozenset(members)
+        if cache is not None and key in cache:
+            out.extend(cache[key])
             continue
-        always_zero = res.x[m : 2 * m] < 1e-7
-        free = [i for i in range(m) if not always_zero[i]]
-        out.extend(members[i] for i in range(m) if always_zero[i])
-        if free:
-            basis = null_space(a[:, free]) if len(a) else np.eye(len(free))
-            if basis.size == 0:
-                out.extend(members[i] for i in free)
-            else:
-                norms = np.linalg.norm(basis, axis=1)
-                out.extend(members[free[j]] for j in range(len(free)) if norms[j] < 1e-9)
+        found = _component_disclosed(members, eqs, values)
+        if cache is not None:
+            cache[key] = found
+        out.extend(found)
     return sorted(out, key=str)
+
+
+def _component_disclosed(
+    members: list[Key], eqs: list[list[Key]], values: dict[Key, int]
+) -> list[Key]:
+    a, b = _matrix(members, eqs, values)
+    m = len(members)
+    # Variables x (m), y (m), s (1): max Σy  s.t. A x − b s = 0, x − y ≥ 0, 0≤y≤1, s≥1.
+    c = np.concatenate([np.zeros(m), -np.ones(m), [0.0]])
+    a_eq = np.hstack([a, np.zeros((len(a), m)), -b.reshape(-1, 1)])
+    a_ub = np.hstack([-np.eye(m), np.eye(m), np.zeros((m, 1))])
+    res = linprog(
+        c,
+        A_ub=a_ub,
+        b_ub=np.zeros(m),
+        A_eq=a_eq,
+        b_eq=np.zeros(len(a)),
+        bounds=[(0, None)] * m + [(0, 1)] * m + [(1, None)],
+        method="highs",
+    )
+    if res.status != 0:
+        return list(members)  # inconsistent data: treat everything as exposed
+    always_zero = res.x[m : 2 * m] < 1e-7
+    free = [i for i in range(m) if not always_zero[i]]
+    out = [members[i] for i in range(m) if always_zero[i]]
+    if free:
+        slack = _null_space_share(a[:, free])
+        out.extend(members[free[j]] for j in range(len(free)) if slack[j] < 1e-9)
+    return out
+
+
+def _null_space_share(a: np.ndarray) -> np.ndarray:
+    """For each column i of A, the squared length of e_i's projection onto the null space of A.
+
+    Zero exactly when e_i lies in the row space of A, i.e. when the equations alone fix x_i.
+    An economic QR of Aᵀ (columns × equations) gives an orthonormal basis Q of the row space,
+    and the share is 1 − ‖Q_i‖²; this is far cheaper than a full SVD of a wide matrix.
+    """
+    from scipy.linalg import qr
+
+    n_cols = a.shape[1]
+    if a.shape[0] == 0 or not a.any():
+        return np.ones(n_cols)
+    q, r, _ = qr(a.T, mode="economic", pivoting=True)
+    diag = np.abs(np.diag(r))
+    rank = int((diag > diag[0] * max(a.shape) * np.finfo(float).eps * 10).sum())
+    leverage = (q[:, :rank] ** 2).sum(axis=1)
+    return np.clip(1.0 - leverage, 0.0, None)
 
 
 def ranges(
@@ -195,9 +237,21 @@ def suppression_pattern(table: pd.DataFrame, *, threshold: int) -> tuple[set[Key
     for eq in equations:
         for k in eq:
             eqs_of[k].append(eq)
-    for round_no in range(500):
-        open_keys = disclosed(hidden, values, equations)
+    cache: dict[frozenset[Key], list[Key]] = {}
+    # Quantities determined even when everything but N is hidden (e.g. a zero count whose
+    # group is left out of every breakdown): no suppression pattern can protect them, so they
+    # are not chased round after round (that only hid everything else, one cell at a time).
+    unprotectable: set[Key] | None = None
+    settled = False
+    for round_no in range(MAX_ROUNDS):
+        open_keys = disclosed(hidden, values, equations, cache=cache)
+        if open_keys and round_no >= 1:
+            if unprotectable is None:
+                everything = {k for k in values if k != n_key}
+                unprotectable = set(disclosed(everything, values, equations))
+            open_keys = [k for k in open_keys if k not in unprotectable]
         if not open_keys:
+            settled = True
             break
         # One complement per determined quantity and round: the smallest non-zero published
         # quantity sharing an equation with it (new rounds fix what is still determined).
@@ -226,6 +280,9 @@ def suppression_pattern(table: pd.DataFrame, *, threshold: int) -> tuple[set[Key
                 break
             added.add(min(candidates, key=lambda k: (values[k] == 0, values[k], str(k))))
         hidden |= added
+    if not settled:
+        # No pattern found in time: hide every quantity but N (never leaks more than the layout).
+        hidden = {k for k in values if k != n_key}
     return hidden, {"values": values, "equations": equations, "rows_of": rows_of}
 
 

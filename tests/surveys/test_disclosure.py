@@ -123,3 +123,35 @@ def test_suppressed_cells_are_blank_in_tidy_rows() -> None:
     for row in tidy_rows(result):
         if row[13]:
             assert row[4] == "" and row[6] == "" and row[7] == "" and row[8] == ""
+
+
+def test_small_sample_is_protected_as_well_as_hiding_everything() -> None:
+    from surveys import synthetic
+
+    raw = synthetic.tsunagari(60, seed=1)
+    frame = raw.drop(columns="resp_id").replace("", "-1").astype(int)
+    labels = {i: f"g{i}" for i in range(1, 9)}
+    answers = {i: f"a{i}" for i in range(1, 6)}
+    parts = []
+    for ind in ("lonely_direct", "has_confidant"):
+        parts.append(agg.distribution(frame, indicator=ind, answer_labels=answers))
+        for b in ("sex", "age_group", "income", "has_confidant"):
+            if b != ind:
+                groups = answers if b == "has_confidant" else labels  # its bases are its totals
+                parts.append(
+                    agg.distribution(frame, indicator=ind, answer_labels=answers, breakdown=b,
+                                     group_labels=groups)
+                )  # fmt: skip
+    table = pd.concat(parts, ignore_index=True)
+    hidden, system = suppression_pattern(table, threshold=10)
+    values, equations = system["values"], system["equations"]
+    assert all(k in hidden for k, v in values.items() if k != ("N",) and v < 10)
+    # What is still determined is determined even with everything but N hidden: the layout
+    # (a group with nobody is left out) reveals it, not the choice of complements.
+    everything = {k for k in values if k != ("N",)}
+    left = disclosed(hidden, values, equations)
+    assert set(left) <= set(disclosed(everything, values, equations))
+    assert all(values[k] == 0 for k in left)
+    # Tiny groups: every cell of lonely_direct by age group is blank.
+    by_age = [k for k in values if k[:3] == ("x", "lonely_direct", "age_group")]
+    assert by_age and all(k in hidden for k in by_age)

@@ -343,3 +343,25 @@ def test_report_sleep_switch_is_refused_in_production() -> None:
     refused = subprocess.run([sys.executable, "-c", code], env=env, cwd=cwd, capture_output=True)
     assert refused.returncode != 0
     assert b"SURVEYS_TEST_* switches are for tests only" in refused.stderr
+
+
+def test_publication_report_of_a_small_pilot_file_completes() -> None:
+    dataset = load_dataset(synthetic_csv(60))
+    job = services.report_request(dataset=dataset, mode="publish", dispatch=False)
+    job = services.report_job_run(job=job)
+    assert job.status == "DONE"
+    rows = job.result["rows"]
+    by_age = [
+        r for r in rows if r["indicator"] == "lonely_direct" and r["breakdown"] == "age_group"
+    ]
+    assert by_age and all(r["suppressed"] and r["city_n"] is None for r in by_age)
+    internal = ReportJob.objects.get(dataset=dataset, mode="internal")
+    services.report_job_run(job=internal)
+    internal.refresh_from_db()
+    small = {
+        (r["indicator"], r["breakdown"], r["group"], r["answer"])
+        for r in internal.result["rows"]
+        if r["city_n"] is not None and r["city_n"] < 10
+    }
+    published = {(r["indicator"], r["breakdown"], r["group"], r["answer"]): r for r in rows}
+    assert small and all(published[k]["suppressed"] for k in small)
