@@ -23,6 +23,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
+
 from . import hours
 from .models import Channel, OpeningHours, Service, UsageDaily, Worry, WrongEntryReport
 from .selectors import VERSION_KEY
@@ -210,12 +212,10 @@ class ImportResult:
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError(_("The file is neither UTF-8 nor Shift_JIS (cp932) text."))
+    try:
+        return decode_text_upload(data)[0]
+    except UndecodableUpload as exc:
+        raise ValidationError(str(exc)) from exc
 
 
 def services_import_csv(*, data: bytes) -> ImportResult:

@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
+
 MISSING = -1
 CHUNK_ROWS = 250_000
 _INT_RE = re.compile(r"[+-]?\d+(?:\.0*)?")
@@ -63,26 +65,10 @@ class Validated:
 
 def decode_bytes(raw: bytes) -> tuple[str, str]:
     """Strict decoding: UTF-8 (BOM or not), then CP932. Returns (text, encoding name)."""
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise FileRefused(
-            "UTF-16 のファイルには対応していません。"
-            "Excel では「CSV UTF-8（コンマ区切り）」または"
-            "「CSV（コンマ区切り）」で保存してください。"
-        )
     try:
-        if raw.startswith(b"\xef\xbb\xbf"):
-            return raw[3:].decode("utf-8"), "utf-8-sig"
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return raw.decode("cp932"), "cp932"
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise FileRefused(
-            f"{line}行目（先頭から{exc.start + 1}バイト目）に UTF-8 でも Shift_JIS（CP932）でも"
-            "読めないバイト列があります。ファイルが途中で切れているか、文字コードが違います。"
-        ) from exc
+        return decode_text_upload(raw)
+    except UndecodableUpload as exc:
+        raise FileRefused(str(exc)) from exc
 
 
 # --- XLSX safety ----------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
 from members.models import Organisation
 
 from .models import ACTIVE_STATES, Programme, Registration
@@ -54,14 +55,10 @@ class ImportRow:
 
 def decode_upload(data: bytes) -> str:
     """UTF-8 (with or without BOM) or CP932; anything else is refused, never guessed."""
-    for encoding in ("utf-8-sig", "cp932"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(
-        _("The file is neither UTF-8 nor Shift_JIS (CP932). Please export it again.")
-    )
+    try:
+        return decode_text_upload(data)[0]
+    except UndecodableUpload as exc:
+        raise ImportFileError(str(exc)) from exc
 
 
 def _parse_datetime(value: str) -> datetime | None:
