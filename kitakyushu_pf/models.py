@@ -74,3 +74,20 @@ class BackgroundJob(models.Model):
     @property
     def is_finished(self) -> bool:
         return self.status in {self.Status.DONE, self.Status.FAILED}
+
+
+class RetentionPurge(models.Model):
+    """Audit of one retention purge: which rule ran, up to which date, how many rows it changed."""
+
+    rule = models.CharField(_("rule"), max_length=100, db_index=True)
+    cutoff = models.DateTimeField(_("kept from"))
+    count = models.PositiveIntegerField(_("rows purged"))
+    ran_at = models.DateTimeField(_("ran at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-ran_at"]
+        verbose_name = _("retention purge")
+        verbose_name_plural = _("retention purges")
+
+    def __str__(self) -> str:
+        return f"{self.rule}: {self.count} ({self.ran_at:%Y-%m-%d})"

@@ -1,4 +1,4 @@
-"""Cross-app services: the e-mail outbox."""
+"""Cross-app services: absolute links, composing e-mails in the reader's language, the outbox."""
 
 import base64
 import logging
@@ -9,6 +9,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.utils import timezone
 
 from .models import OutboxEmail
@@ -38,6 +40,45 @@ def dispatch_on_commit(task: object, *args: object) -> None:
             logger.exception("could not enqueue %s%r; the relay will retry", task, args)
 
     transaction.on_commit(send)
+
+
+def portal_url(path: str) -> str:
+    """The absolute URL of a portal path, for e-mails, QR codes and feeds (``PORTAL_BASE_URL``)."""
+    return settings.PORTAL_BASE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+def email_key(app: str, event: str, *ids: object) -> str:
+    """The one key format of the outbox: ``app:event:id[:id…]``, e.g. ``trainings:confirmed:42``."""
+    return ":".join([app, event, *(str(i) for i in ids)])
+
+
+def email_compose(
+    *,
+    template: str,
+    context: dict[str, object],
+    to: Sequence[str],
+    key: str,
+    subject: object,
+    language: str | None = None,
+    attachments: Sequence[Attachment] = (),
+) -> OutboxEmail | None:
+    """Render an e-mail in the recipient's language and queue it once per ``key``.
+
+    ``template`` is a text template path; ``subject`` may be a lazy translation, evaluated in the
+    recipient's language. The body always opens with the city's fixed text
+    (``portal/email/_opening.txt``), so anything a user typed appears only below it.
+    """
+    with translation.override(language or settings.LANGUAGE_CODE):
+        opening = render_to_string("portal/email/_opening.txt", context).strip()
+        body = render_to_string(template, context)
+        subject_text = " ".join(str(subject).split())
+    return email_enqueue(
+        key=key,
+        to=to,
+        subject=subject_text,
+        body=f"{opening}\n\n{body.lstrip()}",
+        attachments=attachments,
+    )
 
 
 def email_enqueue(

@@ -239,6 +239,7 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "outbox-relay": {"task": "kitakyushu_pf.tasks.outbox_relay", "schedule": 60.0},
+    "portal-retention": {"task": "kitakyushu_pf.tasks.retention_run", "schedule": 24 * 3600.0},
 }
 
 # --- Security -------------------------------------------------------------------------------

@@ -51,3 +51,11 @@ def background_jobs_sweep() -> int:
 
 if settings.PORTAL_FAULT_PROBES:
     from . import fault_probes  # noqa: F401  (registers the probe tasks in the worker)
+
+
+@shared_task(ignore_result=True, soft_time_limit=600, time_limit=660)
+def retention_run() -> None:
+    """Beat: purge personal data past its retention period (every registered rule)."""
+    from .retention import retention_run as run
+
+    run()

@@ -60,3 +60,30 @@ def test_failed_send_is_recorded_and_retried(mailoutbox: list[Any]) -> None:
     assert email.attempts == 1 and "smtp down" in email.last_error and email.sent_at is None
     assert email_send(email_id=email.pk) is True
     assert len(mailoutbox) == 1
+
+
+@pytest.mark.django_db
+def test_email_compose_opens_with_the_city_text_in_the_recipients_language(tmp_path, settings):
+    from kitakyushu_pf.services import email_compose, email_key, portal_url
+
+    settings.PORTAL_BASE_URL = "https://tsunagaru.example.jp/"
+    assert portal_url("/trainings/") == "https://tsunagaru.example.jp/trainings/"
+    assert email_key("trainings", "confirmed", 42) == "trainings:confirmed:42"
+    email = email_compose(
+        template="portal/email/_opening.txt",
+        context={},
+        to=["a@example.jp"],
+        key=email_key("test", "opening", 1),
+        subject="件名",
+    )
+    assert email is not None
+    assert email.body.startswith("このメールは、北九州市孤独・孤立対策等連携協議会")
+    english = email_compose(
+        template="portal/email/_opening.txt",
+        context={},
+        to=["a@example.jp"],
+        key=email_key("test", "opening", 2),
+        subject="subject",
+        language="en",
+    )
+    assert english is not None and english.body.startswith("This e-mail is sent by")
