@@ -64,7 +64,7 @@ def retention_cutoff(rule: RetentionRule, now: datetime | None = None) -> dateti
 
 
 def retention_run(*, now: datetime | None = None) -> dict[str, int]:
-    """Apply every rule; returns {rule key: rows purged}. Audited, idempotent, one rule at a time."""
+    """Apply every rule; {rule key: rows purged}. Audited, idempotent, one rule at a time."""
     from .models import RetentionPurge
 
     now = now or timezone.now()
