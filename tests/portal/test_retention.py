@@ -1,4 +1,4 @@
-"""The retention framework: rules run once, audited, idempotent; a failing rule spares the others."""
+"""Retention: rules run once, audited, idempotent; a failing rule spares the others."""
 
 from datetime import timedelta
 
