@@ -395,3 +395,11 @@ SURVEYS_REPORT_RELAY_AFTER = env.int("SURVEYS_REPORT_RELAY_AFTER", default=60)
 SURVEYS_TEST_SLEEP_IN_REPORT = env.float("SURVEYS_TEST_SLEEP_IN_REPORT", default=0.0)
 if PRODUCTION and SURVEYS_TEST_SLEEP_IN_REPORT:
     raise ImproperlyConfigured("The SURVEYS_TEST_* switches are for tests only.")
+
+# --- trainings: personal links, retention ---
+# "My registrations" links stay valid this many days after the person's last session.
+TRAININGS_ME_LINK_DAYS = env.int("TRAININGS_ME_LINK_DAYS", default=30)
+# Questionnaire links stay valid this many days after their session.
+TRAININGS_QUESTIONNAIRE_LINK_DAYS = env.int("TRAININGS_QUESTIONNAIRE_LINK_DAYS", default=60)
+# Registrations (and their e-mails) are anonymised this many days after the programme ends.
+TRAININGS_RETENTION_DAYS = env.int("TRAININGS_RETENTION_DAYS", default=365)
