@@ -90,3 +90,10 @@ class ImportUploadForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
+
+
+class LinkResendForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address you registered with"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
