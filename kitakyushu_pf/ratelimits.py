@@ -103,7 +103,9 @@ class _Fallback:
 fallback = _Fallback()
 
 
-def _count(request: HttpRequest, scope: str, kind: str, value: str, limit: int, period: int) -> bool:
+def _count(
+    request: HttpRequest, scope: str, kind: str, value: str, limit: int, period: int
+) -> bool:
     """Count one hit; True when it is over the limit."""
     rate = f"{limit}/{period}s"
     usage = get_usage(

@@ -70,9 +70,7 @@ def email_compose(
     subject_text, body = email_render(
         template=template, context=context, subject=subject, language=language
     )
-    return email_enqueue(
-        key=key, to=to, subject=subject_text, body=body, attachments=attachments
-    )
+    return email_enqueue(key=key, to=to, subject=subject_text, body=body, attachments=attachments)
 
 
 def email_render(

@@ -209,9 +209,7 @@ class Registration(models.Model):
         default="ja",
         help_text=_("The language the person registered in; their e-mails are written in it."),
     )
-    anonymised_at = models.DateTimeField(
-        _("anonymised at"), null=True, blank=True, editable=False
-    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True, editable=False)
@@ -305,7 +303,10 @@ class AccessLink(models.Model):
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     email = models.EmailField(_("e-mail"), blank=True)
     programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="access_links", verbose_name=_("programme")
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="access_links",
+        verbose_name=_("programme"),
     )
     registration = models.OneToOneField(
         Registration,

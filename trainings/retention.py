@@ -54,9 +54,7 @@ def _anonymise(due: QuerySet[Registration]) -> int:
     keys = [f"trainings:{kind}:{pk}" for pk in ids for kind in EMAIL_KINDS]
     for start in range(0, len(keys), 500):
         batch = keys[start : start + 500]
-        OutboxEmail.objects.filter(key__in=batch).update(
-            to=[], subject="", body="", attachments=[]
-        )
+        OutboxEmail.objects.filter(key__in=batch).update(to=[], subject="", body="", attachments=[])
     # Daily "someone tried your address" notices carry the day after the id.
     for pk in ids:
         OutboxEmail.objects.filter(key__startswith=f"trainings:attempt:{pk}:").update(
@@ -80,9 +78,9 @@ def _anonymise(due: QuerySet[Registration]) -> int:
 
 
 def _oldest() -> datetime | None:
-    return Registration.objects.filter(anonymised_at__isnull=True).aggregate(
-        m=Min("created_at")
-    )["m"]
+    return Registration.objects.filter(anonymised_at__isnull=True).aggregate(m=Min("created_at"))[
+        "m"
+    ]
 
 
 retention.register(

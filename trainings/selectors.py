@@ -1,12 +1,11 @@
 """Reads for the trainings pages, with their joins and counts applied once."""
 
 from collections import Counter
-from dataclasses import dataclass, field
-from statistics import mean
-
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
+from statistics import mean
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
@@ -14,7 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kitakyushu_pf import japanese
 
-from .models import HOLDING_STATES, AccessLink, Programme, QuestionnaireAnswer, Registration, Session
+from .models import (
+    HOLDING_STATES,
+    AccessLink,
+    Programme,
+    QuestionnaireAnswer,
+    Registration,
+    Session,
+)
 
 
 def programmes_upcoming() -> QuerySet[Programme]:
@@ -238,7 +244,9 @@ QUESTIONNAIRE_HEADER = (
 )
 
 
-def questionnaire_rows(programme: Programme) -> tuple[tuple[str, ...], Iterator[tuple[object, ...]]]:
+def questionnaire_rows(
+    programme: Programme,
+) -> tuple[tuple[str, ...], Iterator[tuple[object, ...]]]:
     """One row per answer, in session order, without the person who answered."""
     answers = (
         answers_for_programme(programme)

@@ -149,9 +149,7 @@ def _existing_place(session: Session, email: str) -> Registration | None:
 def _attempt_notice(existing: Registration) -> None:
     """Tell the owner of a place that someone tried to register their address again (daily)."""
     day = timezone.localdate().isoformat()
-    email_reserve(
-        key=email_key("trainings", "attempt", existing.pk, day), to=[existing.email]
-    )
+    email_reserve(key=email_key("trainings", "attempt", existing.pk, day), to=[existing.email])
 
 
 def _place(
@@ -378,9 +376,12 @@ def registration_restore(*, registration_id: int) -> Registration:
         if _existing_place(session, registration.email):
             raise ValidationError(_("This address already holds a place again."), code="again")
         registration.cancelled_at = None
-        if session.confirmed_count < session.capacity and not Registration.objects.filter(
-            session=session, state=Registration.State.WAITLISTED
-        ).exists():
+        if (
+            session.confirmed_count < session.capacity
+            and not Registration.objects.filter(
+                session=session, state=Registration.State.WAITLISTED
+            ).exists()
+        ):
             registration.state = Registration.State.CONFIRMED
             registration.save(update_fields=["state", "cancelled_at", "updated_at"])
             Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + 1)

@@ -273,8 +273,8 @@ def test_double_submit_storm_leaves_one_registration_and_one_email(
 def test_cancellations_racing_registrations_promote_in_order(
     race_server: RaceServer, settings: Any
 ) -> None:
-    from trainings.models import Registration
     from trainings import links
+    from trainings.models import Registration
     from trainings.services import Applicant, registrations_create
 
     settings.TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK = 0.02

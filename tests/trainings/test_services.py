@@ -2,7 +2,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
-from django.core import mail, signing
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone

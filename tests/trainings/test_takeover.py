@@ -55,7 +55,9 @@ def test_registering_with_someone_elses_address_shows_nothing_of_theirs(
     victim_mails = [m for m in mail.outbox if VICTIM in m.to]
     mail.outbox.clear()
 
-    other = SessionFactory(programme=ProgrammeFactory(), theme="別の講座", start=time(13), end=time(14))
+    other = SessionFactory(
+        programme=ProgrammeFactory(), theme="別の講座", start=time(13), end=time(14)
+    )
     stranger = Client()
     with django_capture_on_commit_callbacks(execute=True):
         response = stranger.post(

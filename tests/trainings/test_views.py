@@ -11,8 +11,8 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kitakyushu_pf.exports import DANGEROUS_PREFIXES
-from trainings.models import QuestionnaireAnswer, Registration, Session
 from trainings import links
+from trainings.models import QuestionnaireAnswer, Registration, Session
 from trainings.services import Applicant, registrations_create
 
 from .factories import ProgrammeFactory, SessionFactory
@@ -35,9 +35,7 @@ def me_token_make(*, email: str, programme: Any = None) -> str:
 
 
 def questionnaire_token_make(*, registration_id: int) -> str:
-    registration = Registration.objects.select_related("session__programme").get(
-        pk=registration_id
-    )
+    registration = Registration.objects.select_related("session__programme").get(pk=registration_id)
     return links.link_token(links.questionnaire_link_ensure(registration=registration))
 
 
@@ -103,7 +101,9 @@ def test_register_form_registers_several_sessions_and_result_says_see_your_mail(
     assert a.theme in body and b.theme in body
     assert "メールをご確認ください" in body
     assert "/trainings/me/" not in body
-    states = dict(Registration.objects.filter(email="new@example.jp").values_list("session", "state"))
+    states = dict(
+        Registration.objects.filter(email="new@example.jp").values_list("session", "state")
+    )
     assert states == {a.pk: "confirmed", b.pk: "waitlisted"}
 
 
@@ -128,6 +128,7 @@ def test_same_email_twice_gives_the_same_answer_as_a_new_one_and_keeps_one_place
     known = client.post(url, form_data(session, email="p1@example.jp"))
     unknown = client.post(url, form_data(session, email="nobody@example.jp"))
     assert known.status_code == unknown.status_code == 302
+
     def page(response: Any) -> str:  # without the per-request CSRF token and signed link
         html = client.get(response["Location"]).content.decode()
         return re.sub(r'(value|href)="[^"]*"', "", html)

@@ -5,45 +5,94 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('trainings', '0002_roles'),
+        ("trainings", "0002_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='cancel_cutoff_minutes',
-            field=models.PositiveIntegerField(default=0, help_text='Cancelling, undoing a cancellation and moving people up from the waiting list stop this many minutes before each session starts (0 = at the start).', verbose_name='cancellation cut-off (minutes before the start)'),
+            model_name="programme",
+            name="cancel_cutoff_minutes",
+            field=models.PositiveIntegerField(
+                default=0,
+                help_text="Cancelling, undoing a cancellation and moving people up from the waiting list stop this many minutes before each session starts (0 = at the start).",
+                verbose_name="cancellation cut-off (minutes before the start)",
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='anonymised_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='anonymised at'),
+            model_name="registration",
+            name="anonymised_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="anonymised at"
+            ),
         ),
         migrations.AddField(
-            model_name='registration',
-            name='language',
-            field=models.CharField(default='ja', help_text='The language the person registered in; their e-mails are written in it.', max_length=10, verbose_name='language'),
+            model_name="registration",
+            name="language",
+            field=models.CharField(
+                default="ja",
+                help_text="The language the person registered in; their e-mails are written in it.",
+                max_length=10,
+                verbose_name="language",
+            ),
         ),
         migrations.CreateModel(
-            name='AccessLink',
+            name="AccessLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('purpose', models.CharField(choices=[('me', 'My registrations'), ('questionnaire', 'Questionnaire')], max_length=20, verbose_name='purpose')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('nonce', models.CharField(editable=False, max_length=64)),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('expires_at', models.DateTimeField(verbose_name='valid until')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('programme', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_links', to='trainings.programme', verbose_name='programme')),
-                ('registration', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='questionnaire_link', to='trainings.registration', verbose_name='registration')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "purpose",
+                    models.CharField(
+                        choices=[("me", "My registrations"), ("questionnaire", "Questionnaire")],
+                        max_length=20,
+                        verbose_name="purpose",
+                    ),
+                ),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("nonce", models.CharField(editable=False, max_length=64)),
+                ("token_hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("expires_at", models.DateTimeField(verbose_name="valid until")),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="revoked at"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "programme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_links",
+                        to="trainings.programme",
+                        verbose_name="programme",
+                    ),
+                ),
+                (
+                    "registration",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questionnaire_link",
+                        to="trainings.registration",
+                        verbose_name="registration",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'personal link',
-                'verbose_name_plural': 'personal links',
-                'constraints': [models.UniqueConstraint(condition=models.Q(('purpose', 'me')), fields=('purpose', 'email', 'programme'), name='accesslink_one_me_link_per_person_and_programme')],
+                "verbose_name": "personal link",
+                "verbose_name_plural": "personal links",
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("purpose", "me")),
+                        fields=("purpose", "email", "programme"),
+                        name="accesslink_one_me_link_per_person_and_programme",
+                    )
+                ],
             },
         ),
     ]
