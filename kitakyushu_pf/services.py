@@ -112,7 +112,9 @@ def outbox_renderer(
     return decorator
 
 
-def email_reserve(*, key: str, to: Sequence[str]) -> OutboxEmail | None:
+def email_reserve(
+    *, key: str, to: Sequence[str], new_event: bool = False
+) -> OutboxEmail | None:
     """Queue an e-mail whose text is written later, by the worker, before it is sent.
 
     The row (key, recipient) is written in the caller's transaction, so the e-mail is owed as
@@ -122,11 +124,16 @@ def email_reserve(*, key: str, to: Sequence[str]) -> OutboxEmail | None:
     """
     from .tasks import outbox_send
 
-    try:
-        with transaction.atomic():
-            email = OutboxEmail.objects.create(key=key, to=list(to), subject="", body="")
-    except IntegrityError:
-        return None
+    if new_event:
+        # The event was created in this very transaction, so its key cannot exist yet: no
+        # savepoint (the caller may be holding a row lock); a clash raises IntegrityError.
+        email = OutboxEmail.objects.create(key=key, to=list(to), subject="", body="")
+    else:
+        try:
+            with transaction.atomic():
+                email = OutboxEmail.objects.create(key=key, to=list(to), subject="", body="")
+        except IntegrityError:
+            return None
     dispatch_on_commit(outbox_send, email.pk)
     return email
 

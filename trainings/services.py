@@ -158,14 +158,17 @@ def _place(
     applicant: Applicant,
     source: str,
     external_id: str = "",
+    optimistic: bool = False,
 ) -> Registration | None:
     """Insert one registration into a locked session: confirmed if a seat is free, else waiting.
 
     None when the address already holds a place in the session (left untouched; its owner is
-    told by e-mail).
+    told by e-mail). ``optimistic`` skips the look-up and the savepoint and lets the database's
+    one-place-per-address constraint raise IntegrityError instead (the caller then starts over
+    without it): a rush of new people pays for neither while they hold the session lock.
     """
     email = normalise_email(applicant.email)
-    if existing := _existing_place(session, email):
+    if not optimistic and (existing := _existing_place(session, email)):
         _attempt_notice(existing)
         return None
     if test_hooks.trainings_locking_disabled():
@@ -193,24 +196,32 @@ def _place(
     else:
         registration.state = Registration.State.WAITLISTED
         registration.position = _next_position(session)
-    registration.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError as exc:
-        if existing := _existing_place(session, email):
-            _attempt_notice(existing)
-            return None
-        raise RegistrationBusy(str(exc)) from exc
+    # The foreign keys come from locked or validated rows: checking them again costs a query.
+    registration.full_clean(
+        exclude=["session", "organisation", "field_of_work"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    if optimistic:
+        registration.save()
+    else:
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError as exc:
+            if existing := _existing_place(session, email):
+                _attempt_notice(existing)
+                return None
+            raise RegistrationBusy(str(exc)) from exc
     if registration.state == Registration.State.CONFIRMED:
         if test_hooks.trainings_locking_disabled():
             Session.objects.filter(pk=session.pk).update(confirmed_count=confirmed + 1)
         else:
             Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + 1)
         session.confirmed_count = confirmed + 1
-        registration_email(registration=registration, kind="confirmed")
+        registration_email(registration=registration, kind="confirmed", new=optimistic)
     else:
-        registration_email(registration=registration, kind="waitlisted")
+        registration_email(registration=registration, kind="waitlisted", new=optimistic)
     return registration
 
 
@@ -282,6 +293,27 @@ def registrations_create(
         raise ValidationError(_("Please choose at least one session."), code="empty")
     if not applicant.name.strip():
         raise ValidationError(_("Please enter your name."), code="name")
+    try:
+        return _registrations_create(
+            session_ids, applicant, source, enforce_window, external_id, optimistic=True
+        )
+    except IntegrityError:
+        # The address already holds a place somewhere here: start over, looking before each
+        # insert, so that the existing place stays untouched and its owner is told.
+        return _registrations_create(
+            session_ids, applicant, source, enforce_window, external_id, optimistic=False
+        )
+
+
+def _registrations_create(
+    session_ids: Sequence[int],
+    applicant: Applicant,
+    source: str,
+    enforce_window: bool,
+    external_id: str,
+    *,
+    optimistic: bool,
+) -> list[Registration]:
     with _busy_guard(), transaction.atomic():
         sessions = _lock_sessions(session_ids)
         if len(sessions) != len(set(session_ids)):
@@ -296,7 +328,11 @@ def registrations_create(
         made = []
         for session in sorted(sessions.values(), key=lambda s: (s.date, s.start, s.pk)):
             placed = _place(
-                session=session, applicant=applicant, source=source, external_id=external_id
+                session=session,
+                applicant=applicant,
+                source=source,
+                external_id=external_id,
+                optimistic=optimistic,
             )
             if placed is not None:
                 made.append(placed)
@@ -576,7 +612,7 @@ def _attachments(registration: Registration, me_link: str) -> list[Attachment]:
     return files
 
 
-def registration_email(*, registration: Registration, kind: str) -> bool:
+def registration_email(*, registration: Registration, kind: str, new: bool = False) -> bool:
     """Reserve the e-mail for one event of a registration; exactly once per (registration, kind).
 
     Only the outbox row is written here, inside the caller's transaction; the worker writes the
@@ -585,7 +621,7 @@ def registration_email(*, registration: Registration, kind: str) -> bool:
     if not registration.email or kind not in REGISTRATION_KINDS:
         return False
     queued = email_reserve(
-        key=email_key("trainings", kind, registration.pk), to=[registration.email]
+        key=email_key("trainings", kind, registration.pk), to=[registration.email], new_event=new
     )
     return queued is not None
 
