@@ -181,6 +181,7 @@ def main() -> int:
 
 
 def run_round(round_no: int, args: argparse.Namespace, portal_url: str, baseline_url: str) -> bool:
+    run = secrets.token_hex(3)  # fresh addresses each run: the per-address limits are per day
     slug, session_id = prepare_session(args.capacity, 1)
     _slug, baseline_session = prepare_session(args.capacity, 2)
     form_url = f"{portal_url}/trainings/{slug}/register/"
@@ -192,7 +193,7 @@ def run_round(round_no: int, args: argparse.Namespace, portal_url: str, baseline
     def baseline_send(i: int, client: requests.Session) -> int:
         return client.post(
             baseline_url + "/register/",
-            data={"session": baseline_session, "name": f"基準 {i:03d}", "email": f"base{i:03d}@example.jp"},
+            data={"session": baseline_session, "name": f"基準 {i:03d}", "email": f"base-{run}-{i:03d}@example.jp"},
             allow_redirects=False, timeout=300,
         ).status_code  # fmt: skip
 
@@ -203,13 +204,13 @@ def run_round(round_no: int, args: argparse.Namespace, portal_url: str, baseline
         assert token, "no CSRF token on the form"
         return client, token.group(1)
 
-    def portal_send(i: int, state: tuple[requests.Session, str]) -> int:
+    def portal_send(i: int, state: tuple[requests.Session, str], email: str = "") -> int:
         client, token = state
         return client.post(
             form_url,
             data={
                 "csrfmiddlewaretoken": token, "sessions": [str(session_id)],
-                "name": f"負荷 試験{i:03d}", "kana": "ふか しけん", "email": f"burst{i:03d}@example.jp",
+                "name": f"負荷 試験{i:03d}", "kana": "ふか しけん", "email": email or f"burst-{run}-{i:03d}@example.jp",
             },
             headers={"Referer": form_url}, allow_redirects=False, timeout=300,
         ).status_code  # fmt: skip
@@ -222,8 +223,11 @@ def run_round(round_no: int, args: argparse.Namespace, portal_url: str, baseline
     p_rate = report("portal registration", p_status, p_seconds, p_wall)
     print(f"ratio portal / baseline: {p_rate / b_rate:.2f}x POST/s")
 
-    # Double submits: one person presses "register" 10 times at once.
-    double_status, _s, _w = burst(10, portal_prepare, lambda i, st: portal_send(0, st))
+    # Double submits: one new person presses "register" 10 times at once (from 10 tabs).
+    double = f"double-{run}@example.jp"
+    double_status, _s, _w = burst(
+        10, lambda i: portal_prepare(args.count + i), lambda i, st: portal_send(i, st, double)
+    )
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitakyushu_pf.settings")
     sys.path.insert(0, str(BASE_DIR))
@@ -242,14 +246,14 @@ def run_round(round_no: int, args: argparse.Namespace, portal_url: str, baseline
     counter = Session.objects.get(pk=session_id).confirmed_count
     keys = {f"trainings:{state}:{pk}" for pk, state, _p in rows}
     outbox = OutboxEmail.objects.filter(key__in=keys).count()
-    doubles = Registration.objects.filter(session_id=session_id, email="burst000@example.jp")
+    doubles = Registration.objects.filter(session_id=session_id, email=double)
     print(f"portal: confirmed={len(confirmed)} waitlisted={len(waiting)} counter={counter} "
           f"positions contiguous={contiguous} outbox rows={outbox}/{len(rows)} "
           f"double-submit statuses={sorted(set(double_status))} places for one person={doubles.count()}")  # fmt: skip
     return (
         len(confirmed) == args.capacity
         and counter == args.capacity
-        and len(waiting) == args.count - args.capacity
+        and len(waiting) == args.count - args.capacity + 1
         and contiguous
         and outbox == len(rows)
         and doubles.count() == 1

@@ -53,6 +53,7 @@ from .models import (
     ACTIVE_STATES,
     HOLDING_STATES,
     AccessLink,
+    Programme,
     QuestionnaireAnswer,
     Registration,
     Session,
@@ -124,13 +125,33 @@ def _busy_guard() -> Iterator[None]:
         raise
 
 
-def _lock_sessions(session_ids: Sequence[int]) -> dict[int, Session]:
-    """Lock the sessions' rows in primary-key order (no deadlocks) inside the caller's atomic."""
+def _lock_sessions(
+    session_ids: Sequence[int], *, programme: Programme | None = None
+) -> dict[int, Session]:
+    """Lock the sessions' rows in primary-key order (no deadlocks) inside the caller's atomic.
+
+    With the ``programme`` the caller already holds, PostgreSQL gets the lock timeout and the
+    locking SELECT in one round trip (the programme's own row is not read again).
+    """
+    ids = sorted({int(pk) for pk in session_ids})
+    locking = not test_hooks.trainings_locking_disabled()
+    if connection.vendor == "postgresql" and locking and programme is not None:
+        table = Session._meta.db_table
+        in_list = ", ".join(str(pk) for pk in ids) or "NULL"
+        sql = (
+            f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; "
+            f'SELECT * FROM "{table}" WHERE id IN ({in_list}) ORDER BY id FOR UPDATE'
+        )
+        sessions = {s.pk: s for s in Session.objects.raw(sql)}
+        for session in sessions.values():
+            if session.programme_id == programme.pk:
+                session.programme = programme
+        return sessions
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-    qs = Session.objects.filter(pk__in=set(session_ids)).select_related("programme").order_by("pk")
-    if not test_hooks.trainings_locking_disabled():
+    qs = Session.objects.filter(pk__in=ids).select_related("programme").order_by("pk")
+    if locking:
         qs = qs.select_for_update(of=("self",))
     return {s.pk: s for s in qs}
 
@@ -276,6 +297,7 @@ def window_error(programme: object) -> ValidationError | None:
 
 def registrations_create(
     *,
+    programme: Programme | None = None,
     session_ids: Sequence[int],
     applicant: Applicant,
     source: str = Registration.Source.WEB,
@@ -295,17 +317,18 @@ def registrations_create(
         raise ValidationError(_("Please enter your name."), code="name")
     try:
         return _registrations_create(
-            session_ids, applicant, source, enforce_window, external_id, optimistic=True
+            programme, session_ids, applicant, source, enforce_window, external_id, optimistic=True
         )
     except IntegrityError:
         # The address already holds a place somewhere here: start over, looking before each
         # insert, so that the existing place stays untouched and its owner is told.
         return _registrations_create(
-            session_ids, applicant, source, enforce_window, external_id, optimistic=False
+            programme, session_ids, applicant, source, enforce_window, external_id, optimistic=False
         )
 
 
 def _registrations_create(
+    expected: "Programme | None",
     session_ids: Sequence[int],
     applicant: Applicant,
     source: str,
@@ -315,11 +338,11 @@ def _registrations_create(
     optimistic: bool,
 ) -> list[Registration]:
     with _busy_guard(), transaction.atomic():
-        sessions = _lock_sessions(session_ids)
+        sessions = _lock_sessions(session_ids, programme=expected)
         if len(sessions) != len(set(session_ids)):
             raise ValidationError(_("A chosen session does not exist."), code="missing")
         programmes = {s.programme_id for s in sessions.values()}
-        if len(programmes) != 1:
+        if len(programmes) != 1 or (expected is not None and programmes != {expected.pk}):
             raise ValidationError(_("Sessions must belong to one programme."), code="programmes")
         programme = next(iter(sessions.values())).programme
         if enforce_window and (error := window_error(programme)):

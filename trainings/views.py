@@ -118,9 +118,10 @@ def programme_register(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         organisation = data["organisation"]
         field = data["field_of_work"]
-        session_ids = [s.pk for s in data["sessions"]]
+        session_ids = list(data["sessions"])
         try:
             registrations_create(
+                programme=programme,
                 session_ids=session_ids,
                 applicant=Applicant(
                     name=data["name"],
