@@ -10,8 +10,9 @@ Two counters per form ("scope"), both on the shared cache through django-ratelim
 A rush of people from distinct addresses never meets either limit. When the cache cannot be
 reached, django-ratelimit fails open (``RATELIMIT_FAIL_OPEN``) and the same limits are counted in
 a bounded per-process table instead (at most ``FALLBACK_MAX_KEYS`` keys, oldest dropped first):
-weaker across processes, but never unlimited and never an outage. Over the limit the user gets
-a Japanese 429 page with ``Retry-After``.
+weaker across processes, but never unlimited and never an outage; for ``CACHE_RETRY_SECONDS``
+after a failure the cache is not tried again, so an outage does not slow every request down.
+Over the limit the user gets a Japanese 429 page with ``Retry-After``.
 """
 
 from __future__ import annotations
@@ -103,10 +104,19 @@ class _Fallback:
 fallback = _Fallback()
 
 
+# After the cache failed, go straight to the local table for this long (each failed attempt
+# costs a connection attempt with retries: hundreds of milliseconds per request).
+CACHE_RETRY_SECONDS = 10.0
+_cache_down_until = 0.0
+
+
 def _count(
     request: HttpRequest, scope: str, kind: str, value: str, limit: int, period: int
 ) -> bool:
     """Count one hit; True when it is over the limit."""
+    global _cache_down_until
+    if time.monotonic() < _cache_down_until:
+        return fallback.hit(f"{scope}:{kind}:{value}", period) > limit
     rate = f"{limit}/{period}s"
     usage = get_usage(
         request,
@@ -116,6 +126,7 @@ def _count(
         increment=True,
     )
     if usage is None:  # the cache is unreachable: count here instead
+        _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
         return fallback.hit(f"{scope}:{kind}:{value}", period) > limit
     return bool(usage["should_limit"])
 

@@ -32,8 +32,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _fresh_fallback() -> None:
+def _fresh_fallback(monkeypatch: Any) -> None:
     ratelimits.fallback.clear()
+    monkeypatch.setattr(ratelimits, "_cache_down_until", 0.0)
 
 
 def place(session: Session, email: str = "p@example.jp", name: str = "見本 花子") -> Registration:
