@@ -91,7 +91,8 @@ typecheck: $(VENV)/.installed-dev
 ## make check: Django's deployment checks with production settings
 check: setup
 	DJANGO_ENV=production DJANGO_SECRET_KEY=$$($(PY) -c "import secrets; print(secrets.token_urlsafe(64))") \
-	DJANGO_ALLOWED_HOSTS=tsunagaru.example.jp $(MANAGE) check --deploy --fail-level WARNING
+	DJANGO_ALLOWED_HOSTS=tsunagaru.example.jp AXES_PROXY_COUNT=1 \
+	$(MANAGE) check --deploy --fail-level WARNING
 
 ## make messages: refresh and compile the Japanese catalogues
 APPS := members trainings casestudies surveys handbook
