@@ -130,6 +130,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kitakyushu_pf.context_processors.portal",
             ],
+            # Dates in the reader's language without a {% load %} in every template.
+            "builtins": ["kitakyushu_pf.templatetags.portal_i18n"],
         },
     },
 ]
@@ -225,6 +227,8 @@ TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's date formats per language (kitakyushu_pf/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["kitakyushu_pf.formats"]
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
