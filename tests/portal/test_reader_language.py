@@ -29,7 +29,7 @@ def render(source: str, **context: Any) -> str:
     ],
 )
 def test_local_date_speaks_the_readers_language(style: str, ja: str, en: str) -> None:
-    source = '{{ d|local_date:"%s" }}' % style  # a built-in filter: no {% load %}
+    source = "{{ d|local_date:'" + style + "' }}"  # a built-in filter: no {% load %}
     with translation.override("ja"):
         assert render(source, d=WEDNESDAY) == ja
     with translation.override("en"):
@@ -40,7 +40,7 @@ def test_no_template_hard_codes_a_japanese_date_format() -> None:
     offenders = [
         f"{path.relative_to(BASE_DIR)}"
         for path in BASE_DIR.glob("*/templates/**/*.html")
-        if any(marker in path.read_text(encoding="utf-8") for marker in ('月j日', '"Y年n月'))
+        if any(marker in path.read_text(encoding="utf-8") for marker in ("月j日", '"Y年n月'))
     ]
     assert offenders == []
 
