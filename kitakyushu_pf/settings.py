@@ -453,8 +453,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
 # --- Test-only switches: refused in production -----------------------------------------------
 # The hooks they turn on live in kitakyushu_pf/test_hooks.py. Any variable named *_TEST_* counts.
 TEST_ONLY_SWITCHES = ("PORTAL_FAULT_PROBES", "DJANGO_EMAIL_BACKEND", "DJANGO_CONN_HEALTH_CHECKS")
-_APP_PREFIXES = ("PORTAL_", "DJANGO_", "AXES_", "MEMBERS_", "TRAININGS_", "CASESTUDIES_")
-_APP_PREFIXES += ("SURVEYS_", "HANDBOOK_")
+_APP_PREFIXES: tuple[str, ...] = ("PORTAL_", "DJANGO_", "AXES_", "MEMBERS_", "TRAININGS_")
+_APP_PREFIXES += ("CASESTUDIES_", "SURVEYS_", "HANDBOOK_")
 
 
 def _test_switches_set(environ: dict[str, str]) -> list[str]:

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template import loader
 from django.utils.http import content_disposition_header
@@ -98,7 +99,7 @@ def settings_summary() -> dict[str, object]:
     }
 
 
-def media_download(request: HttpRequest, path: str) -> HttpResponse:
+def media_download(request: HttpRequest, path: str) -> HttpResponseBase:
     """An uploaded file, always as a download: never rendered under the portal's origin."""
     from django.views.static import serve
 

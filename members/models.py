@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
@@ -36,7 +38,7 @@ WARD_LABELS = {
 }
 
 
-def _label(name: str, labels: dict[str, object], key: str) -> str:
+def _label(name: str, labels: Mapping[str, object], key: str) -> str:
     if (get_language() or "ja").startswith("ja") or key not in labels:
         return name
     return str(labels[key])

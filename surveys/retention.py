@@ -10,6 +10,7 @@ row. A dataset purged before problem lists were included is picked up again unti
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -70,8 +71,7 @@ def _purge(due: QuerySet[Any]) -> int:
                     dataset_title=dataset.title,
                     action=AuditLog.Action.RETENTION_DELETE,
                 )
-            folder = dataset_folder(dataset)
-            transaction.on_commit(lambda folder=folder: _remove_files(folder))
+            transaction.on_commit(partial(_remove_files, dataset_folder(dataset)))
         count += 1
     return count
 
