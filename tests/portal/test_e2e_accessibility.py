@@ -39,8 +39,14 @@ def pages_for(role: str) -> list[str]:
 
 def violations_of(page: Any, url: str) -> list[str]:
     from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import Error
 
-    response = page.goto(url)
+    try:
+        response = page.goto(url)
+    except Error as exc:
+        if "Download is starting" in str(exc):
+            return []  # downloads (CSV, PDF, XLSX) are not pages
+        raise
     if response is None or "text/html" not in (response.headers.get("content-type") or ""):
         return []  # downloads (CSV, PDF, XLSX) are not pages
     page.wait_for_load_state()
