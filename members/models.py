@@ -1,8 +1,47 @@
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+# The taxonomy in the reader's language: the Japanese name is the row's own (the secretariat may
+# edit it); other languages use these labels, by slug / code, falling back to the name.
+FIELD_LABELS = {
+    "poverty": _("Financial hardship"),
+    "homeless": _("Homelessness"),
+    "children-youth": _("Children and young people"),
+    "hikikomori": _("Hikikomori (social withdrawal)"),
+    "elderly-care": _("Older people and care"),
+    "disability": _("Disability"),
+    "employment": _("Employment"),
+    "housing": _("Housing"),
+    "women": _("Women"),
+    "violence": _("Domestic violence and abuse"),
+    "suicide-prevention": _("Suicide prevention"),
+    "mental-health": _("Mental health"),
+    "foreigners": _("Foreign residents"),
+    "food": _("Food support"),
+    "family": _("Families and child-rearing"),
+    "reentry": _("Rehabilitation and re-entry"),
+}
+WARD_LABELS = {
+    "moji": _("Moji Ward"),
+    "kokurakita": _("Kokurakita Ward"),
+    "kokuraminami": _("Kokuraminami Ward"),
+    "wakamatsu": _("Wakamatsu Ward"),
+    "yahatahigashi": _("Yahatahigashi Ward"),
+    "yahatanishi": _("Yahatanishi Ward"),
+    "tobata": _("Tobata Ward"),
+}
+
+
+def _label(name: str, labels: Mapping[str, object], key: str) -> str:
+    if (get_language() or "ja").startswith("ja") or key not in labels:
+        return name
+    return str(labels[key])
 
 
 class FieldOfSupport(models.Model):
@@ -18,7 +57,12 @@ class FieldOfSupport(models.Model):
         verbose_name_plural = _("fields of support")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return _label(self.name, FIELD_LABELS, self.slug)
 
 
 class Ward(models.Model):
@@ -34,7 +78,12 @@ class Ward(models.Model):
         verbose_name_plural = _("wards")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return _label(self.name, WARD_LABELS, self.code)
 
 
 class Organisation(models.Model):

@@ -17,11 +17,11 @@ from .models import CouncilMeeting, FieldOfSupport, Organisation, Person
 
 
 def _freshness_days() -> int:
-    return int(getattr(settings, "MEMBERS_FRESHNESS_DAYS", 182))
+    return settings.MEMBERS_FRESHNESS_DAYS
 
 
 def _new_member_days() -> int:
-    return int(getattr(settings, "MEMBERS_NEW_MEMBER_DAYS", 180))
+    return settings.MEMBERS_NEW_MEMBER_DAYS
 
 
 def organisations_public() -> QuerySet[Organisation]:

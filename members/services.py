@@ -282,7 +282,7 @@ def freshness_token_make(*, organisation: Organisation) -> str:
 
 def freshness_token_read(*, token: str) -> Organisation:
     """The organisation of a signed confirmation link; BadSignature when tampered or expired."""
-    max_age = timedelta(days=int(getattr(settings, "MEMBERS_FRESHNESS_LINK_DAYS", 30)))
+    max_age = timedelta(days=settings.MEMBERS_FRESHNESS_LINK_DAYS)
     payload = signing.loads(token, salt=FRESHNESS_SALT, max_age=max_age)
     try:
         return Organisation.objects.get(pk=int(payload["o"]))

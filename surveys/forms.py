@@ -1,5 +1,8 @@
 from django import forms
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
+
+from kitakyushu_pf.uploads import decode_text_upload
 
 from .models import Dataset, Instrument, ReportJob
 
@@ -43,4 +46,10 @@ class ReportForm(forms.Form):
 
 
 class NationalUploadForm(forms.Form):
-    file = forms.FileField(label=_("Replacement CSV (UTF-8)"))
+    file = forms.FileField(label=_("Replacement CSV (UTF-8 or Shift_JIS)"))
+
+    def clean_file(self) -> ContentFile:
+        """Decode like every other upload (UTF-8 or CP932); hand on UTF-8 bytes."""
+        upload = self.cleaned_data["file"]
+        text, _encoding = decode_text_upload(upload.read())  # raises ValidationError
+        return ContentFile(text.encode("utf-8"), name=upload.name)

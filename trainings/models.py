@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.uploads import validate_flyer
 from members.models import FieldOfSupport, Organisation
 
 
@@ -23,7 +24,13 @@ class Programme(models.Model):
     fee = models.CharField(_("fee"), max_length=60, blank=True, default="無料")
     application_opens_on = models.DateField(_("applications open on"))
     application_closes_on = models.DateField(_("applications close on"))
-    flyer = models.FileField(_("flyer"), upload_to="trainings/flyers/", blank=True)
+    flyer = models.FileField(
+        _("flyer"),
+        upload_to="trainings/flyers/",
+        blank=True,
+        validators=[validate_flyer],
+        help_text=_("PDF, PNG or JPEG."),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     is_sample = models.BooleanField(_("sample"), default=False)
     cancel_cutoff_minutes = models.PositiveIntegerField(

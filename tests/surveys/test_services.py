@@ -334,6 +334,7 @@ def test_report_sleep_switch_is_refused_in_production() -> None:
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "s" * 60,
         "DJANGO_ALLOWED_HOSTS": "tsunagaru.example.jp",
+        "AXES_PROXY_COUNT": "1",
     }
     code = "import django; django.setup()"
     cwd = django_settings.BASE_DIR
