@@ -269,7 +269,7 @@ def build_index(rows: Iterable[Sequence[object]]) -> Index:
 
 
 def _weights(features: Iterable[str], idf: dict[str, float], default: float) -> float:
-    return sum(idf.get(f, default) * (1.6 if f.startswith("C") else 1.0) for f in features)
+    return sum(idf.get(f, default) * (CONCEPT_WEIGHT if f.startswith("C") else 1.0) for f in features)
 
 
 def _phrase_score(query: Analysis, phrase: Analysis, idf: dict[str, float]) -> float:
@@ -327,4 +327,5 @@ def search(index: Index, text: str, *, limit: int = 10) -> list[Hit]:
 
 
 MIN_SCORE = 0.3
+CONCEPT_WEIGHT = 3.0
 RELATIVE_FLOOR = 0.4

@@ -35,7 +35,7 @@ _HIT = r"(?:殴る|叩く|蹴る|暮らす|絞める|乱暴|手 を (?:上げる
 
 _SUBJECT = re.compile(rf"(?:^| )(?:{OTHERS}) (?:が|は|も|って)(?: |$)")
 _DEATH = re.compile(
-    r"(?:死ぬ|亡くなる|無くなる|亡くす|先立つ|死別|自殺 為る た)(?! (?:たい|ほど|くらい|気|しか|と|って))"
+    r"(?:死ぬ|亡くなる|亡くす|先立つ|死別|自殺 為る た)(?! (?:たい|ほど|くらい|気|しか|と|って))"
 )
 _FIGURE = re.compile(r"死ぬ (?:ほど|程|くらい|位|ぐらい|気|まで)|必死|殺す れる (?:くらい|位|ほど)")
 _SELF_HITS = re.compile(rf"{_HIT} (?:て|で) (?:仕舞う|しまう)|{_HIT} そう|つい {_HIT}|揺さぶる")
@@ -110,6 +110,45 @@ def read(analysis: Analysis) -> Reading:
             reading.up("domestic-violence", 0.8)
         else:
             reading.up("workplace-harassment", 0.5)
-    if re.search(r"施設", line) and found.flag:
+    elder = re.search(r"施設|婆|爺|祖母|祖父|高齢|老人|お年寄り", line)
+    if elder and found.kinds & {"abuse", "violence"}:
         reading.up("elder-abuse-suspected", 1.0)
+    elif "abuse" in found.kinds and not reading.boost.get("afraid-of-hurting-child"):
+        if _CHILD.search(line) or not re.search(rf"(?:^| )(?:{PARENTS}) (?:が|は)", line):
+            reading.up("child-abuse-suspected", 0.9)
+        else:
+            reading.up("abused-by-parent", 0.9)
+    if re.search(r"自殺 為る た", line):
+        reading.notes.append("a suicide that happened")
+        reading.up("bereavement", 1.2)
+    # The crisis kind found in the words decides which crisis worries may lead.
+    if ideation and not other:
+        reading.up("suicidal-thoughts", 0.6)
+    if "self_harm" in found.kinds:
+        reading.up("someone-suicidal" if other else "self-harm", 0.9)
+    if "sexual" in found.kinds:
+        reading.up("sexual-violence", 0.8)
+    if "danger" in found.kinds:
+        reading.up("danger-now", 0.8)
+    for key, kinds in CRISIS_WORRIES.items():
+        if not found.kinds & kinds:
+            reading.down(key, 0.5)
+    if re.search(r"消える(?! (?:て )?(?:仕舞う |なくなる )?たい)", line) and not ideation:
+        reading.down("wish-to-vanish", 0.3)
     return reading
+
+
+# The crisis worries and the kinds of crisis (handbook/crisis.py) that may put them first.
+CRISIS_WORRIES: dict[str, set[str]] = {
+    "suicidal-thoughts": {"ideation"},
+    "wish-to-vanish": {"ideation"},
+    "tired-of-living": {"ideation"},
+    "someone-suicidal": {"ideation", "self_harm"},
+    "self-harm": {"self_harm", "ideation"},
+    "domestic-violence": {"violence", "danger"},
+    "child-abuse-suspected": {"abuse", "violence"},
+    "abused-by-parent": {"abuse", "violence"},
+    "elder-abuse-suspected": {"abuse", "violence"},
+    "sexual-violence": {"sexual"},
+    "danger-now": {"danger", "violence"},
+}
