@@ -269,7 +269,9 @@ def build_index(rows: Iterable[Sequence[object]]) -> Index:
 
 
 def _weights(features: Iterable[str], idf: dict[str, float], default: float) -> float:
-    return sum(idf.get(f, default) * (CONCEPT_WEIGHT if f.startswith("C") else 1.0) for f in features)
+    return sum(
+        idf.get(f, default) * (CONCEPT_WEIGHT if f.startswith("C") else 1.0) for f in features
+    )
 
 
 def _phrase_score(query: Analysis, phrase: Analysis, idf: dict[str, float]) -> float:
@@ -304,6 +306,20 @@ def _phrase_score(query: Analysis, phrase: Analysis, idf: dict[str, float]) -> f
 
 
 def search(index: Index, text: str, *, limit: int = 10) -> list[Hit]:
+    """The worries that fit ``text``, best first (empty when none scores MIN_SCORE)."""
+    return _scored(index, text, limit=limit, floor=MIN_SCORE)
+
+
+def nearest(index: Index, text: str, *, limit: int = 5) -> list[Hit]:
+    """The closest worries even when none really fits (for 「近いカテゴリ」 when search is empty)."""
+    return _scored(index, text, limit=limit, floor=NEAREST_SCORE)
+
+
+def key_of(index: Index, worry_id: int) -> str:
+    return next((w.key for w in index.worries if w.id == worry_id), "")
+
+
+def _scored(index: Index, text: str, *, limit: int, floor: float) -> list[Hit]:
     query = analyse(text)
     if not query.folded:
         return []
@@ -316,10 +332,10 @@ def search(index: Index, text: str, *, limit: int = 10) -> list[Hit]:
         )
         score = scores[0] + (0.15 * scores[1] if len(scores) > 1 else 0.0) if scores else 0.0
         score = reading.adjust(worry.key, score)
-        if score >= MIN_SCORE:
+        if score >= floor:
             hits.append(Hit(worry.id, worry.text, worry.category, worry.is_crisis, round(score, 3)))
     hits.sort(key=lambda h: (-h.score, h.id))
-    if hits:
+    if hits and floor >= MIN_SCORE:
         # Keep only the worries in the same league as the best one.
         floor = hits[0].score * RELATIVE_FLOOR
         hits = [h for h in hits if h.score >= floor]
@@ -327,5 +343,6 @@ def search(index: Index, text: str, *, limit: int = 10) -> list[Hit]:
 
 
 MIN_SCORE = 0.3
+NEAREST_SCORE = 0.05
 CONCEPT_WEIGHT = 3.0
 RELATIVE_FLOOR = 0.4
