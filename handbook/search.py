@@ -311,7 +311,7 @@ def search(index: Index, text: str, *, limit: int = 10) -> list[Hit]:
 
 
 def nearest(index: Index, text: str, *, limit: int = 5) -> list[Hit]:
-    """The closest worries even when none really fits (for 「近いカテゴリ」 when search is empty)."""
+    """The closest worries even when none really fits (「近いカテゴリ」 of an empty search)."""
     return _scored(index, text, limit=limit, floor=NEAREST_SCORE)
 
 

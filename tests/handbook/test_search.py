@@ -5,7 +5,6 @@ from handbook.demo import seed_demo
 
 from .relevance import QUERIES
 
-
 _SMALL_INDEX = [
     (1, "お金がなくて生活が苦しい", "くらし", "お金がない", "", False),
     (2, "子どもが夜に急に熱を出した", "家族", "", "", False),
