@@ -306,7 +306,10 @@ def _phrase_score(query: _Query, phrase: Phrase, index: Index) -> float:
     # stronger for longer keywords.
     if p.lemmas and len(p.folded) >= 2 and phrase.joined in query.joined:
         return 1.0 + min(len(p.folded), 8) / 16
-    if len(p.reading) >= 4 and p.reading in q.reading:
+    # The same by reading, for hiragana typed for kanji (しゃっきんがかえせない); a short reading
+    # inside a query written in kanji is too often a coincidence (働けなくなった ⊃ なくなった).
+    long_enough = len(p.reading) >= (4 if not japanese.has_kanji(q.folded) else 7)
+    if long_enough and p.reading in q.reading:
         return 0.95 + min(len(p.reading), 8) / 16
     score = 0.0
     common = q.features & p.features
