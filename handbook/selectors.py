@@ -207,7 +207,9 @@ def snapshot_build(version: str | None = None) -> Snapshot:
             service_ids=tuple(by_worry.get(w.pk, ())),
         )
         cat_worries.setdefault(w.category_id, []).append(w.pk)
-        index_rows.append((w.pk, w.text, w.category.name, w.keywords, w.synonyms, w.is_crisis))
+        index_rows.append(
+            (w.pk, w.text, w.category.name, w.keywords, w.synonyms, w.is_crisis, w.key)
+        )
     categories = [
         CategoryInfo(c.pk, c.slug, c.name, c.description, tuple(cat_worries.get(c.pk, ())))
         for c in Category.objects.order_by("order", "name")
@@ -247,12 +249,41 @@ class SearchResult:
     query: str
     crisis: bool
     hits: list[search.Hit]
+    # Nothing fitted: ``hits`` then holds 「どこに相談したらいいかわからない」 and ``nearest`` the
+    # categories closest to the words (never an empty answer; the search still counts as empty).
+    fallback: bool = False
+    nearest: tuple[CategoryInfo, ...] = ()
+
+
+FALLBACK_WORRY_KEY = "where-to-ask"
 
 
 def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchResult:
     hits = search.search(snapshot.index, text, limit=limit)
-    crisis = search.is_crisis_text(text) or any(h.is_crisis for h in hits[:1])
-    return SearchResult(query=text, crisis=crisis, hits=hits)
+    crisis = search.is_crisis_text(text)
+    if hits or not text.strip():
+        return SearchResult(query=text, crisis=crisis, hits=hits)
+    names: list[str] = []
+    for hit in search.nearest(snapshot.index, text, limit=8):
+        if hit.category not in names:
+            names.append(hit.category)
+    nearest = tuple(c for name in names[:3] for c in snapshot.categories if c.name == name)
+    fallback = [
+        search.Hit(w.id, w.text, w.category, w.is_crisis, 0.0)
+        for w in snapshot.index.worries
+        if w.key == FALLBACK_WORRY_KEY
+    ]
+    return SearchResult(query=text, crisis=crisis, hits=fallback, fallback=True, nearest=nearest)
+
+
+def lines_24h(*, snapshot: Snapshot, limit: int = 1) -> list[ServiceInfo]:
+    """The crisis lines open around the clock (verified number), in crisis order."""
+    lines = [
+        s
+        for s in snapshot.services.values()
+        if s.is_crisis_line and s.schedule.is_24h and s.phone_verified and s.crisis_order < 100
+    ]
+    return sorted(lines, key=lambda s: (s.crisis_order, s.name))[:limit]
 
 
 @dataclass(frozen=True)

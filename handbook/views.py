@@ -147,12 +147,22 @@ def home(request: HttpRequest) -> HttpResponse:
             worry_ids=[h.id for h in result.hits if h.is_crisis][:3],
             crisis_query=result.crisis,
         )
-        html = _render(
-            request,
-            "handbook/handbook_home.html",
-            {"snap": snap, "q": q, "result": result, "ranking": ranking},
-        )
-        return {"html": html, "empty": not result.hits}
+        context: dict[str, Any] = {
+            "snap": snap,
+            "q": q,
+            "result": result,
+            "ranking": ranking,
+            "age_groups": selectors.AGE_GROUPS,
+        }
+        if result.fallback:
+            # Never an empty answer: the windows for 「どこに相談したらいいかわからない」 and a
+            # line open around the clock, with the nearest categories.
+            context["fallback_ranking"] = selectors.services_rank(
+                snapshot=snap, worry_ids=[h.id for h in result.hits]
+            )
+            context["lines_24h"] = selectors.lines_24h(snapshot=snap)
+        html = _render(request, "handbook/handbook_home.html", context)
+        return {"html": html, "empty": result.fallback or not result.hits}
 
     page = _cached(("home", norm, _minute()), produce, version=snap.version)
     services.usage_record(kind=UsageDaily.Kind.SEARCH)
@@ -203,6 +213,10 @@ def results(request: HttpRequest) -> HttpResponse:
             snapshot=snap, worry_ids=worry_ids, age=age, ward_id=ward_id
         )
         share = reverse("handbook:results") + "?" + "&".join(f"w={w}" for w in worry_ids)
+        share_all = share
+        # Narrowed by age group and ward: the windows for another age or ward are left out
+        # (those for everyone and for the whole city stay).
+        shown = [r for r in ranking.services if r.age_fit >= 0 and r.ward_fit >= 0]
         if age is not None:
             share += f"&age={age}"
         if ward_name:
@@ -218,6 +232,10 @@ def results(request: HttpRequest) -> HttpResponse:
                     "age_label": dict(selectors.AGE_GROUPS).get(age or -1, ""),
                     "ward_name": ward_name,
                     "share_path": share,
+                    "share_path_all": share_all,
+                    "shown_services": shown,
+                    "hidden_count": len(ranking.services) - len(shown),
+                    "age_groups": selectors.AGE_GROUPS,
                     "now": selectors.local_now(),
                 },
             )
@@ -275,12 +293,15 @@ def api_search(request: HttpRequest) -> JsonResponse:
                 {"id": h.id, "text": h.text, "category": h.category, "score": h.score}
                 for h in result.hits
             ],
+            # true: nothing fitted; "worries" then holds どこに相談したらいいかわからない.
+            "fallback": result.fallback,
+            "nearest_categories": [{"slug": c.slug, "name": c.name} for c in result.nearest],
         }
 
     data = _cached(("api-search", selectors.search.normalise(q)), produce, version=snap.version)
     if q:
         services.usage_record(kind=UsageDaily.Kind.SEARCH)
-        if not data["worries"]:
+        if data.get("fallback") or not data["worries"]:
             services.usage_record(kind=UsageDaily.Kind.SEARCH_EMPTY, key=services.usage_scrub(q))
     return _json(data)
 
