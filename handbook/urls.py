@@ -10,6 +10,7 @@ urlpatterns = [
     path("results/", views.results, name="results"),
     path("report/<int:pk>/", views.report, name="report-create"),
     path("report/thanks/", views.report_thanks, name="report-thanks"),
+    path("tap", views.tap, name="tap"),
     path("api/search", views.api_search, name="api-search"),
     path("api/services", views.api_services, name="api-services"),
     path("staff/", views.staff_dashboard, name="staff-dashboard"),

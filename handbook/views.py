@@ -14,19 +14,30 @@ import hashlib
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django_ratelimit.core import is_ratelimited
 
 from kitakyushu_pf.exports import csv_response
 from kitakyushu_pf.roles import SECRETARIAT, role_required
+from kitakyushu_pf.security import denial_log
 
 from . import selectors, services
 from .forms import ReportForm
@@ -68,11 +79,39 @@ def _query(request: HttpRequest) -> str:
     return request.GET.get("q", "").strip()[:100]
 
 
-def _count_channel(request: HttpRequest, snap: selectors.Snapshot) -> None:
+def _channel(request: HttpRequest, snap: selectors.Snapshot) -> str:
+    """The channel of this visit (`?src=`; links inside the handbook keep it): a known code,
+    "other" for an unknown one, "" for none."""
     src = request.GET.get("src", "").strip().lower()
-    if src:
-        known = src in CHANNELS or src in snap.channels
-        services.usage_record(kind=UsageDaily.Kind.CHANNEL, key=src if known else "other")
+    if not src:
+        return ""
+    return src if (src in CHANNELS or src in snap.channels) else "other"
+
+
+def _keep(request: HttpRequest, snap: selectors.Snapshot) -> tuple[tuple[str, str], ...]:
+    """The query parameters every link inside the handbook carries on (part of the cache key)."""
+    channel = _channel(request, snap)
+    return (("src", channel),) if channel and channel != "other" else ()
+
+
+def _is_landing(request: HttpRequest) -> bool:
+    """A visit starts here: the page was not opened from another handbook page."""
+    referer = request.headers.get("referer", "")
+    if not referer:
+        return True
+    parsed = urlsplit(referer)
+    return parsed.netloc != request.get_host() or not parsed.path.startswith(
+        reverse("handbook:home")
+    )
+
+
+def _count_channel(request: HttpRequest, snap: selectors.Snapshot) -> None:
+    if not _is_landing(request):
+        return
+    channel = _channel(request, snap)
+    if channel:
+        services.usage_record(kind=UsageDaily.Kind.CHANNEL, key=channel)
+    services.funnel_record(channel=channel, step="visit")
 
 
 def _minute() -> str:
@@ -85,7 +124,7 @@ def _cached(
     """A cached dict for the same question; with no reachable cache, computed every time."""
     if version is None:
         return produce()
-    raw = "|".join(str(p) for p in (version, translation.get_language(), *key_parts))
+    raw = "|".join(repr(p) for p in (version, translation.get_language(), *key_parts))
     key = "handbook:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     # A small per-process copy in front of the shared cache: same key, so same version.
     local = _local_pages.get(key)
@@ -107,8 +146,12 @@ def _cached(
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
     # `messages` is emptied so that no one's flash message is ever cached into a shared page.
+    snap = context.get("snap") or selectors.snapshot_get()
+    keep = _keep(request, snap)
     context = {
         **context,
+        "keep": keep,
+        "keep_query": urlencode(keep),
         "messages": (),
         "quick_exit_url": settings.HANDBOOK_QUICK_EXIT_URL,
         "general_line": (selectors.GENERAL_LINE_NAME, selectors.GENERAL_LINE_PHONE),
@@ -132,12 +175,11 @@ def home(request: HttpRequest) -> HttpResponse:
     q = _query(request)
     if not q:
         page = _cached(
-            ("home",),
+            ("home", _keep(request, snap)),
             lambda: {"html": _render(request, "handbook/handbook_home.html", {"snap": snap})},
             version=snap.version,
         )
         return _html(page["html"])
-    norm = selectors.search.normalise(q)
 
     def produce() -> dict[str, Any]:
         result = selectors.worries_search(snapshot=snap, text=q)
@@ -154,10 +196,11 @@ def home(request: HttpRequest) -> HttpResponse:
         )
         return {"html": html, "empty": not result.hits}
 
-    page = _cached(("home", norm, _minute()), produce, version=snap.version)
+    # Keyed on the text exactly as typed: the page shows it back in the search box.
+    page = _cached(("home", q, _keep(request, snap), _minute()), produce, version=snap.version)
     services.usage_record(kind=UsageDaily.Kind.SEARCH)
     if page["empty"]:
-        services.usage_record(kind=UsageDaily.Kind.SEARCH_EMPTY, key=services.usage_scrub(q))
+        services.search_empty_record(q)
     return _html(page["html"])
 
 
@@ -169,7 +212,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     if category is None:
         raise Http404
     page = _cached(
-        ("category", slug),
+        ("category", slug, _keep(request, snap)),
         lambda: {
             "html": _render(
                 request,
@@ -195,6 +238,7 @@ def results(request: HttpRequest) -> HttpResponse:
     age = _age(request)
     ward_id, ward_name = _ward(request, snap)
     services.usage_record(kind=UsageDaily.Kind.RESULTS_VIEWED)
+    services.funnel_record(channel=_channel(request, snap), step="results")
     for wid in worry_ids:
         services.usage_record(kind=UsageDaily.Kind.WORRY_TICKED, key=str(wid))
 
@@ -203,6 +247,8 @@ def results(request: HttpRequest) -> HttpResponse:
             snapshot=snap, worry_ids=worry_ids, age=age, ward_id=ward_id
         )
         share = reverse("handbook:results") + "?" + "&".join(f"w={w}" for w in worry_ids)
+        if _keep(request, snap):
+            share += "&" + urlencode(_keep(request, snap))
         if age is not None:
             share += f"&age={age}"
         if ward_name:
@@ -224,27 +270,81 @@ def results(request: HttpRequest) -> HttpResponse:
         }
 
     page = _cached(
-        ("results", tuple(worry_ids), age, ward_id, _minute()), produce, version=snap.version
+        ("results", tuple(worry_ids), age, ward_id, _keep(request, snap), _minute()),
+        produce,
+        version=snap.version,
     )
     return _html(page["html"])
 
 
+def _same_origin(request: HttpRequest) -> bool:
+    """The POST comes from a page of this site: its Origin (or, failing that, its Referer)."""
+    allowed = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+    origin = request.headers.get("origin")
+    if origin:
+        return origin in allowed
+    referer = urlsplit(request.headers.get("referer", ""))
+    return bool(referer.netloc) and f"{referer.scheme}://{referer.netloc}" in allowed
+
+
+@csrf_exempt  # no cookie at all: the same-origin check and the rate limit take the token's place
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """「情報が違う場合はお知らせください」: anonymous, stores no IP address or user agent."""
+    """「情報が違う場合はお知らせください」: anonymous, stores no IP address or user agent.
+
+    The form sets no cookie: a POST is accepted only from the handbook's own pages (Origin, or
+    Referer for old browsers) and at most `HANDBOOK_REPORTS_PER_HOUR` times an hour per client
+    address (the address is held only as a hashed counter in the cache for that hour).
+    """
     service = get_object_or_404(Service, pk=pk, is_active=True)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.report_submit(
-            service=service,
-            reason=form.cleaned_data["reason"],
-            message=form.cleaned_data["message"],
-        )
-        return redirect("handbook:report-thanks")
-    return render(
-        request,
-        "handbook/report_form.html",
-        {"service": service, "form": form, "quick_exit_url": settings.HANDBOOK_QUICK_EXIT_URL},
-    )
+    if request.method == "POST":
+        if not _same_origin(request):
+            denial_log(request=request, reason="handbook report from another origin")
+            return HttpResponseForbidden(_("This form can only be sent from the handbook's page."))
+        if is_ratelimited(
+            request,
+            group="handbook-report",
+            key="ip",
+            rate=f"{settings.HANDBOOK_REPORTS_PER_HOUR}/h",
+            method="POST",
+            increment=True,
+        ):
+            return HttpResponse(
+                _("Too many reports from this connection. Please try again later."), status=429
+            )
+        if form.is_valid():
+            services.report_submit(
+                service=service,
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
+            )
+            return redirect(reverse("handbook:report-thanks") + _keep_suffix(request))
+    body = _render(request, "handbook/report_form.html", {"service": service, "form": form})
+    response = _html(body)
+    if request.method == "POST":
+        response.status_code = 400
+    return response
+
+
+def _keep_suffix(request: HttpRequest) -> str:
+    keep = _keep(request, selectors.snapshot_get())
+    return "?" + urlencode(keep) if keep else ""
+
+
+@csrf_exempt  # a count only, nothing stored about the person; no cookie
+@require_POST
+def tap(request: HttpRequest) -> HttpResponse:
+    """The last funnel step: a call or web button was tapped (sent by handbook.js)."""
+    kind = request.POST.get("kind", "")
+    if kind not in ("tel", "web"):
+        return HttpResponse(status=400)
+    snap = selectors.snapshot_get()
+    src = request.POST.get("src", "").strip().lower()
+    channel = src if (src in CHANNELS or src in snap.channels) else ("other" if src else "")
+    services.funnel_record(channel=channel, step=kind)
+    return HttpResponse(status=204)
 
 
 @require_safe
@@ -281,7 +381,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
     if q:
         services.usage_record(kind=UsageDaily.Kind.SEARCH)
         if not data["worries"]:
-            services.usage_record(kind=UsageDaily.Kind.SEARCH_EMPTY, key=services.usage_scrub(q))
+            services.search_empty_record(q)
     return _json(data)
 
 
@@ -327,6 +427,14 @@ def api_services(request: HttpRequest) -> JsonResponse:
 # --- Staff ------------------------------------------------------------------------------------
 
 
+SMALL_COUNT = 10
+
+
+def small_count(n: int) -> str:
+    """Staff see counts under 10 as 「10未満」: a small number could point at one person."""
+    return str(n) if n >= SMALL_COUNT else str(_("under 10"))
+
+
 def _usage_context(days: int) -> dict[str, Any]:
     services.usage_flush()
     since = timezone.localdate() - dt.timedelta(days=days - 1)
@@ -359,11 +467,21 @@ def _usage_context(days: int) -> dict[str, Any]:
             if kind != UsageDaily.Kind.SEARCH_EMPTY
         ],
     }
+    funnel: dict[str, dict[str, int]] = {}
+    for (kind, key), n in totals.items():
+        if kind == UsageDaily.Kind.FUNNEL and ":" in key:
+            channel, step = key.rsplit(":", 1)
+            funnel.setdefault(channel, {})[step] = funnel.get(channel, {}).get(step, 0) + n
+    funnel_rows = [
+        (channel, [small_count(steps.get(step, 0)) for step in services.FUNNEL_STEPS])
+        for channel, steps in sorted(funnel.items(), key=lambda x: -x[1].get("visit", 0))
+    ]
     return {
         "days": days,
         "chart": chart,
+        "funnel": funnel_rows,
         "top_worries": top(UsageDaily.Kind.WORRY_TICKED, worry_label),
-        "empty_searches": top(UsageDaily.Kind.SEARCH_EMPTY),
+        "empty_searches": [(k, n) for k, n in top(UsageDaily.Kind.SEARCH_EMPTY) if k],
         "channels": top(UsageDaily.Kind.CHANNEL),
         "rows": rows,
     }

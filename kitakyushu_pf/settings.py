@@ -373,6 +373,12 @@ HANDBOOK_PAGE_CACHE_SECONDS = env.int("HANDBOOK_PAGE_CACHE_SECONDS", default=600
 HANDBOOK_QUICK_EXIT_URL = env.str("HANDBOOK_QUICK_EXIT_URL", default="https://www.google.co.jp/")
 # The fixed-string view used as the benchmark's baseline; off (404) unless turned on.
 HANDBOOK_BENCH_BASELINE = env.bool("HANDBOOK_BENCH_BASELINE", default=False)
+# A failed search's words are kept only once the same text came this often in a day …
+HANDBOOK_EMPTY_SEARCH_MIN_REPEATS = env.int("HANDBOOK_EMPTY_SEARCH_MIN_REPEATS", default=3)
+# … and at most this many distinct texts a day.
+HANDBOOK_EMPTY_SEARCH_DAILY_CAP = env.int("HANDBOOK_EMPTY_SEARCH_DAILY_CAP", default=30)
+# Wrong-entry reports accepted per client address and hour (the form sets no cookie).
+HANDBOOK_REPORTS_PER_HOUR = env.int("HANDBOOK_REPORTS_PER_HOUR", default=5)
 
 # --- surveys ---
 # Publication mode suppresses city counts below this threshold (plus complementary cells).

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.access import NOT_FOUND, Access, public, roles_only
+from tests.access import NOT_ALLOWED, NOT_FOUND, Access, public, roles_only
 
 ENTRIES = {
     "handbook/": public("/handbook/"),
@@ -10,6 +10,10 @@ ENTRIES = {
     "handbook/results/": public("/handbook/results/?w={worry}"),
     "handbook/report/<int:pk>/": public("/handbook/report/{service}/"),
     "handbook/report/thanks/": public("/handbook/report/thanks/"),
+    "handbook/tap": Access(
+        "/handbook/tap", anonymous=NOT_ALLOWED, member=NOT_ALLOWED, analyst=NOT_ALLOWED,
+        secretariat=NOT_ALLOWED, note="POST only (the funnel's tap beacon)",
+    ),
     "handbook/api/search": public("/handbook/api/search?q=お金がない"),
     "handbook/api/services": public("/handbook/api/services?worry={worry}"),
     "handbook/staff/": roles_only("/handbook/staff/", "secretariat"),
