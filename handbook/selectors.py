@@ -207,7 +207,9 @@ def snapshot_build(version: str | None = None) -> Snapshot:
             service_ids=tuple(by_worry.get(w.pk, ())),
         )
         cat_worries.setdefault(w.category_id, []).append(w.pk)
-        index_rows.append((w.pk, w.text, w.category.name, w.keywords, w.synonyms, w.is_crisis))
+        index_rows.append(
+            (w.pk, w.text, w.category.name, w.keywords, w.synonyms, w.is_crisis, w.key)
+        )
     categories = [
         CategoryInfo(c.pk, c.slug, c.name, c.description, tuple(cat_worries.get(c.pk, ())))
         for c in Category.objects.order_by("order", "name")
@@ -251,7 +253,7 @@ class SearchResult:
 
 def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchResult:
     hits = search.search(snapshot.index, text, limit=limit)
-    crisis = search.is_crisis_text(text) or any(h.is_crisis for h in hits[:1])
+    crisis = search.is_crisis_text(text)
     return SearchResult(query=text, crisis=crisis, hits=hits)
 
 

@@ -447,66 +447,7 @@ def services_import_csv(*, data: bytes) -> ImportResult:
 # --- Verified contacts (handbook/data/contacts_verified.csv) ---------------------------------
 
 CONTACTS_CSV = Path(__file__).resolve().parent / "data" / "contacts_verified.csv"
-T = dt.time
-
-# Structured weekly hours for the rows whose published hours are unambiguous. Everything else
-# keeps only the published text (hours_note) and shows 「受付時間は要確認」.
-_EVERY_DAY = range(7)
-_WEEKDAYS = range(5)
-CONTACT_SCHEDULES: dict[str, dict[str, Any]] = {
-    "いのちの電話（ナビダイヤル・日本いのちの電話連盟）": {
-        "rows": [(d, T(10), T(22)) for d in [*_EVERY_DAY, 7]],
-    },
-    "自殺予防いのちの電話（フリーダイヤル・日本いのちの電話連盟）": {
-        "rows": [(d, T(16), T(21)) for d in [*_EVERY_DAY, 7]],
-    },
-    "#いのちSOS（NPO法人自殺対策支援センターライフリンク）": {
-        "rows": [(d, T(0), T(0)) for d in (0, 3, 4)] + [(d, T(6), T(0)) for d in (1, 2, 5, 6)],
-        "closed_on_holidays": False,
-    },
-    "北九州市自殺予防こころの相談電話": {
-        "rows": [(d, T(9), T(17)) for d in _WEEKDAYS],
-        "closed_new_year": True,
-    },
-    "【福岡県】配偶者からの暴力相談電話（夜間・休日）": {
-        "rows": [(d, T(17), T(0)) for d in _WEEKDAYS] + [(d, T(9), T(0)) for d in (5, 6, 7)],
-        "closed_new_year": True,
-    },
-    "福岡県小児救急医療電話相談 #8000": {
-        "rows": [(d, T(19), T(7)) for d in _WEEKDAYS]
-        + [(5, T(12), T(7)), (6, T(7), T(7)), (7, T(7), T(7))],
-    },
-    "チャイルドライン（認定NPO法人チャイルドライン支援センター）": {
-        "rows": [(d, T(16), T(21)) for d in [*_EVERY_DAY, 7]],
-        "closed_new_year": True,
-    },
-    "子どもの人権110番（法務省）": {"rows": [(d, T(8, 30), T(17, 15)) for d in _WEEKDAYS]},
-    "法テラス 多言語情報提供サービス": {"rows": [(d, T(9), T(17)) for d in _WEEKDAYS]},
-    "北九州市コールセンター（市の総合案内）": {
-        "rows": [(d, T(8, 30), T(20)) for d in [*_EVERY_DAY, 7]],
-    },
-}
-# Rows that are not windows for residents (staff contacts, another region's number).
-CONTACTS_NOT_LISTED = {
-    "よりそいホットライン（岩手・宮城・福島からかける場合）",
-    "北九州市立精神保健福祉センター（保健福祉局・事務の連絡先）",
-    "北九州市 保健福祉局 地域福祉推進課",
-    "北九州市 保健福祉局 地域福祉推進課 孤独・孤立対策担当",
-}
-# Order of the crisis lines when someone says 「死にたい」 (lower first; 100 = not by default).
-CRISIS_ORDER = {
-    "#いのちSOS（NPO法人自殺対策支援センターライフリンク）": 10,
-    "北九州いのちの電話（社会福祉法人）": 11,
-    "よりそいホットライン（社会的包摂サポートセンター）": 12,
-    "いのちの電話（ナビダイヤル・日本いのちの電話連盟）": 13,
-    "自殺予防いのちの電話（フリーダイヤル・日本いのちの電話連盟）": 14,
-    "北九州市自殺予防こころの相談電話": 15,
-    "こころの健康相談統一ダイヤル（厚生労働省）": 16,
-    "あなたのいばしょチャット相談（NPO法人あなたのいばしょ）": 17,
-    # Always in the crisis box's first line; listed as windows only for danger worries.
-    "110番（警察への緊急通報）": 101,
-    "119番（救急・火事）": 102,
-}
+# Structured hours, crisis order and which rows are listed live in handbook/data/windows.yaml.
 _WARD_PREFIXES = ("門司", "小倉北", "小倉南", "若松", "八幡東", "八幡西", "戸畑")
 
 
@@ -533,6 +474,9 @@ def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
     """Load or refresh the real windows from the verified contacts CSV (idempotent)."""
     from members.models import Ward
 
+    from .catalogue import WindowData, catalogue_read
+
+    windows = catalogue_read(contacts_csv=path).windows
     wards = {w.name: w for w in Ward.objects.all()}
     created = updated = 0
     with path.open(encoding="utf-8") as fh, transaction.atomic():
@@ -540,10 +484,10 @@ def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
             name = row["name"].strip()
             kind = row["kind"].strip()
             alt = row["alt_contact"].strip()
-            sched = CONTACT_SCHEDULES.get(name, {})
+            window = windows.get(name) or WindowData(name=name)
             hours_text = row["hours"].strip()
-            is_24h = not sched and ("24時間" in hours_text and "〜" not in hours_text)
-            is_crisis = kind == "national_crisis" or name in CRISIS_ORDER
+            is_24h = not window.hours and ("24時間" in hours_text and "〜" not in hours_text)
+            is_crisis = kind == "national_crisis" or window.crisis_order is not None
             ward_name = _contact_ward(name)
             defaults: dict[str, Any] = {
                 "name": name,
@@ -560,17 +504,21 @@ def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
                 "ward": wards.get(ward_name) if ward_name else None,
                 "hours_note": hours_text[:300],
                 "is_24h": is_24h,
-                "closed_on_holidays": sched.get("closed_on_holidays", True),
-                "closed_new_year": sched.get("closed_new_year", False),
+                "closed_on_holidays": True
+                if window.closed_on_holidays is None
+                else window.closed_on_holidays,
+                "closed_new_year": window.closed_new_year,
                 "target": row["target"].strip()[:300],
                 "cost": row["cost"].strip()[:200],
                 "anonymous_ok": "匿名可" in row["target"] or "名前を言わなくて" in row["target"],
                 "is_crisis_line": is_crisis,
-                "crisis_order": CRISIS_ORDER.get(name, 50 if is_crisis else 100),
+                "crisis_order": window.crisis_order
+                if window.crisis_order is not None
+                else (50 if is_crisis else 100),
                 "source_url": row["source_url"].strip(),
                 "last_checked": dt.date.fromisoformat(row["checked_on"].strip()),
                 "is_sample": False,
-                "is_active": name not in CONTACTS_NOT_LISTED,
+                "is_active": window.listed,
             }
             if "11言語" in alt:
                 defaults["languages"] = "日本語・多言語（11言語）"
@@ -586,7 +534,7 @@ def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
             service.hours.all().delete()
             OpeningHours.objects.bulk_create(
                 OpeningHours(service=service, weekday=w, opens=o, closes=c)
-                for w, o, c in sched.get("rows", [])
+                for w, o, c in window.hours
             )
         content_changed()
     return LoadSummary(created=created, updated=updated)
