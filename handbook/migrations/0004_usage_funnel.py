@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("handbook", "0002_role_permissions_and_channels"),
+        ("handbook", "0003_catalogue_keys"),
     ]
 
     operations = [
