@@ -165,13 +165,49 @@ def _html(body: str) -> HttpResponse:
     return response
 
 
+# --- Anonymous counts (also replayed by the early page cache, handbook/middleware.py) --------
+
+
+def count_request(
+    request: HttpRequest, *, route: str, snap: selectors.Snapshot, meta: dict[str, Any]
+) -> None:
+    """The anonymous daily counts one request adds, from the request and its page's `meta`."""
+    if route in ("home", "category", "results"):
+        _count_channel(request, snap)
+    if route == "results":
+        services.usage_record(kind=UsageDaily.Kind.RESULTS_VIEWED)
+        services.funnel_record(channel=_channel(request, snap), step="results")
+    if route in ("results", "api-services"):
+        name = "w" if route == "results" else "worry"
+        for wid in _worry_ids(request, name):
+            if wid in snap.worries:
+                services.usage_record(kind=UsageDaily.Kind.WORRY_TICKED, key=str(wid))
+    if route in ("home", "api-search"):
+        q = _query(request)
+        if q:
+            services.usage_record(kind=UsageDaily.Kind.SEARCH)
+            if meta.get("empty"):
+                services.search_empty_record(q)
+
+
+def _counted(
+    request: HttpRequest,
+    snap: selectors.Snapshot,
+    route: str,
+    meta: dict[str, Any],
+    response: HttpResponse,
+) -> HttpResponse:
+    count_request(request, route=route, snap=snap, meta=meta)
+    response.handbook_meta = {"route": route, **meta}  # type: ignore[attr-defined]
+    return response
+
+
 # --- Citizen pages ----------------------------------------------------------------------------
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     snap = selectors.snapshot_get()
-    _count_channel(request, snap)
     q = _query(request)
     if not q:
         page = _cached(
@@ -179,7 +215,7 @@ def home(request: HttpRequest) -> HttpResponse:
             lambda: {"html": _render(request, "handbook/handbook_home.html", {"snap": snap})},
             version=snap.version,
         )
-        return _html(page["html"])
+        return _counted(request, snap, "home", {}, _html(page["html"]))
 
     def produce() -> dict[str, Any]:
         result = selectors.worries_search(snapshot=snap, text=q)
@@ -198,16 +234,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
     # Keyed on the text exactly as typed: the page shows it back in the search box.
     page = _cached(("home", q, _keep(request, snap), _minute()), produce, version=snap.version)
-    services.usage_record(kind=UsageDaily.Kind.SEARCH)
-    if page["empty"]:
-        services.search_empty_record(q)
-    return _html(page["html"])
+    return _counted(request, snap, "home", {"empty": page["empty"]}, _html(page["html"]))
 
 
 @require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     snap = selectors.snapshot_get()
-    _count_channel(request, snap)
     category = snap.category(slug)
     if category is None:
         raise Http404
@@ -227,20 +259,15 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
         },
         version=snap.version,
     )
-    return _html(page["html"])
+    return _counted(request, snap, "category", {}, _html(page["html"]))
 
 
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
     snap = selectors.snapshot_get()
-    _count_channel(request, snap)
     worry_ids = [w for w in _worry_ids(request) if w in snap.worries]
     age = _age(request)
     ward_id, ward_name = _ward(request, snap)
-    services.usage_record(kind=UsageDaily.Kind.RESULTS_VIEWED)
-    services.funnel_record(channel=_channel(request, snap), step="results")
-    for wid in worry_ids:
-        services.usage_record(kind=UsageDaily.Kind.WORRY_TICKED, key=str(wid))
 
     def produce() -> dict[str, Any]:
         ranking = selectors.services_rank(
@@ -274,7 +301,7 @@ def results(request: HttpRequest) -> HttpResponse:
         produce,
         version=snap.version,
     )
-    return _html(page["html"])
+    return _counted(request, snap, "results", {}, _html(page["html"]))
 
 
 def _same_origin(request: HttpRequest) -> bool:
@@ -378,11 +405,7 @@ def api_search(request: HttpRequest) -> JsonResponse:
         }
 
     data = _cached(("api-search", selectors.search.normalise(q)), produce, version=snap.version)
-    if q:
-        services.usage_record(kind=UsageDaily.Kind.SEARCH)
-        if not data["worries"]:
-            services.search_empty_record(q)
-    return _json(data)
+    return _counted(request, snap, "api-search", {"empty": not data["worries"]}, _json(data))
 
 
 def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, Any]:
@@ -404,8 +427,6 @@ def api_services(request: HttpRequest) -> JsonResponse:
     worry_ids = [w for w in _worry_ids(request, "worry") if w in snap.worries]
     age = _age(request)
     ward_id, _name = _ward(request, snap)
-    for wid in worry_ids:
-        services.usage_record(kind=UsageDaily.Kind.WORRY_TICKED, key=str(wid))
 
     def produce() -> dict[str, Any]:
         ranking = selectors.services_rank(
@@ -421,7 +442,7 @@ def api_services(request: HttpRequest) -> JsonResponse:
     data = _cached(
         ("api-services", tuple(worry_ids), age, ward_id, _minute()), produce, version=snap.version
     )
-    return _json(data)
+    return _counted(request, snap, "api-services", {}, _json(data))
 
 
 # --- Staff ------------------------------------------------------------------------------------

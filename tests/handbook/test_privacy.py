@@ -282,3 +282,72 @@ def test_staff_see_small_funnel_counts_as_under_ten(secretariat_client, demo) ->
     assert "42" in funnel
     assert "10未満" in funnel
     assert ">7<" not in funnel and ">3<" not in funnel
+
+
+# --- Early cache (item 7): answered before the session/auth/CSRF/messages/axes middleware ------
+
+
+def test_anonymous_repeat_get_skips_the_inner_middleware_and_keeps_headers(
+    client, demo, monkeypatch
+) -> None:
+    from axes.middleware import AxesMiddleware
+    from django.contrib.messages.middleware import MessageMiddleware
+    from django.contrib.sessions.middleware import SessionMiddleware
+    from django.middleware.csrf import CsrfViewMiddleware
+
+    money = Worry.objects.get(text="お金がなくて生活が苦しい")
+    urls = [
+        reverse("handbook:home"),
+        reverse("handbook:category-detail", args=["money"]),
+        reverse("handbook:results") + f"?w={money.pk}",
+        reverse("handbook:api-search") + "?q=お金",
+        reverse("handbook:api-services") + f"?worry={money.pk}",
+    ]
+    first = {u: client.get(u) for u in urls}
+    calls: list[str] = []
+    for cls, name in [
+        (SessionMiddleware, "process_request"),
+        (CsrfViewMiddleware, "process_view"),
+        (MessageMiddleware, "process_request"),
+    ]:
+        original = getattr(cls, name)
+
+        def spy(self, *args, _original=original, _name=cls.__name__, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(cls, name, spy)
+    original_axes = AxesMiddleware.__call__
+    monkeypatch.setattr(
+        AxesMiddleware,
+        "__call__",
+        lambda self, request: calls.append("axes") or original_axes(self, request),
+    )
+    for url in urls:
+        again = client.get(url)
+        assert again.status_code == 200
+        assert again.content == first[url].content
+        for header in (
+            "Content-Security-Policy",
+            "X-Frame-Options",
+            "X-Content-Type-Options",
+            "Referrer-Policy",
+            "Cross-Origin-Opener-Policy",
+            "Cache-Control",
+        ):
+            assert again.headers.get(header) == first[url].headers.get(header), (url, header)
+            assert again.headers.get(header), (url, header)
+        assert not again.cookies
+    assert calls == []
+    # The counts are the same as if the view had answered.
+    services.usage_flush()
+    ticked = UsageDaily.objects.get(kind="worry", key=str(money.pk)).count
+    assert ticked == 4  # results twice, api-services twice
+
+
+def test_someone_with_a_session_always_gets_the_full_stack(secretariat_client, demo) -> None:
+    url = reverse("handbook:home")
+    Client().get(url)  # an anonymous copy exists
+    r = secretariat_client.get(url)
+    assert r.status_code == 200
+    assert r.wsgi_request.user.is_authenticated  # went through the auth middleware
