@@ -29,7 +29,7 @@ from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
 
 from . import hours
 from .models import Channel, OpeningHours, Service, UsageDaily, Worry, WrongEntryReport
-from .selectors import VERSION_KEY
+from .selectors import VERSION_KEY, content_version_forget
 
 # --- Content version (cache invalidation) -----------------------------------------------------
 
@@ -39,6 +39,7 @@ def content_version_bump() -> None:
     # A dead cache holds no stale page either.
     with contextlib.suppress(Exception):
         cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    content_version_forget()
 
 
 def content_object_save(*, obj: models.Model) -> models.Model:

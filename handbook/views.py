@@ -48,6 +48,7 @@ LOCAL_PAGES_MAX = 512
 LOCAL_PAGES_SECONDS = 60.0
 _local_pages: dict[str, tuple[float, dict[str, Any]]] = {}
 CHANNELS = ("qr", "flyer", "ad", "sns")
+HANDBOOK_PREFIX = "/handbook/"  # where kitakyushu_pf/urls.py mounts the handbook
 
 
 # --- Query-string parsing (the cache key is built from these, never from the raw string) ------
@@ -100,9 +101,7 @@ def _is_landing(request: HttpRequest) -> bool:
     if not referer:
         return True
     parsed = urlsplit(referer)
-    return parsed.netloc != request.get_host() or not parsed.path.startswith(
-        reverse("handbook:home")
-    )
+    return parsed.netloc != request.get_host() or not parsed.path.startswith(HANDBOOK_PREFIX)
 
 
 def _count_channel(request: HttpRequest, snap: selectors.Snapshot) -> None:

@@ -371,6 +371,8 @@ if PRODUCTION and (TRAININGS_TEST_DISABLE_LOCKING or TRAININGS_TEST_SLEEP_AFTER_
 HANDBOOK_USAGE_FLUSH_SECONDS = env.int("HANDBOOK_USAGE_FLUSH_SECONDS", default=30)
 # Lifetime of a cached handbook page (content changes retire it at once through the version).
 HANDBOOK_PAGE_CACHE_SECONDS = env.int("HANDBOOK_PAGE_CACHE_SECONDS", default=600)
+# How long each process trusts its copy of the content version (one cache read per this).
+HANDBOOK_VERSION_CHECK_SECONDS = env.float("HANDBOOK_VERSION_CHECK_SECONDS", default=1.0)
 # Where the quick-exit button goes.
 HANDBOOK_QUICK_EXIT_URL = env.str("HANDBOOK_QUICK_EXIT_URL", default="https://www.google.co.jp/")
 # The fixed-string view used as the benchmark's baseline; off (404) unless turned on.

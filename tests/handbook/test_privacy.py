@@ -351,3 +351,31 @@ def test_someone_with_a_session_always_gets_the_full_stack(secretariat_client, d
     r = secretariat_client.get(url)
     assert r.status_code == 200
     assert r.wsgi_request.user.is_authenticated  # went through the auth middleware
+
+
+def test_content_version_copy_is_dropped_by_a_change_in_this_process(settings) -> None:
+    from handbook import selectors
+
+    settings.HANDBOOK_VERSION_CHECK_SECONDS = 60
+    cache.clear()
+    selectors.content_version_forget()
+    first = selectors.content_version()
+    cache.set(selectors.VERSION_KEY, "changed elsewhere", timeout=None)
+    assert selectors.content_version() == first  # another process's change: within the second
+    services.content_version_bump()
+    assert selectors.content_version() not in (first, None)  # this process's change: at once
+    selectors.content_version_forget()
+
+
+def test_early_cache_routes_match_the_urlconf() -> None:
+    from django.urls import resolve
+
+    from handbook.middleware import _CATEGORY, ROUTES
+    from handbook.views import HANDBOOK_PREFIX
+
+    assert reverse("handbook:home") == HANDBOOK_PREFIX
+    names = {"home": "home", "results": "results", "api-search": "api-search",
+             "api-services": "api-services"}  # fmt: skip
+    for rest, route in ROUTES.items():
+        assert resolve(HANDBOOK_PREFIX + rest).url_name == names[route]
+    assert _CATEGORY.fullmatch(reverse("handbook:category-detail", args=["money"])[10:])
