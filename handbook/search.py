@@ -269,7 +269,9 @@ def build_index(rows: Iterable[Sequence[object]]) -> Index:
 
 
 def _weights(features: Iterable[str], idf: dict[str, float], default: float) -> float:
-    return sum(idf.get(f, default) * (CONCEPT_WEIGHT if f.startswith("C") else 1.0) for f in features)
+    return sum(
+        idf.get(f, default) * (CONCEPT_WEIGHT if f.startswith("C") else 1.0) for f in features
+    )
 
 
 def _phrase_score(query: Analysis, phrase: Analysis, idf: dict[str, float]) -> float:

@@ -19,8 +19,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from . import hours, search
-from .public_text import public_text, split_public, without_label
 from .models import Category, Channel, Service, UsageDaily, Worry
+from .public_text import public_text, split_public, without_label
 
 VERSION_KEY = "handbook:content-version"
 # The city's general line: shown instead of a number that is not verified.

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -30,6 +31,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
@@ -39,7 +41,7 @@ from kitakyushu_pf.exports import csv_response
 from kitakyushu_pf.roles import SECRETARIAT, role_required
 from kitakyushu_pf.security import denial_log
 
-from . import selectors, services
+from . import hsds, selectors, services
 from .forms import ReportForm
 from .models import Service, UsageDaily
 
@@ -536,3 +538,65 @@ def bench_baseline(request: HttpRequest) -> HttpResponse:
     if not settings.HANDBOOK_BENCH_BASELINE:
         raise Http404
     return HttpResponse("ok")
+
+
+# --- HSDS 3.0 feed (read-only) ----------------------------------------------------------------
+
+OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
+
+
+def _paging(request: HttpRequest) -> tuple[int, int] | None:
+    try:
+        number = int(request.GET.get("page", "1"))
+        size = int(request.GET.get("per_page", "50"))
+    except ValueError:
+        return None
+    if number < 1 or not 1 <= size <= hsds.MAX_SIZE:
+        return None
+    return number, size
+
+
+def _hsds_error(message: str) -> JsonResponse:
+    response = _json({"error": message})
+    response.status_code = 400
+    return response
+
+
+def _hsds_list(request: HttpRequest, items: list[dict[str, Any]]) -> JsonResponse:
+    paging = _paging(request)
+    if paging is None:
+        return _hsds_error("page must be ≥ 1 and per_page between 1 and 100")
+    return _json(hsds.page(items, page_number=paging[0], size=paging[1]))
+
+
+@require_safe
+def hsds_services(request: HttpRequest) -> JsonResponse:
+    raw = request.GET.get("modified_after", "").strip()
+    modified_after = None
+    if raw:
+        modified_after = parse_datetime(raw.replace(" ", "+"))
+        if modified_after is None:
+            day = parse_date(raw)
+            if day is None:
+                return _hsds_error("modified_after must be an ISO 8601 date or date-time")
+            modified_after = dt.datetime.combine(day, dt.time())
+        if timezone.is_naive(modified_after):
+            modified_after = timezone.make_aware(modified_after)
+    return _hsds_list(request, hsds.services(modified_after=modified_after))
+
+
+@require_safe
+def hsds_organizations(request: HttpRequest) -> JsonResponse:
+    return _hsds_list(request, hsds.organizations())
+
+
+@require_safe
+def hsds_taxonomy(request: HttpRequest) -> JsonResponse:
+    return _hsds_list(request, hsds.taxonomy_terms())
+
+
+@require_safe
+def openapi(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(OPENAPI_FILE.read_bytes(), content_type="application/json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response

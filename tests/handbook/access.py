@@ -16,6 +16,10 @@ ENTRIES = {
     ),
     "handbook/api/search": public("/handbook/api/search?q=お金がない"),
     "handbook/api/services": public("/handbook/api/services?worry={worry}"),
+    "handbook/api/hsds/services": public("/handbook/api/hsds/services"),
+    "handbook/api/hsds/organizations": public("/handbook/api/hsds/organizations"),
+    "handbook/api/hsds/taxonomy": public("/handbook/api/hsds/taxonomy"),
+    "handbook/api/openapi.json": public("/handbook/api/openapi.json"),
     "handbook/staff/": roles_only("/handbook/staff/", "secretariat"),
     "handbook/staff/usage.csv": roles_only("/handbook/staff/usage.csv", "secretariat"),
     "handbook/bench-baseline": Access(
