@@ -41,7 +41,7 @@ from kitakyushu_pf.exports import csv_response
 from kitakyushu_pf.roles import SECRETARIAT, role_required
 from kitakyushu_pf.security import denial_log
 
-from . import hsds, selectors, services
+from . import hsds, schemes, selectors, services
 from .forms import ReportForm
 from .models import Service, UsageDaily
 
@@ -254,6 +254,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     "snap": snap,
                     "category": category,
                     "worries": [snap.worries[w] for w in category.worry_ids],
+                    "schemes": schemes.schemes_for_categories([category.slug]),
                     "age_groups": selectors.AGE_GROUPS,
                 },
             )
@@ -292,6 +293,13 @@ def results(request: HttpRequest) -> HttpResponse:
                     "age_label": dict(selectors.AGE_GROUPS).get(age or -1, ""),
                     "ward_name": ward_name,
                     "share_path": share,
+                    "schemes": schemes.schemes_for_categories(
+                        [
+                            c.slug
+                            for c in snap.categories
+                            if c.id in {w.category_id for w in ranking.worries}
+                        ]
+                    ),
                     "now": selectors.local_now(),
                 },
             )
@@ -600,3 +608,44 @@ def openapi(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(OPENAPI_FILE.read_bytes(), content_type="application/json")
     response["Access-Control-Allow-Origin"] = "*"
     return response
+
+
+# --- Scheme explainers ------------------------------------------------------------------------
+
+
+@require_safe
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    snap = selectors.snapshot_get()
+    page = _cached(
+        ("schemes", _keep(request, snap)),
+        lambda: {
+            "html": _render(
+                request,
+                "handbook/scheme_list.html",
+                {"snap": snap, "schemes": schemes.schemes_all()},
+            )
+        },
+        version=snap.version,
+    )
+    return _html(page["html"])
+
+
+@require_safe
+def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    snap = selectors.snapshot_get()
+    scheme = schemes.scheme_get(slug)
+    if scheme is None:
+        raise Http404
+    categories = [c for c in snap.categories if c.slug in scheme.categories]
+    page = _cached(
+        ("scheme", slug, _keep(request, snap)),
+        lambda: {
+            "html": _render(
+                request,
+                "handbook/scheme_detail.html",
+                {"snap": snap, "scheme": scheme, "categories": categories},
+            )
+        },
+        version=snap.version,
+    )
+    return _html(page["html"])

@@ -8,6 +8,8 @@ ENTRIES = {
     "handbook/": public("/handbook/"),
     "handbook/c/<slug:slug>/": public("/handbook/c/{category}/"),
     "handbook/results/": public("/handbook/results/?w={worry}"),
+    "handbook/s/": public("/handbook/s/"),
+    "handbook/s/<slug:slug>/": public("/handbook/s/seikatsu-hogo/"),
     "handbook/report/<int:pk>/": public("/handbook/report/{service}/"),
     "handbook/report/thanks/": public("/handbook/report/thanks/"),
     "handbook/tap": Access(
