@@ -419,3 +419,10 @@ def services_with_internal_notes() -> list[tuple[Service, list[str]]]:
         if notes:
             out.append((s, notes))
     return out
+
+
+def multilingual_hidden() -> QuerySet[Service]:
+    """Lines for foreign residents not shown to residents (UNVERIFIED): to check by phone."""
+    return Service.objects.filter(source_key__startswith="multilingual:", is_active=False).order_by(
+        "name"
+    )

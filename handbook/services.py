@@ -181,9 +181,21 @@ def funnel_record(*, channel: str, step: str) -> None:
     usage_record(kind=UsageDaily.Kind.FUNNEL, key=f"{channel or 'direct'}:{step}")
 
 
+_today_memo: list[Any] = [0.0, None]
+
+
+def _today() -> dt.date:
+    """Today in Asia/Tokyo, looked up at most once a second (a count is not worth a tz lookup)."""
+    now = time.monotonic()
+    if _today_memo[1] is None or _today_memo[0] <= now:
+        _today_memo[:] = [now + 1.0, timezone.localdate()]
+    return cast(dt.date, _today_memo[1])
+
+
 def usage_record(*, kind: str, key: str = "", n: int = 1) -> None:
+    day = _today()
     with _usage_lock:
-        _usage[(timezone.localdate(), kind, key[:100])] += n
+        _usage[(day, kind, key[:100])] += n
         due = time.monotonic() - _last_flush[0] >= settings.HANDBOOK_USAGE_FLUSH_SECONDS
     if due:
         usage_flush()
@@ -555,3 +567,67 @@ def channel_qr(*, channel: Channel, base_url: str, kind: str) -> bytes:
     else:
         qr.save(buffer, kind="png", scale=10, border=4)
     return buffer.getvalue()
+
+
+# --- Lines for foreign residents (handbook/data/contacts_multilingual.csv) --------------------
+
+MULTILINGUAL_CSV = Path(__file__).resolve().parent / "data" / "contacts_multilingual.csv"
+MULTILINGUAL_PREFIX = "multilingual:"
+_LANGUAGES_RE = re.compile(r"対応言語[:：]\s*([^。]*)")
+
+
+def languages_from_target(target: str) -> str:
+    """「…。対応言語: 英語・中国語・韓国語（…）」 → 「英語・中国語・韓国語」 (public part only)."""
+    from .public_text import public_text
+
+    match = _LANGUAGES_RE.search(target or "")
+    return public_text(match.group(1)).strip()[:100] if match else ""
+
+
+def multilingual_load(*, path: Path = MULTILINGUAL_CSV) -> LoadSummary:
+    """Load the lines for foreign residents (idempotent).
+
+    Only a VERIFIED row is listed for residents (behind a tel: button when it has a number);
+    UNVERIFIED rows are kept hidden and appear on the secretariat's content check. Every listed
+    line is linked to the worries of the 「外国人」 category (slug `foreign`).
+    """
+    foreign = list(Worry.objects.filter(category__slug="foreign", is_active=True))
+    created = updated = 0
+    with path.open(encoding="utf-8") as fh, transaction.atomic():
+        for row in csv.DictReader(fh):
+            name = row["name"].strip()
+            status = row["status"].strip()
+            alt = row["alt_contact"].strip()
+            target = row["target"].strip()
+            defaults: dict[str, Any] = {
+                "name": name[:200],
+                "phone": row["phone"].strip(),
+                "phone_status": status,
+                "chat": alt if _is_chat(alt) else "",
+                "description": alt
+                if alt and not _is_chat(alt) and not alt.startswith("来所")
+                else "",
+                "in_person": alt if alt.startswith("来所") else "",
+                "hours_note": row["hours"].strip()[:300],
+                "is_24h": "24時間" in row["hours"] and "〜" not in row["hours"],
+                # The languages go to their own field (shown as 「対応言語」 on the card).
+                "target": _LANGUAGES_RE.sub("", target).strip().rstrip("。")[:300],
+                "cost": row["cost"].strip()[:200],
+                "languages": languages_from_target(target) or "多言語",
+                "source_url": row["source_url"].strip(),
+                "last_checked": dt.date.fromisoformat(row["checked_on"].strip()),
+                "is_sample": False,
+                "is_crisis_line": False,
+                "is_active": status == Service.PhoneStatus.VERIFIED,
+            }
+            service, was_created = Service.objects.update_or_create(
+                source_key=f"{MULTILINGUAL_PREFIX}{name}"[:200], defaults=defaults
+            )
+            created += was_created
+            updated += not was_created
+            if service.is_active:
+                service.worries.add(*foreign)
+            else:
+                service.worries.clear()
+        content_changed()
+    return LoadSummary(created=created, updated=updated)

@@ -70,3 +70,48 @@ def test_new_year_closure_is_shown(client, settings) -> None:
     html = client.get(reverse("handbook:results"), {"w": w.pk}).content.decode()
     card = html.split(f'data-service-id="{s.pk}"', 1)[1].split("</article>", 1)[0]
     assert "12月29日〜1月3日" in card
+
+
+@pytest.mark.django_db
+def test_contacts_copy_is_the_2026_12_01_one(settings) -> None:
+    settings.HANDBOOK_USAGE_FLUSH_SECONDS = 3600
+    seed_demo()
+    for name, number in [
+        ("八幡東区役所（代表）", "093-671-0801"),
+        ("北九州市消費生活センター", "093-861-0999"),
+        ("北九州市配偶者暴力相談支援センター", "093-591-1126"),
+        ("門司区役所（代表）", "093-331-1881"),
+    ]:
+        s = Service.objects.get(source_key=name)
+        assert s.phone == number and s.has_verified_phone, name
+
+
+@pytest.mark.django_db
+def test_lines_for_foreign_residents_only_verified_behind_tel(client, secretariat_client, settings):
+    import csv
+
+    from handbook.services import MULTILINGUAL_CSV
+
+    settings.HANDBOOK_USAGE_FLUSH_SECONDS = 3600
+    seed_demo()
+    rows = list(csv.DictReader(MULTILINGUAL_CSV.open(encoding="utf-8")))
+    foreign = Service.objects.filter(source_key__startswith="multilingual:")
+    assert foreign.count() == len(rows)
+    worry = foreign.filter(is_active=True).first().worries.first()
+    assert worry.category.slug == "foreign"
+    html = client.get(reverse("handbook:results"), {"w": worry.pk}).content.decode()
+    check = secretariat_client.get(reverse("admin:handbook_service_check")).content.decode()
+    for row in rows:
+        name = row["name"].strip()
+        card = f"<h3 class=\"h5 card-title mb-1\">{name}</h3>"
+        if row["status"] == "VERIFIED":
+            assert card in html, name
+            if row["phone"].strip():
+                tel = "tel:" + row["phone"].strip().replace("-", "").replace("#", "%23")
+                assert tel in html, name
+        else:
+            assert card not in html, name
+            assert name in check, name
+    # Languages are shown on the card.
+    assert "対応言語: " not in html  # the raw cell text: its languages have their own line
+    assert "対応言語：</span> 英語" in html
