@@ -379,7 +379,7 @@ def catalogue_load(
         categories: dict[str, Any] = {}
         for order, data in enumerate(catalogue.categories):
             wanted = _category_values(data.name, data.description, order)
-            obj = Category.objects.filter(slug=data.slug).first()
+            obj: Any = Category.objects.filter(slug=data.slug).first()
             if obj is None:
                 report.created.append(f"category {data.slug}")
                 if not dry_run:
@@ -393,65 +393,65 @@ def catalogue_load(
             _apply(obj, data.slug, current, wanted, wins(data.slug), report, dry_run)
 
         linked: list[tuple[Any, set[str]]] = []
-        for order, data in enumerate(catalogue.worries):
+        for order, wdata in enumerate(catalogue.worries):
             windows = (
-                set().union(*(by_tag.get(t, set()) for t in data.tags)) if data.tags else set()
+                set().union(*(by_tag.get(t, set()) for t in wdata.tags)) if wdata.tags else set()
             )
-            if data.verified_only:
+            if wdata.verified_only:
                 windows &= verified
             wanted = _worry_values(
-                category=data.category,
-                text=data.text,
-                keywords=",".join(data.keywords),
-                synonyms=",".join(data.synonyms),
-                crisis=data.crisis,
+                category=wdata.category,
+                text=wdata.text,
+                keywords=",".join(wdata.keywords),
+                synonyms=",".join(wdata.synonyms),
+                crisis=wdata.crisis,
                 order=order,
                 windows=windows,
             )
-            obj = (
-                Worry.objects.filter(key=data.key).first()
-                or Worry.objects.filter(key="", text=data.text).first()
+            wobj: Any = (
+                Worry.objects.filter(key=wdata.key).first()
+                or Worry.objects.filter(key="", text=wdata.text).first()
             )
-            if obj is None:
-                report.created.append(f"worry {data.key}")
+            if wobj is None:
+                report.created.append(f"worry {wdata.key}")
                 if not dry_run:
-                    obj = Worry.objects.create(
-                        key=data.key,
-                        category=categories[data.category],
-                        text=data.text,
+                    wobj = Worry.objects.create(
+                        key=wdata.key,
+                        category=categories[wdata.category],
+                        text=wdata.text,
                         keywords=wanted["keywords"],
                         synonyms=wanted["synonyms"],
-                        is_crisis=data.crisis,
+                        is_crisis=wdata.crisis,
                         order=order,
                         catalogue_digest=_digest(wanted),
                     )
-                    linked.append((obj, windows))
+                    linked.append((wobj, windows))
                 continue
             current_windows = set(
-                obj.services.filter(is_sample=False)
+                wobj.services.filter(is_sample=False)
                 .exclude(source_key="")
                 .values_list("source_key", flat=True)
             )
             current = _worry_values(
-                category=obj.category.slug,
-                text=obj.text,
-                keywords=obj.keywords,
-                synonyms=obj.synonyms,
-                crisis=obj.is_crisis,
-                order=obj.order,
+                category=wobj.category.slug,
+                text=wobj.text,
+                keywords=wobj.keywords,
+                synonyms=wobj.synonyms,
+                crisis=wobj.is_crisis,
+                order=wobj.order,
                 windows=current_windows,
             )
-            if not obj.key and not dry_run:
-                obj.key = data.key
-                obj.save(update_fields=["key"])
-            if _apply(obj, data.key, current, wanted, wins(data.key), report, dry_run):
-                obj.category = categories[data.category]
-                obj.save()
-                linked.append((obj, windows))
+            if not wobj.key and not dry_run:
+                wobj.key = wdata.key
+                wobj.save(update_fields=["key"])
+            if _apply(wobj, wdata.key, current, wanted, wins(wdata.key), report, dry_run):
+                wobj.category = categories[wdata.category]
+                wobj.save()
+                linked.append((wobj, windows))
         if not dry_run:
-            for obj, windows in linked:
-                keep = obj.services.filter(is_sample=True)
-                obj.services.set([*keep, *(services_by_key[k] for k in windows)])
+            for wobj, windows in linked:
+                keep = wobj.services.filter(is_sample=True)
+                wobj.services.set([*keep, *(services_by_key[k] for k in windows)])
         keys = {w.key for w in catalogue.worries}
         report.not_in_file = sorted(
             k for k in Worry.objects.exclude(key="").values_list("key", flat=True) if k not in keys

@@ -4,7 +4,7 @@ Its own component, with its own tests (tests/handbook/test_crisis.py) and measur
 evaluation set (recall 1.0 on its crisis queries, no flag on its look-alikes). When the flag is on
 the handbook shows the crisis lines first.
 
-Flagged kinds: ``ideation`` (wanting to die or vanish, about oneself or someone else), ``self_harm``,
+Flagged kinds: ``ideation`` (wanting to die or vanish, oneself or someone else), ``self_harm``,
 ``violence`` (being hit, kicked, strangled — by a partner, a parent, anyone), ``abuse`` (a child
 or an old person hurt or neglected), ``sexual`` and ``danger`` (being in danger right now).
 
@@ -28,7 +28,10 @@ from functools import lru_cache
 
 # After a crisis word: a figure of speech, not the thing itself.
 _FIGURE = r"(?! (?:ほど|程|くらい|位|ぐらい|気|まくる|まで|的|団))"
-_HIT = r"(?:殴る|叩く|蹴る|暮らす|絞める|ぶつ|殴り付ける|突き飛ばす|乱暴|暴力 を (?:ふるう|振るう|受ける))"
+_HIT = (
+    r"(?:殴る|叩く|蹴る|暮らす|絞める|ぶつ|殴り付ける|突き飛ばす|乱暴"
+    r"|暴力 を (?:ふるう|振るう|受ける))"
+)
 
 RULES: tuple[tuple[str, str, str], ...] = (
     # --- wanting to die / to vanish (self or someone else)
@@ -42,12 +45,15 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (
         "ideation",
         "L",
-        r"生きる (?:て )?(?:居る )?たい ない|生きる (?:の )?(?:が |に |も )?(?:辛い|しんどい|疲れる|きつい|苦しい)",
+        r"生きる (?:て )?(?:居る )?たい ない"
+        r"|生きる (?:の )?(?:が |に |も )?(?:辛い|しんどい|疲れる|きつい|苦しい)",
     ),
     ("ideation", "R", r"うまれてこなければ|(?:あした|あす)(?:が|なんて)?こなければ"),
+    ("ideation", "R", r"いきていけな|いきてけな|いきていたくな"),
     ("ideation", "L", r"飛び下りる たい|飛び降りる たい|首 を? ?吊る|首 辛い"),
     ("ideation", "R", r"くびをつ[るろりっ]|くびつ[るろりっ]"),
-    ("ideation", "F", r"(?<![a-z])od(?![a-z])|オーバードーズ|おーばーどーず|薬をたくさん飲"),
+    ("ideation", "F", r"(?<![a-z])od(?![a-z])|オーバードーズ|おーばーどーず"),
+    ("ideation", "L", r"薬 を (?:大量|沢山|一杯|全部|まとめる|纏める|何 錠)"),
     # --- self-harm
     ("self_harm", "F", r"りすか|リスカ|りすとかっと|自傷|じしょう|自分を傷つけ|自分を傷付け"),
     ("self_harm", "L", r"(?:手首|腕) を? ?切る|自分 を 傷付ける"),

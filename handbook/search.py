@@ -192,15 +192,26 @@ def analyse(text: str) -> Analysis:
     )
 
 
+def warm_up() -> None:
+    """Load the dictionary and the thesaurus now (worker start-up), not on the first search."""
+    japanese.warm_up()
+    thesaurus()
+    crisis.assess("準備")
+
+
 def is_crisis_text(text: str) -> bool:
     """Kept for callers of the old API: see handbook/crisis.py."""
     return crisis.assess(text).flag
 
 
-@dataclass(frozen=True)
+@dataclass
 class Phrase:
     analysis: Analysis
     weight: float
+    # Filled in by build_index once the weights of the features are known.
+    joined: str = ""
+    w_features: float = 0.0
+    w_grams: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -226,6 +237,7 @@ class Hit:
 class Index:
     worries: list[IndexedWorry]
     idf: dict[str, float]
+    default_idf: float = 1.0
 
 
 def build_index(rows: Iterable[Sequence[object]]) -> Index:
@@ -265,7 +277,13 @@ def build_index(rows: Iterable[Sequence[object]]) -> Index:
             df[feature] = df.get(feature, 0) + 1
     n = max(len(index), 1)
     idf = {f: math.log(1 + n / count) for f, count in df.items()}
-    return Index(index, idf)
+    default = max(idf.values(), default=1.0)
+    for worry in index:
+        for phrase in worry.phrases:
+            phrase.joined = "|" + "|".join(phrase.analysis.lemmas) + "|"
+            phrase.w_features = _weights(phrase.analysis.features, idf, default)
+            phrase.w_grams = _weights(phrase.analysis.grams, idf, default)
+    return Index(index, idf, default)
 
 
 def _weights(features: Iterable[str], idf: dict[str, float], default: float) -> float:
@@ -274,54 +292,78 @@ def _weights(features: Iterable[str], idf: dict[str, float], default: float) -> 
     )
 
 
-def _phrase_score(query: Analysis, phrase: Analysis, idf: dict[str, float]) -> float:
-    default = max(idf.values(), default=1.0)
+@dataclass(frozen=True)
+class _Query:
+    analysis: Analysis
+    joined: str
+    w_features: float
+    w_grams: float
+
+
+def _phrase_score(query: _Query, phrase: Phrase, index: Index) -> float:
+    q, p = query.analysis, phrase.analysis
     # A whole keyword inside the query (「もう死にたい」 ⊃ 「死にたい」): strong evidence,
     # stronger for longer keywords.
-    joined_q = "|" + "|".join(query.lemmas) + "|"
-    joined_p = "|" + "|".join(phrase.lemmas) + "|"
-    if phrase.lemmas and len(phrase.folded) >= 2 and joined_p in joined_q:
-        return 1.0 + min(len(phrase.folded), 8) / 16
-    if len(phrase.reading) >= 4 and phrase.reading in query.reading:
-        return 0.95 + min(len(phrase.reading), 8) / 16
+    if p.lemmas and len(p.folded) >= 2 and phrase.joined in query.joined:
+        return 1.0 + min(len(p.folded), 8) / 16
+    # The same by reading, for hiragana typed for kanji (しゃっきんがかえせない); a short reading
+    # inside a query written in kanji is too often a coincidence (働けなくなった ⊃ なくなった).
+    long_enough = len(p.reading) >= (4 if not japanese.has_kanji(q.folded) else 7)
+    if long_enough and p.reading in q.reading:
+        return 0.95 + min(len(p.reading), 8) / 16
     score = 0.0
-    q_feat, p_feat = query.features, phrase.features
-    common = q_feat & p_feat
-    if common:
-        w_common = _weights(common, idf, default)
-        w_query = _weights(q_feat, idf, default)
-        w_phrase = _weights(p_feat, idf, default)
-        coverage = w_common / w_query
-        dice = 2 * w_common / (w_query + w_phrase)
+    common = q.features & p.features
+    if common and query.w_features:
+        w_common = _weights(common, index.idf, index.default_idf)
+        coverage = w_common / query.w_features
+        dice = 2 * w_common / (query.w_features + phrase.w_features)
         score = 0.65 * coverage + 0.35 * dice
     # Fallback over readings: hiragana-only input, typos, words the dictionary lacks.
-    g_common = query.grams & phrase.grams
-    if g_common:
-        w_common = _weights(g_common, idf, default)
-        w_query = _weights(query.grams, idf, default)
-        w_phrase = _weights(phrase.grams, idf, default)
-        fuzzy = 0.5 * w_common / w_query + 0.5 * 2 * w_common / (w_query + w_phrase)
+    g_common = q.grams & p.grams
+    if g_common and query.w_grams:
+        w_common = _weights(g_common, index.idf, index.default_idf)
+        fuzzy = 0.5 * w_common / query.w_grams + w_common / (query.w_grams + phrase.w_grams)
         score = max(score, 0.85 * fuzzy)
     return score
 
 
 def search(index: Index, text: str, *, limit: int = 10) -> list[Hit]:
+    """The worries that fit ``text``, best first (empty when none scores MIN_SCORE)."""
+    return _scored(index, text, limit=limit, floor=MIN_SCORE)
+
+
+def nearest(index: Index, text: str, *, limit: int = 5) -> list[Hit]:
+    """The closest worries even when none really fits (「近いカテゴリ」 of an empty search)."""
+    return _scored(index, text, limit=limit, floor=NEAREST_SCORE)
+
+
+def key_of(index: Index, worry_id: int) -> str:
+    return next((w.key for w in index.worries if w.id == worry_id), "")
+
+
+def _scored(index: Index, text: str, *, limit: int, floor: float) -> list[Hit]:
     query = analyse(text)
     if not query.folded:
         return []
     reading = understanding.read(query)
+    prepared = _Query(
+        analysis=query,
+        joined="|" + "|".join(query.lemmas) + "|",
+        w_features=_weights(query.features, index.idf, index.default_idf),
+        w_grams=_weights(query.grams, index.idf, index.default_idf),
+    )
     hits = []
     for worry in index.worries:
         scores = sorted(
-            (_phrase_score(query, p.analysis, index.idf) * p.weight for p in worry.phrases),
+            (_phrase_score(prepared, p, index) * p.weight for p in worry.phrases),
             reverse=True,
         )
         score = scores[0] + (0.15 * scores[1] if len(scores) > 1 else 0.0) if scores else 0.0
         score = reading.adjust(worry.key, score)
-        if score >= MIN_SCORE:
+        if score >= floor:
             hits.append(Hit(worry.id, worry.text, worry.category, worry.is_crisis, round(score, 3)))
     hits.sort(key=lambda h: (-h.score, h.id))
-    if hits:
+    if hits and floor >= MIN_SCORE:
         # Keep only the worries in the same league as the best one.
         floor = hits[0].score * RELATIVE_FLOOR
         hits = [h for h in hits if h.score >= floor]
@@ -329,5 +371,6 @@ def search(index: Index, text: str, *, limit: int = 10) -> list[Hit]:
 
 
 MIN_SCORE = 0.3
+NEAREST_SCORE = 0.05
 CONCEPT_WEIGHT = 3.0
 RELATIVE_FLOOR = 0.4

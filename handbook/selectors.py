@@ -275,12 +275,41 @@ class SearchResult:
     query: str
     crisis: bool
     hits: list[search.Hit]
+    # Nothing fitted: ``hits`` then holds 「どこに相談したらいいかわからない」 and ``nearest`` the
+    # categories closest to the words (never an empty answer; the search still counts as empty).
+    fallback: bool = False
+    nearest: tuple[CategoryInfo, ...] = ()
+
+
+FALLBACK_WORRY_KEY = "where-to-ask"
 
 
 def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchResult:
     hits = search.search(snapshot.index, text, limit=limit)
     crisis = search.is_crisis_text(text)
-    return SearchResult(query=text, crisis=crisis, hits=hits)
+    if hits or not text.strip():
+        return SearchResult(query=text, crisis=crisis, hits=hits)
+    names: list[str] = []
+    for hit in search.nearest(snapshot.index, text, limit=8):
+        if hit.category not in names:
+            names.append(hit.category)
+    nearest = tuple(c for name in names[:3] for c in snapshot.categories if c.name == name)
+    fallback = [
+        search.Hit(w.id, w.text, w.category, w.is_crisis, 0.0)
+        for w in snapshot.index.worries
+        if w.key == FALLBACK_WORRY_KEY
+    ]
+    return SearchResult(query=text, crisis=crisis, hits=fallback, fallback=True, nearest=nearest)
+
+
+def lines_24h(*, snapshot: Snapshot, limit: int = 1) -> list[ServiceInfo]:
+    """The crisis lines open around the clock (verified number), in crisis order."""
+    lines = [
+        s
+        for s in snapshot.services.values()
+        if s.is_crisis_line and s.schedule.is_24h and s.phone_verified and s.crisis_order < 100
+    ]
+    return sorted(lines, key=lambda s: (s.crisis_order, s.name))[:limit]
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,10 @@ OTHERS = (
     "嫁|彼氏|彼女|恋人|兄|姉|弟|妹|祖母|祖父|お婆さん|お爺さん|婆ちゃん|爺ちゃん|ちゃん|家族|子供|"
     "孫|親|隣|近所|元夫|元カレ|クラスメート|同級生|義父|義母|パートナー|子"
 )
-PARENTS = "親|父|母|父親|母親|お父さん|お母さん|義父|義母|継父|義理 の 父|義理 の 母"
+PARENTS = (
+    "親|父|母|父親|母親|お父さん|お母さん|親父|おやじ|お袋|おふくろ|パパ|ママ|義父|義母|継父"
+    "|義理 の 父|義理 の 母"
+)
 PARTNERS = "夫|妻|旦那|主人|嫁|彼氏|彼女|恋人|元夫|元カレ|元妻|パートナー"
 _HIT = r"(?:殴る|叩く|蹴る|暮らす|絞める|乱暴|手 を (?:上げる|挙げる)|暴力 を (?:ふるう|振るう))"
 
@@ -118,12 +121,14 @@ def read(analysis: Analysis) -> Reading:
             reading.up("child-abuse-suspected", 0.9)
         else:
             reading.up("abused-by-parent", 0.9)
+    if ideation and re.search(r"首 を? ?(?:吊る|辛い|つる)", line):
+        reading.down("dismissed", 0.3)  # 首を吊る, not 首になった
     if re.search(r"自殺 為る た", line):
         reading.notes.append("a suicide that happened")
         reading.up("bereavement", 1.2)
     # The crisis kind found in the words decides which crisis worries may lead.
     if ideation and not other:
-        reading.up("suicidal-thoughts", 0.6)
+        reading.up("suicidal-thoughts", 1.0)
     if "self_harm" in found.kinds:
         reading.up("someone-suicidal" if other else "self-harm", 0.9)
     if "sexual" in found.kinds:

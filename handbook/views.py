@@ -226,12 +226,22 @@ def home(request: HttpRequest) -> HttpResponse:
             worry_ids=[h.id for h in result.hits if h.is_crisis][:3],
             crisis_query=result.crisis,
         )
-        html = _render(
-            request,
-            "handbook/handbook_home.html",
-            {"snap": snap, "q": q, "result": result, "ranking": ranking},
-        )
-        return {"html": html, "empty": not result.hits}
+        context: dict[str, Any] = {
+            "snap": snap,
+            "q": q,
+            "result": result,
+            "ranking": ranking,
+            "age_groups": selectors.AGE_GROUPS,
+        }
+        if result.fallback:
+            # Never an empty answer: the windows for 「どこに相談したらいいかわからない」 and a
+            # line open around the clock, with the nearest categories.
+            context["fallback_ranking"] = selectors.services_rank(
+                snapshot=snap, worry_ids=[h.id for h in result.hits]
+            )
+            context["lines_24h"] = selectors.lines_24h(snapshot=snap)
+        html = _render(request, "handbook/handbook_home.html", context)
+        return {"html": html, "empty": result.fallback or not result.hits}
 
     # Keyed on the text exactly as typed: the page shows it back in the search box.
     page = _cached(("home", q, _keep(request, snap), _minute()), produce, version=snap.version)
@@ -278,6 +288,10 @@ def results(request: HttpRequest) -> HttpResponse:
         share = reverse("handbook:results") + "?" + "&".join(f"w={w}" for w in worry_ids)
         if _keep(request, snap):
             share += "&" + urlencode(_keep(request, snap))
+        share_all = share
+        # Narrowed by age group and ward: the windows for another age or ward are left out
+        # (those for everyone and for the whole city stay).
+        shown = [r for r in ranking.services if r.age_fit >= 0 and r.ward_fit >= 0]
         if age is not None:
             share += f"&age={age}"
         if ward_name:
@@ -300,6 +314,10 @@ def results(request: HttpRequest) -> HttpResponse:
                             if c.id in {w.category_id for w in ranking.worries}
                         ]
                     ),
+                    "share_path_all": share_all,
+                    "shown_services": shown,
+                    "hidden_count": len(ranking.services) - len(shown),
+                    "age_groups": selectors.AGE_GROUPS,
                     "now": selectors.local_now(),
                 },
             )
@@ -411,10 +429,19 @@ def api_search(request: HttpRequest) -> JsonResponse:
                 {"id": h.id, "text": h.text, "category": h.category, "score": h.score}
                 for h in result.hits
             ],
+            # true: nothing fitted; "worries" then holds どこに相談したらいいかわからない.
+            "fallback": result.fallback,
+            "nearest_categories": [{"slug": c.slug, "name": c.name} for c in result.nearest],
         }
 
     data = _cached(("api-search", selectors.search.normalise(q)), produce, version=snap.version)
-    return _counted(request, snap, "api-search", {"empty": not data["worries"]}, _json(data))
+    return _counted(
+        request,
+        snap,
+        "api-search",
+        {"empty": bool(data.get("fallback")) or not data["worries"]},
+        _json(data),
+    )
 
 
 def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, Any]:

@@ -103,7 +103,7 @@ def test_modified_after_and_paging(client, demo) -> None:
 @pytest.mark.django_db
 def test_the_two_existing_endpoints_keep_their_shape(client, demo) -> None:
     data = client.get(reverse("handbook:api-search"), {"q": "お金がない"}).json()
-    assert set(data) == {"crisis", "worries"}
+    assert {"crisis", "worries"} <= set(data)  # the fields other channels already read
     assert set(data["worries"][0]) == {"id", "text", "category", "score"}
     wid = data["worries"][0]["id"]
     data = client.get(reverse("handbook:api-services"), {"worry": wid}).json()

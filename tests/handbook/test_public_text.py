@@ -103,7 +103,7 @@ def test_lines_for_foreign_residents_only_verified_behind_tel(client, secretaria
     check = secretariat_client.get(reverse("admin:handbook_service_check")).content.decode()
     for row in rows:
         name = row["name"].strip()
-        card = f"<h3 class=\"h5 card-title mb-1\">{name}</h3>"
+        card = f'<h3 class="h5 card-title mb-1">{name}</h3>'
         if row["status"] == "VERIFIED":
             assert card in html, name
             if row["phone"].strip():
