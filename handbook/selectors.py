@@ -19,6 +19,8 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from . import hours, search
+from .crisis_languages import JAPANESE as CRISIS_JAPANESE
+from .crisis_languages import crisis_kind_foreign
 from .models import Category, Channel, Service, UsageDaily, Worry
 from .public_text import public_text, split_public, without_label
 
@@ -287,6 +289,11 @@ FALLBACK_WORRY_KEY = "where-to-ask"
 def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchResult:
     hits = search.search(snapshot.index, text, limit=limit)
     crisis = search.is_crisis_text(text)
+    if not crisis and (kind := crisis_kind_foreign(text)) is not None:
+        # A crisis written in another language: the same crisis worries (and so the same lines,
+        # in the same order) as its Japanese wording finds.
+        crisis = True
+        hits = search.search(snapshot.index, CRISIS_JAPANESE[kind], limit=limit) or hits
     if hits or not text.strip():
         return SearchResult(query=text, crisis=crisis, hits=hits)
     names: list[str] = []
