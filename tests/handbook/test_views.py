@@ -80,11 +80,20 @@ def test_search_to_windows_in_three_taps(client, demo) -> None:
 
 
 def test_results_show_verified_tel_and_general_line_for_unverified(client, demo) -> None:
-    # 門司区役所 has an unverified number: never behind a tel: button.
-    w = _worry("どこに相談したらいいかわからない")
-    html = client.get(reverse("handbook:results"), {"w": w.pk, "ward": "門司区"}).content.decode()
-    assert "tel:0933311881" not in html
-    assert "093-331-1881" not in html
+    # A window whose number is still UNVERIFIED (the 2026-12-01 copy of the CSV): never behind a
+    # tel: button; the city's general line is offered instead.
+    s = (
+        Service.objects.filter(is_active=True, phone_status="UNVERIFIED", worries__isnull=False)
+        .exclude(phone="")
+        .filter(chat="", web_url="")
+        .first()
+    )
+    assert s is not None
+    w = s.worries.filter(is_active=True).first()
+    html = client.get(reverse("handbook:results"), {"w": w.pk}).content.decode()
+    assert f'data-service-id="{s.pk}"' in html
+    assert "tel:" + s.phone.replace("-", "") not in html
+    assert s.phone not in html
     assert "tel:0935824894" in html
     assert "サンプル" not in html or "badge-sample" in html
 
