@@ -4,7 +4,7 @@ Prints top-1 and top-3 hit rates per section, crisis recall, false flags (on the
 on every no-crisis query), empty answers, and with ``--misses`` every query whose top 3 holds no
 acceptable worry. Runs on a throw-away SQLite database loaded with the shipped catalogue:
 
-    .venv/bin/python bench/handbook_relevance.py [--misses] [--old]
+    .venv/bin/python bench/handbook_relevance.py [--misses] [--old] [--holdout]
 
 ``--old`` also scores the older 76-query set (tests/handbook/relevance.py).
 """
@@ -24,6 +24,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list the queries that miss")
     parser.add_argument("--old", action="store_true", help="also score the 76-query set")
+    parser.add_argument(
+        "--holdout", action="store_true", help="score tests/handbook/evaluation_holdout.tsv"
+    )
     args = parser.parse_args()
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitakyushu_pf.test_settings")
@@ -39,8 +42,10 @@ def main() -> None:
 
     seed_demo()
     snap = selectors.snapshot_build(None)
-    report = evaluation.evaluate(evaluation.snapshot_search(snap))
-    print(f"evaluation set: {len(evaluation.load())} queries, {len(snap.worries)} worries")
+    path = evaluation.HOLDOUT_PATH if args.holdout else evaluation.PATH
+    cases = evaluation.load(path)
+    report = evaluation.evaluate(evaluation.snapshot_search(snap), cases)
+    print(f"{path.name}: {len(cases)} queries, {len(snap.worries)} worries")
     print("\n".join(report.lines()))
     if args.misses:
         print("\nmisses (query → top 3):")

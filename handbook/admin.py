@@ -53,6 +53,8 @@ class WorryAdmin(ContentAdminMixin, admin.ModelAdmin):
     list_filter = ["category", "is_crisis", "is_active"]
     search_fields = ["text", "keywords", "synonyms"]
     list_select_related = ["category"]
+    # The loader (handbook_load_catalogue) finds a worry by its key: not editable here.
+    readonly_fields = ["key"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Worry]:
         from django.db.models import Count

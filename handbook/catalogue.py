@@ -109,6 +109,7 @@ class Catalogue:
     worries: tuple[WorryData, ...]
     windows: dict[str, WindowData]
     rules: tuple[RuleData, ...]
+    warnings: tuple[str, ...] = ()
 
     def window_tags(self, name: str) -> tuple[str, ...]:
         """The tags of a verified window: its own entry, else the first name rule that fits."""
@@ -157,6 +158,7 @@ def contact_names(path: Path | None = None) -> list[str]:
 def catalogue_read(data_dir: Path = DATA_DIR, *, contacts_csv: Path | None = None) -> Catalogue:
     """Read and validate the catalogue files. Raises CatalogueError listing every problem."""
     errors: list[str] = []
+    warnings: list[str] = []
     raw_categories = _read_yaml(data_dir / "categories.yaml", errors) or []
     raw_worries = _read_yaml(data_dir / "worries.yaml", errors) or []
     raw_windows = _read_yaml(data_dir / "windows.yaml", errors) or {}
@@ -196,7 +198,9 @@ def catalogue_read(data_dir: Path = DATA_DIR, *, contacts_csv: Path | None = Non
         _unknown(entry, WINDOW_FIELDS, where, errors)
         name = str(entry["name"])
         if name not in known_contacts:
-            errors.append(f"{where}: {name} is not a row of contacts_verified.csv")
+            # A renamed or retired row of the verified contacts must not stop a deploy: the
+            # entry is reported and has no effect until the names agree again.
+            warnings.append(f"{where}: {name} is not a row of contacts_verified.csv (ignored)")
         rows: list[tuple[int, Any, Any]] = []
         if entry.get("hours"):
             try:
@@ -279,7 +283,7 @@ def catalogue_read(data_dir: Path = DATA_DIR, *, contacts_csv: Path | None = Non
             errors.append(f"worries.yaml: {attr} {dup} appears twice")
     if errors:
         raise CatalogueError(errors)
-    return Catalogue(tuple(categories), tuple(worries), windows, tuple(rules))
+    return Catalogue(tuple(categories), tuple(worries), windows, tuple(rules), tuple(warnings))
 
 
 # --- Loading ----------------------------------------------------------------------------------
@@ -303,6 +307,7 @@ class LoadReport:
     unchanged: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     not_in_file: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [
@@ -311,6 +316,7 @@ class LoadReport:
         ]
         out += [f"conflict: {c}" for c in self.conflicts]
         out += [f"in the database but not in the files (kept): {k}" for k in self.not_in_file]
+        out += [f"warning: {w}" for w in self.warnings]
         return out
 
 
@@ -362,7 +368,7 @@ def catalogue_load(
 
     catalogue = catalogue or catalogue_read()
     forced = set(overwrite)
-    report = LoadReport()
+    report = LoadReport(warnings=list(catalogue.warnings))
 
     def wins(key: str) -> bool:
         return "all" in forced or key in forced

@@ -60,6 +60,20 @@ _STOP = {
     "ね",
     "の",
 }
+# Degree words between a noun and its verb (お金が全然ない) carry nothing either.
+_STOP |= {
+    "全然",
+    "全く",
+    "本当",
+    "とても",
+    "凄い",
+    "凄く",
+    "大分",
+    "余り",
+    "超",
+    "めっちゃ",
+    "結構",
+}
 
 
 def normalise(text: str) -> str:

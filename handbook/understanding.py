@@ -121,6 +121,8 @@ def read(analysis: Analysis) -> Reading:
             reading.up("child-abuse-suspected", 0.9)
         else:
             reading.up("abused-by-parent", 0.9)
+    if re.search(r"(?:職場|会社|上司|先輩|同僚|バイト先) .*?(?:苛める|いじめる|苛め|いじめ)", line):
+        reading.up("workplace-harassment", 0.6)
     if ideation and re.search(r"首 を? ?(?:吊る|辛い|つる)", line):
         reading.down("dismissed", 0.3)  # 首を吊る, not 首になった
     if re.search(r"自殺 為る た", line):

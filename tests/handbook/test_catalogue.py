@@ -121,3 +121,16 @@ def test_the_command_refuses_an_invalid_catalogue(
     with pytest.raises(CommandError, match="does not validate"):
         call_command("handbook_load_catalogue", stdout=StringIO())
     assert not Worry.objects.exists()
+
+
+def test_a_window_missing_from_the_contacts_is_reported_not_fatal(tmp_path: Path) -> None:
+    _write(tmp_path, (catalogue.DATA_DIR / "worries.yaml").read_text(encoding="utf-8"))
+    windows = (tmp_path / "windows.yaml").read_text(encoding="utf-8")
+    (tmp_path / "windows.yaml").write_text(
+        windows.replace(
+            "windows:\n", 'windows:\n  - name: "廃止された窓口"\n    tags: [money]\n', 1
+        ),
+        encoding="utf-8",
+    )
+    cat = catalogue.catalogue_read(tmp_path)
+    assert any("廃止された窓口" in w for w in cat.warnings)
