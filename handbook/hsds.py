@@ -201,7 +201,7 @@ def services(*, modified_after: dt.datetime | None = None) -> list[dict[str, Any
     out = []
     for s in qs:
         sid = hsds_id("service", s.pk)
-        phones = []
+        phones: list[dict[str, Any]] = []
         if s.has_verified_phone:
             phones.append(
                 {

@@ -417,7 +417,7 @@ def _json(data: dict[str, Any]) -> JsonResponse:
 
 
 @require_safe
-def api_search(request: HttpRequest) -> JsonResponse:
+def api_search(request: HttpRequest) -> HttpResponse:
     snap = selectors.snapshot_get()
     q = _query(request)
 
@@ -458,7 +458,7 @@ def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, 
 
 
 @require_safe
-def api_services(request: HttpRequest) -> JsonResponse:
+def api_services(request: HttpRequest) -> HttpResponse:
     snap = selectors.snapshot_get()
     worry_ids = [w for w in _worry_ids(request, "worry") if w in snap.worries]
     age = _age(request)
