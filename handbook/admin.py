@@ -222,6 +222,8 @@ class ServiceAdmin(ContentAdminMixin, admin.ModelAdmin):
             "no_phone": selectors.services_without_phone(),
             "no_hours": selectors.services_without_hours(),
             "dead_ends": selectors.worries_without_service(),
+            "internal_notes": selectors.services_with_internal_notes(),
+            "multilingual_hidden": selectors.multilingual_hidden(),
             "reports": WrongEntryReport.objects.filter(is_resolved=False).select_related("service"),
             "opts": self.model._meta,
         }

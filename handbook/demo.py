@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from .catalogue import catalogue_load, catalogue_read
 from .models import Category, OpeningHours, Service, Worry
-from .services import contacts_load, content_changed
+from .services import contacts_load, content_changed, multilingual_load
 
 SAMPLE_WEEKDAYS = [(d, dt.time(10), dt.time(16)) for d in range(5)]
 # (name, description, tags, field slug of a member organisation to attach, hours, extra fields)
@@ -211,6 +211,7 @@ def seed_demo() -> str:
     """The catalogue (handbook/data, with the verified windows), then the sample windows."""
     contacts_load()
     report = catalogue_load()
+    multilingual_load()
     catalogue = catalogue_read()
     tags_of = {w.key: set(w.tags) for w in catalogue.worries}
 

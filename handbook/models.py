@@ -284,6 +284,7 @@ class UsageDaily(models.Model):
         SEARCH = "search", _("Search")
         SEARCH_EMPTY = "search_empty", _("Search with no result")
         CHANNEL = "channel", _("Visit from channel")
+        FUNNEL = "funnel", _("Funnel step per channel")
 
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

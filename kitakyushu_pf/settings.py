@@ -103,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous handbook pages from cache before sessions, auth, CSRF, messages and axes.
+    "handbook.middleware.HandbookEarlyCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -409,10 +411,18 @@ TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK = env.float(
 HANDBOOK_USAGE_FLUSH_SECONDS = env.int("HANDBOOK_USAGE_FLUSH_SECONDS", default=30)
 # Lifetime of a cached handbook page (content changes retire it at once through the version).
 HANDBOOK_PAGE_CACHE_SECONDS = env.int("HANDBOOK_PAGE_CACHE_SECONDS", default=600)
+# How long each process trusts its copy of the content version (one cache read per this).
+HANDBOOK_VERSION_CHECK_SECONDS = env.float("HANDBOOK_VERSION_CHECK_SECONDS", default=1.0)
 # Where the quick-exit button goes.
 HANDBOOK_QUICK_EXIT_URL = env.str("HANDBOOK_QUICK_EXIT_URL", default="https://www.google.co.jp/")
 # The fixed-string view used as the benchmark's baseline; off (404) unless turned on.
 HANDBOOK_BENCH_BASELINE = env.bool("HANDBOOK_BENCH_BASELINE", default=False)
+# A failed search's words are kept only once the same text came this often in a day …
+HANDBOOK_EMPTY_SEARCH_MIN_REPEATS = env.int("HANDBOOK_EMPTY_SEARCH_MIN_REPEATS", default=3)
+# … and at most this many distinct texts a day.
+HANDBOOK_EMPTY_SEARCH_DAILY_CAP = env.int("HANDBOOK_EMPTY_SEARCH_DAILY_CAP", default=30)
+# Wrong-entry reports accepted per client address and hour (the form sets no cookie).
+HANDBOOK_REPORTS_PER_HOUR = env.int("HANDBOOK_REPORTS_PER_HOUR", default=5)
 
 # --- surveys ---
 # Publication mode suppresses city counts below this threshold (plus complementary cells).
