@@ -523,7 +523,13 @@ def published_system(table: pd.DataFrame) -> tuple[dict[Key, int | None], list[l
     full["city_n"] = full["city_n"].fillna(-1)
     full["city_base"] = full["city_base"].fillna(-1)
     values, equations, _, _ = _system(full)
+    indicators = set(full["indicator"])
+    base_seen: dict[Key, int | None] = {}
+    for b, g, base in zip(full["breakdown"], full["group"], full["city_base"], strict=True):
+        if b != "total" and b not in indicators:
+            key: Key = ("B", b, g)
+            base_seen[key] = None if base < 0 or base_seen.get(key, 0) is None else int(base)
     seen: dict[Key, int | None] = {}
     for k, v in values.items():
-        seen[k] = None if v < 0 else v
+        seen[k] = base_seen.get(k) if k[0] == "B" else (None if v < 0 else v)
     return seen, equations

@@ -23,8 +23,10 @@ def test_wilson_matches_statsmodels() -> None:
     assert np.allclose(low, ref_low) and np.allclose(high, ref_high)
 
 
-@pytest.mark.parametrize(("x1", "n1", "x2", "n2"),
-                         [(92, 2179, 534, 11867), (0, 50, 10, 100), (23, 1021, 49, 3115)])  # fmt: skip
+CASES = [(92, 2179, 534, 11867), (0, 50, 10, 100), (23, 1021, 49, 3115)]
+
+
+@pytest.mark.parametrize(("x1", "n1", "x2", "n2"), CASES)
 def test_newcombe_hybrid_score_matches_statsmodels(x1: int, n1: int, x2: int, n2: int) -> None:
     low, high = agg.newcombe_diff_ci(np.array([x1]), np.array([n1]), np.array([x2]), np.array([n2]))
     ref = confint_proportions_2indep(x1, n1, x2, n2, method="newcomb", compare="diff")
