@@ -236,6 +236,8 @@ NO_ANSWER = "無回答"
 # answer are only chosen when no other pattern protects.
 COST_NO_ANSWER = 0.25
 COST_KEEP = 1000.0
+# Share of quantities below the threshold above which everything but N is hidden at once.
+MOSTLY_SMALL = 0.6
 
 
 def _cost(key: Key, value: int, protect: dict[Hashable, Hashable]) -> float:
@@ -396,6 +398,10 @@ def suppression_pattern(
     costs = np.array([_cost(k, values[k], protect) for k in keys])
     hidden = np.array([values[k] < threshold for k in keys], dtype=bool)
     primary = hidden.copy()
+    if primary.mean() > MOSTLY_SMALL:
+        # Most quantities are small (a pilot file): protecting each one in turn would hide
+        # nearly everything anyway; hide everything but N at once (never leaks more).
+        return set(keys), {"values": values, "equations": equations, "rows_of": rows_of}
     # The quantities of one table (indicator × breakdown) and its margins: the first place to
     # look for a change (everything else fixed); the whole system when that finds nothing.
     table_of: dict[Hashable, list[int]] = defaultdict(list)
