@@ -215,7 +215,9 @@ def wilson_interval(x: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.nd
         denom = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    low = np.minimum(np.clip(centre - half, 0, 1), p)  # never above p (rounding at p = 0)
+    high = np.maximum(np.clip(centre + half, 0, 1), p)
+    return low, high
 
 
 def newcombe_diff_ci(
