@@ -335,6 +335,11 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
             max_rows=int(_setting("SURVEYS_MAX_ROWS", 2_000_000)),
             existing_ids=existing_ids,
             xlsx_limits=_xlsx_limits(),
+            none_columns={
+                g["name"]: g["none_column"]
+                for g in dataset.instrument.spec.get("multiple_answer", [])
+                if g.get("none_column")
+            },
         )
     except FileRefused as exc:
         problems = [Problem(None, "", "", str(exc))]
@@ -374,7 +379,11 @@ def datasetfile_load(
     dataset = Dataset.objects.get(pk=dataset_file.dataset_id)
     old = microdata_arrays(dataset)
     if old:
-        columns = {name: np.concatenate([old[name], arr]) for name, arr in columns.items()}
+        n_old = len(next(iter(old.values())))
+        columns = {
+            name: np.concatenate([old.get(name, np.full(n_old, -1, dtype=arr.dtype)), arr])
+            for name, arr in columns.items()
+        }
     new_name = f"microdata-{uuid.uuid4()}.npz"
     target = dataset_dir(dataset) / new_name
     # Small integer codes: compact without compression; never pickled (read back unpickled).

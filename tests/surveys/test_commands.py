@@ -141,5 +141,5 @@ def test_load_reference_is_idempotent() -> None:
     out = io.StringIO()
     call_command("survey_load_reference", stdout=out)
     call_command("survey_load_reference", stdout=out)
-    assert "2 instruments, 82 national figures" in out.getvalue()
+    assert "2 instruments, 115 national figures" in out.getvalue()
     assert np.isfinite(1)
