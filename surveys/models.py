@@ -127,7 +127,9 @@ class Dataset(models.Model):
 
         if self.previous_id is not None:
             if self.previous_id == self.pk:
-                raise ValidationError({"previous": _("A dataset cannot be its own earlier fielding.")})
+                raise ValidationError(
+                    {"previous": _("A dataset cannot be its own earlier fielding.")}
+                )
             if self.previous.instrument_id != self.instrument_id:
                 raise ValidationError(
                     {"previous": _("The earlier fielding must use the same questionnaire.")}

@@ -63,6 +63,12 @@ from .reports import (
     reportjob_relay,
     reportjob_sweep,
 )
+from .sharing import (
+    report_share,
+    shared_report_path,
+    shared_report_withdraw,
+    shared_reports_visible,
+)
 from .templates import (
     CODEBOOK_HEADER,
     instrument_codebook,
@@ -71,6 +77,10 @@ from .templates import (
 )
 
 __all__ = [
+    "report_share",
+    "shared_report_path",
+    "shared_report_withdraw",
+    "shared_reports_visible",
     "_setting",
     "private_root",
     "dataset_dir",
