@@ -246,7 +246,8 @@ def png_bars(series: dict[str, Any], language: str = "ja", *, width_in: float = 
         ax.barh(y, b["pct"], height=0.6, color=CITY, alpha=0.85)
         if b["low"] is not None:
             ax.errorbar(
-                b["pct"], y, xerr=[[b["pct"] - b["low"]], [b["high"] - b["pct"]]],
+                b["pct"], y,
+                xerr=[[max(b["pct"] - b["low"], 0.0)], [max(b["high"] - b["pct"], 0.0)]],
                 fmt="none", ecolor="#111", elinewidth=0.9, capsize=2.5,
             )  # fmt: skip
         ax.text(1.02, y, f"{b['pct']:.1f}%", va="center", ha="left", fontsize=7,

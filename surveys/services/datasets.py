@@ -39,6 +39,7 @@ def dataset_create(
     hikikomori_rule: str = Dataset.RuleVersion.H30,
     retain_until: date | None = None,
     is_synthetic: bool = False,
+    previous: Dataset | None = None,
 ) -> Dataset:
     dataset = Dataset(
         instrument=instrument,
@@ -52,6 +53,7 @@ def dataset_create(
         retain_until=retain_until
         or timezone.localdate() + timedelta(days=_setting("SURVEYS_RETENTION_DAYS", 3 * 365)),
         is_synthetic=is_synthetic,
+        previous=previous,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     dataset.full_clean()

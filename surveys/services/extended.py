@@ -404,7 +404,10 @@ def extend_result(
     rows += subtable_rows(inputs, publish=publish, threshold=threshold)
     rows += combined_rows(rows, inputs)
     rows += multiple_answer_rows(inputs, publish=publish, threshold=threshold)
-    result["rows"] = rows
+    order: dict[str, int] = {}
+    for r in rows:
+        order.setdefault(r["indicator"], len(order))
+    result["rows"] = sorted(rows, key=lambda r: order[r["indicator"]])  # stable: grouped
     result["labels"] = labels_block(spec)
     result["findings_spec"] = findings_spec(spec)
     result["mode_table"] = mode_block(inputs, result, publish=publish)
