@@ -98,7 +98,7 @@ def seed_demo() -> str:
                 dispatch=False,
             )
             services.datasetfile_validate(dataset_file=dataset_file, dispatch=False)
-        modes = ReportJob.Mode.values if not demo["title"] == EARLIER_TITLE else ["internal"]
+        modes = ReportJob.Mode.values if demo["title"] != EARLIER_TITLE else ["internal"]
         for mode in modes:
             job = ReportJob.objects.filter(dataset=dataset, mode=mode).first()
             if job is None or job.status != ReportJob.Status.DONE:

@@ -207,15 +207,36 @@ def summary_lines(result: dict[str, Any]) -> list[tuple[str, str]]:
     return lines
 
 
+COLUMN_LABELS = {
+    "ja": {
+        "city_n": "人数", "city_base": "分母", "city_pct": "割合(%)",
+        "city_ci_low": "95%信頼区間 下限", "city_ci_high": "95%信頼区間 上限",
+        "national_pct": "全国(%)", "national_n": "全国の標本数", "diff_pt": "差(ポイント)",
+        "diff_ci_low": "差の95%信頼区間 下限", "diff_ci_high": "差の95%信頼区間 上限",
+        "p_value": "p値", "p_adjusted": "調整済みp値（Holm）", "weighted_pct": "重み付け割合(%)",
+        "weighted_ci_low": "重み付け 下限", "weighted_ci_high": "重み付け 上限",
+        "deff": "デザイン効果", "suppressed": "秘匿",
+    },
+    "en": {
+        "city_n": "n", "city_base": "Base", "city_pct": "%", "city_ci_low": "95% CI low",
+        "city_ci_high": "95% CI high", "national_pct": "National %", "national_n": "National n",
+        "diff_pt": "Difference (points)", "diff_ci_low": "Difference CI low",
+        "diff_ci_high": "Difference CI high", "p_value": "p", "p_adjusted": "p (Holm)",
+        "weighted_pct": "Weighted %", "weighted_ci_low": "Weighted CI low",
+        "weighted_ci_high": "Weighted CI high", "deff": "Design effect",
+        "suppressed": "Suppressed",
+    },
+}  # fmt: skip
 XLSX_HEADER = {
-    "ja": ["指標", "区分", "グループ", "回答", "人数", "分母", "割合(%)", "95%信頼区間 下限",
-           "95%信頼区間 上限", "全国(%)", "全国の標本数", "差(ポイント)", "p値", "秘匿",
+    "ja": ["指標", "区分", "グループ", "回答",
+           *[COLUMN_LABELS["ja"].get(c, c) for c in TIDY_COLUMNS[4:]],
            "全国値の状態", "全国との比較", "変数名", "区分の変数名", "問番号"],
-    "en": ["Indicator", "Breakdown", "Group", "Answer", "n", "Base", "%", "95% CI low",
-           "95% CI high", "National %", "National n", "Difference (points)", "p", "Suppressed",
+    "en": ["Indicator", "Breakdown", "Group", "Answer",
+           *[COLUMN_LABELS["en"].get(c, c) for c in TIDY_COLUMNS[4:]],
            "National figure", "Compared with the nation", "Variable", "Breakdown variable",
            "Question"],
 }  # fmt: skip
+SUPPRESSED = TIDY_COLUMNS.index("suppressed")
 _SHEET_BAD = str.maketrans({c: "・" for c in "[]:*?/\\"})
 
 
@@ -303,6 +324,10 @@ def _register_font() -> str:
     return name
 
 
+PDF_COLUMNS = ["city_n", "city_base", "city_pct", "city_ci_low", "city_ci_high", "national_pct",
+               "national_n", "diff_pt", "diff_ci_low", "diff_ci_high", "p_adjusted"]  # fmt: skip
+
+
 def pdf_tables(result: dict[str, Any]) -> dict[str, list[list[Any]]]:
     """The table data the PDF prints, per indicator (also used to check it against the CSV):
     every answer of the whole sample, and the key answer in every group (all cells are in the
@@ -315,7 +340,14 @@ def pdf_tables(result: dict[str, Any]) -> dict[str, list[list[Any]]]:
         if key and row[1] != "total" and row[0] not in key and row[0] != "hikikomori":
             continue
         tables.setdefault(row[0], []).append(
-            [row[1], row[2], row[3], *row[4:13], _national_label(src), row[13]]
+            [
+                row[1],
+                row[2],
+                row[3],
+                *[row[TIDY_COLUMNS.index(c)] for c in PDF_COLUMNS],
+                _national_label(src),
+                row[SUPPRESSED],
+            ]
         )
     return tables
 
@@ -466,10 +498,12 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
             )
             story.append(Spacer(1, 6))
     header = ["区分", "グループ", "回答", "人数", "分母", "%", "下限", "上限",
-              "全国%", "全国n", "差(pt)", "p値", "全国値の状態", "秘匿"]  # fmt: skip
+              "全国%", "全国n", "差(pt)", "差 下限", "差 上限", "調整p値", "全国値の状態",
+              "秘匿"]  # fmt: skip
     if en:
         header = ["Breakdown", "Group", "Answer", "n", "Base", "%", "Low", "High", "National %",
-                  "National n", "Diff (pt)", "p", "National figure", "Suppressed"]  # fmt: skip
+                  "National n", "Diff (pt)", "Diff low", "Diff high", "p (Holm)",
+                  "National figure", "Suppressed"]  # fmt: skip
     first = True
     for indicator, rows in pdf_tables(result).items():
         story.append(PageBreak())
@@ -508,7 +542,7 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
                     ("秘匿" if not en else "suppressed") if row[-1] else "",
                 ]
             )
-        widths = [22, 34, 38, 14, 14, 12, 12, 12, 13, 14, 14, 14, 30, 10]
+        widths = [20, 30, 34, 12, 12, 11, 11, 11, 12, 13, 12, 12, 12, 14, 26, 10]
         table = LongTable(body, colWidths=[w * mm for w in widths], repeatRows=1)
         table.setStyle(
             TableStyle(
@@ -518,7 +552,7 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
                     ("FONTNAME", (0, 0), (-1, -1), font),
                     ("FONTSIZE", (0, 1), (-1, -1), 7),
-                    ("ALIGN", (3, 1), (11, -1), "RIGHT"),
+                    ("ALIGN", (3, 1), (13, -1), "RIGHT"),
                 ]
             )
         )

@@ -20,7 +20,7 @@ from kitakyushu_pf.roles import ANALYST, MEMBER, SECRETARIAT, role_required, use
 from . import charts, presentation, selectors, services
 from .forms import DatasetForm, MarginsForm, NationalUploadForm, ReportForm, UploadForm
 from .models import AuditLog, Dataset, DatasetFile, Instrument, ReportJob
-from .renderers import INDICATOR_TITLES, RENDERERS, filename, summary_lines, tidy_rows
+from .renderers import RENDERERS, filename, summary_lines
 
 logger = logging.getLogger(__name__)
 STAFF = (ANALYST, SECRETARIAT)
@@ -236,15 +236,6 @@ def _job(dataset: Dataset, mode: str) -> ReportJob:
 def report_detail(request: HttpRequest, pk: UUID, mode: str) -> HttpResponse:
     dataset = get_object_or_404(Dataset.objects.select_related("instrument"), pk=pk)
     job = _job(dataset, mode)
-    rows = tidy_rows(job.result)
-    sections: dict[str, list[list[Any]]] = {}
-    for row, src in zip(rows, job.result["rows"], strict=True):
-        status = (
-            f"{src.get('national_wave') or ''} {src.get('national_status')}"
-            if src.get("national_pct") is not None
-            else "全国値なし"
-        )
-        sections.setdefault(row[0], []).append([*row, status])
     language = "en" if (get_language() or "ja").startswith("en") else "ja"
     view = presentation.page(job.result, language)
     for section in view["sections"]:
@@ -258,7 +249,6 @@ def report_detail(request: HttpRequest, pk: UUID, mode: str) -> HttpResponse:
         "job": job,
         "summary": summary_lines(job.result),
         "view": view,
-        "legacy_sections": [(INDICATOR_TITLES.get(k, k), k, v) for k, v in sections.items()],
         "internal": job.mode == ReportJob.Mode.INTERNAL,
         "can_share": user_has_role(request.user, SECRETARIAT)
         and job.mode == ReportJob.Mode.PUBLISH,

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0003_dataset_margins'),
-        ('surveys', '0003_shared_reports_previous'),
+        ("surveys", "0003_dataset_margins"),
+        ("surveys", "0003_shared_reports_previous"),
     ]
 
-    operations = [
-    ]
+    operations = []

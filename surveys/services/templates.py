@@ -24,7 +24,7 @@ def instrument_codebook(*, instrument: Instrument) -> list[list[Any]]:
             rule = f"整数 {var.get('min')}〜{var.get('max')}。空欄は無回答。"
         elif group:
             rule = (
-                f"複数回答「{group.get('question', '')}」の選択肢。1 = 選択、0 または空欄 = 選択なし"
+                f"複数回答「{group.get('question', '')}」の選択肢。1 = 選択、0 または空欄 = 選択なし"  # noqa: E501
                 "（どれも選ばれていない人は無回答）。"
             )
         else:

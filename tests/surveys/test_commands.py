@@ -12,8 +12,8 @@ from django.core.management import CommandError, call_command
 from statsmodels.stats.proportion import proportion_confint
 
 from surveys.aggregation import TIDY_COLUMNS
-from surveys.renderers import LABEL_COLUMNS
 from surveys.models import Dataset, DatasetFile, ReportJob
+from surveys.renderers import LABEL_COLUMNS
 
 from .factories import csv_text, good_row, synthetic_csv
 

@@ -104,7 +104,7 @@ def test_the_demo_data_reproduces_the_citys_published_findings(city: tuple[Datas
     assert share("employment", "仕事なし（失業中）") > share("employment", "正規の職員・従業員")
     low_income = min(share("income", "100万円未満"), share("income", "100〜199万円"))
     assert low_income > max(share("income", g) for g in ["300〜399万円", "400〜499万円",
-                                                        "500〜699万円", "700〜999万円"])  # fmt: skip
+                                                        "500〜699万円", "700〜999万円"])  # fmt: skip  # noqa: E501
     texts = " ".join(f["text"] for f in findings.findings(result))
     assert "「同居人がいない」で" in texts and "「いない」で" in texts
 
@@ -115,7 +115,7 @@ def test_suppressed_cells_never_reach_a_sentence() -> None:
                   "answer": "しばしばある・常にある", "city_n": None, "city_base": 40,
                   "city_pct": None, "city_ci_low": None, "city_ci_high": None,
                   "national_pct": 4.5, "national_n": 11867, "suppressed": True}],
-        "findings_spec": {"items": [{"indicator": "lonely_direct", "answer": "しばしばある・常にある",
+        "findings_spec": {"items": [{"indicator": "lonely_direct", "answer": "しばしばある・常にある",  # noqa: E501
                                      "subject": "孤独感が「しばしばある・常にある」と答えた人"}]},
     }  # fmt: skip
     (sentence,) = findings.findings(result)
@@ -197,6 +197,7 @@ def test_the_report_page_shows_labels_charts_and_tables_not_variable_names(
     dataset, _ = city
     page = analyst_client.get(reverse("surveys:report-detail", args=[dataset.pk, "internal"]))
     html = page.content.decode()
+    assert page.status_code == 200, html[:3000]
     assert "主な結果" in html and 'role="img"' in html and "<desc" in html
     visible = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
     visible = re.sub(r"<[^>]+>", " ", visible)

@@ -70,7 +70,7 @@ def test_xlsx_sheets_text_cells_and_sources(published: dict) -> None:
     assert any(r[7] == "VERIFIED-P" and "wic-net" in r[8] for r in sources)
     sheet = wb["家族・友人と直接会って話す頻度"]
     assert sheet["A1"].value == "指標" and sheet["A2"].value == "家族・友人と直接会って話す頻度"
-    statuses = [r[14].value for r in sheet.iter_rows(min_row=2)]
+    statuses = [r[len(TIDY_COLUMNS)].value for r in sheet.iter_rows(min_row=2)]
     assert "全国値なし" in statuses
 
 
@@ -81,20 +81,21 @@ def test_pdf_embeds_the_ipaex_font(published: dict) -> None:
 
 def test_suppression_is_identical_in_csv_xlsx_and_pdf(published: dict) -> None:
     csv_rows = csv_table(published)[1:]
-    csv_hidden = [tuple(r[:4]) for r in csv_rows if r[13] == "1"]
+    hid = TIDY_COLUMNS.index("suppressed")
+    csv_hidden = [tuple(r[:4]) for r in csv_rows if r[hid] == "1"]
     assert csv_hidden
     wb = openpyxl.load_workbook(io.BytesIO(render_xlsx(published)))
     xlsx_hidden = []
     for name in wb.sheetnames[2:-1]:
         for r in wb[name].iter_rows(min_row=2, values_only=True):
-            if r[13] == 1:
+            if r[hid] == 1:
                 assert r[4] is None and r[6] is None  # blank count and percentage
-                key = (r[16], r[17], r[2], r[3])  # variable names are kept in the last columns
+                key = (r[-3], r[-2], r[2], r[3])  # variable names are kept in the last columns
                 xlsx_hidden.append(tuple("" if v is None else str(v) for v in key))
     assert csv_hidden == xlsx_hidden
     # The PDF prints a subset (every answer overall, the key answer by group): the same cells
     # are hidden there.
-    csv_flags = {tuple(r[:4]): r[13] == "1" for r in csv_rows}
+    csv_flags = {tuple(r[:4]): r[hid] == "1" for r in csv_rows}
     printed = 0
     for indicator, rows in pdf_tables(published).items():
         for r in rows:
@@ -103,7 +104,7 @@ def test_suppression_is_identical_in_csv_xlsx_and_pdf(published: dict) -> None:
                 assert r[3] == "" and r[5] == ""
             printed += 1
     assert 0 < printed < len(csv_rows)
-    assert [tuple(map(str, r[:4])) for r in tidy_rows(published) if r[13]] == csv_hidden
+    assert [tuple(map(str, r[:4])) for r in tidy_rows(published) if r[hid]] == csv_hidden
 
 
 def test_formula_like_labels_are_neutralised() -> None:
