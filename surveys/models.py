@@ -138,7 +138,8 @@ class Dataset(models.Model):
                 raise ValidationError(
                     {"previous": _("A dataset cannot be its own earlier fielding.")}
                 )
-            if self.previous.instrument_id != self.instrument_id:
+            previous = Dataset.objects.filter(pk=self.previous_id).first()
+            if previous is not None and previous.instrument_id != self.instrument_id:
                 raise ValidationError(
                     {"previous": _("The earlier fielding must use the same questionnaire.")}
                 )

@@ -48,7 +48,7 @@ def write_statfile(frame: pd.DataFrame, spec: dict[str, Any], fmt: str) -> bytes
         raise ValueError(fmt)
     data = microdata_for_export(frame, spec)
     variables = {v["name"]: v for v in _variables(spec) if v["name"] in data.columns}
-    column_labels = [_variable_label(variables[c]) for c in data.columns]
+    column_labels: list[str | None] = [_variable_label(variables[c]) for c in data.columns]
     value_labels: dict[str, dict[Any, str]] = {}
     out = pd.DataFrame(index=data.index)
     for name in data.columns:
@@ -80,7 +80,7 @@ def write_statfile(frame: pd.DataFrame, spec: dict[str, Any], fmt: str) -> bytes
             pyreadstat.write_dta(
                 out,
                 str(path),
-                column_labels=[label[:STATA_LABEL_MAX] for label in column_labels],
+                column_labels=[(label or "")[:STATA_LABEL_MAX] for label in column_labels],
                 variable_value_labels=value_labels,
                 version=15,
             )

@@ -248,7 +248,7 @@ def mode_block(
             prof["group"], prof["pct"], prof["status"], prof["source"], strict=True
         )
     ]
-    by_mode = []
+    by_mode: list[dict[str, Any]] = []
     difference = None
     headline = inputs.spec.get("report", {}).get("headline") or {}
     indicator = headline.get("indicator")
@@ -265,13 +265,14 @@ def mode_block(
                             "ci_low": low, "ci_high": high})  # fmt: skip
         if len(by_mode) == 2:
             a, b = by_mode
-            low, high = difference_interval(
+            d_low, d_high = difference_interval(
                 {"city_pct": a["pct"], "city_ci_low": a["ci_low"], "city_ci_high": a["ci_high"],
                  "national_pct": b["pct"], "national_ci_low": b["ci_low"],
                  "national_ci_high": b["ci_high"]}
             )  # fmt: skip
-            difference = {"a": a["group"], "b": b["group"], "diff": a["pct"] - b["pct"],
-                          "low": low, "high": high, "flag": flag_of(low, high)}  # fmt: skip
+            difference = {"a": a["group"], "b": b["group"],
+                          "diff": float(a["pct"]) - float(b["pct"]),
+                          "low": d_low, "high": d_high, "flag": flag_of(d_low, d_high)}  # fmt: skip
     return {
         "variable": name,
         "indicator": indicator,
