@@ -114,6 +114,13 @@ def full_table(result: dict[str, Any], indicator: str, language: str = "ja") -> 
                 else f"{_fmt(r['city_ci_low'])}〜{_fmt(r['city_ci_high'])}",
                 "" if r.get("national_pct") is None else f"{float(r['national_pct']):g}",
                 flag_label(charts.row_flag(r), language) if not hidden else "",
+                "" if hidden or r.get("diff_ci_low") is None
+                else f"{_fmt(r['diff_ci_low'])}〜{_fmt(r['diff_ci_high'])}",
+                "" if hidden or r.get("p_adjusted") is None else _fmt(r["p_adjusted"], 4),
+                "" if hidden or r.get("weighted_pct") is None
+                else f"{_fmt(r['weighted_pct'])}（{_fmt(r.get('weighted_ci_low'))}〜"
+                f"{_fmt(r.get('weighted_ci_high'))}）",
+                "" if hidden or r.get("deff") is None else _fmt(r["deff"], 2),
             ]
         )  # fmt: skip
     return rows
