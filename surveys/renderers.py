@@ -334,7 +334,6 @@ def pdf_tables(result: dict[str, Any]) -> dict[str, list[list[Any]]]:
     XLSX and CSV)."""
     key = (result.get("findings_spec") or {}).get("key_answers", {})
     tables: dict[str, list[list[Any]]] = {}
-    col = {name: i for i, name in enumerate(TIDY_COLUMNS)}
     for row, src in zip(tidy_rows(result), result.get("rows", []), strict=True):
         if key and row[1] != "total" and row[0] in key and row[3] != key[row[0]]:
             continue

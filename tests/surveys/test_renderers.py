@@ -80,7 +80,6 @@ def test_pdf_embeds_the_ipaex_font(published: dict) -> None:
 
 
 def test_suppression_is_identical_in_csv_xlsx_and_pdf(published: dict) -> None:
-    col = TIDY_COLUMNS.index("suppressed")
     csv_rows = csv_table(published)[1:]
     hid = TIDY_COLUMNS.index("suppressed")
     csv_hidden = [tuple(r[:4]) for r in csv_rows if r[hid] == "1"]
