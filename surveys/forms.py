@@ -22,6 +22,7 @@ class DatasetForm(forms.ModelForm):
             "modes",
             "hikikomori_rule",
             "retain_until",
+            "previous",
         ]
         widgets = {
             "fielding_start": forms.DateInput(attrs={"type": "date"}),

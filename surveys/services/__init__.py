@@ -71,6 +71,12 @@ from .reports import (
     reportjob_relay,
     reportjob_sweep,
 )
+from .sharing import (
+    report_share,
+    shared_report_path,
+    shared_report_withdraw,
+    shared_reports_visible,
+)
 from .templates import (
     CODEBOOK_HEADER,
     instrument_codebook,
@@ -79,6 +85,10 @@ from .templates import (
 )
 
 __all__ = [
+    "report_share",
+    "shared_report_path",
+    "shared_report_withdraw",
+    "shared_reports_visible",
     "MARGIN_COLUMNS",
     "dataset_margins",
     "dataset_margins_parse",

@@ -41,6 +41,7 @@ def dataset_create(
     hikikomori_rule: str = Dataset.RuleVersion.H30,
     retain_until: date | None = None,
     is_synthetic: bool = False,
+    previous: Dataset | None = None,
 ) -> Dataset:
     dataset = Dataset(
         instrument=instrument,
@@ -54,6 +55,7 @@ def dataset_create(
         retain_until=retain_until
         or timezone.localdate() + timedelta(days=_setting("SURVEYS_RETENTION_DAYS", 3 * 365)),
         is_synthetic=is_synthetic,
+        previous=previous,
         created_by=user if getattr(user, "is_authenticated", False) else None,
     )
     dataset.full_clean()
@@ -167,6 +169,11 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
             max_rows=int(_setting("SURVEYS_MAX_ROWS", 2_000_000)),
             existing_ids=existing_ids,
             xlsx_limits=_xlsx_limits(),
+            none_columns={
+                g["name"]: g["none_column"]
+                for g in dataset.instrument.spec.get("multiple_answer", [])
+                if g.get("none_column")
+            },
         )
     except FileRefused as exc:
         problems = [Problem(None, "", "", str(exc))]
@@ -206,7 +213,11 @@ def datasetfile_load(
     dataset = Dataset.objects.get(pk=dataset_file.dataset_id)
     old = microdata_arrays(dataset)
     if old:
-        columns = {name: np.concatenate([old[name], arr]) for name, arr in columns.items()}
+        n_old = len(next(iter(old.values())))
+        columns = {
+            name: np.concatenate([old.get(name, np.full(n_old, -1, dtype=arr.dtype)), arr])
+            for name, arr in columns.items()
+        }
     new_name = f"microdata-{uuid.uuid4()}.npz"
     target = dataset_dir(dataset) / new_name
     # Small integer codes: compact without compression; never pickled (read back unpickled).

@@ -17,6 +17,7 @@ from ..models import Dataset, ReportJob
 from ._common import _setting
 from .calculations import ReportInputs, report_compute
 from .datasets import dataset_margins, microdata_frame
+from .extended import extend_result, extended_spec, trend_block
 from .national import _national_frame, national_profile
 
 # --- Reports ----------------------------------------------------------------------------------
@@ -44,6 +45,23 @@ def report_request(*, dataset: Dataset, mode: str, dispatch: bool = True) -> Rep
         if dispatch:
             dispatch_on_commit(report_build_task, str(job.pk))
     return job
+
+
+def _previous_fielding(dataset: Dataset) -> dict[str, Any] | None:
+    """The city's earlier fielding of the same instrument, when one is set and still loaded."""
+    previous = dataset.previous
+    if (
+        previous is None
+        or previous.instrument_id != dataset.instrument_id
+        or previous.status != Dataset.Status.LOADED
+    ):
+        return None
+    start = previous.fielding_start
+    return {
+        "title": previous.title,
+        "period": f"{start:%Y-%m}" if start else "",
+        "frame": microdata_frame(previous),
+    }
 
 
 def _response_note(dataset: Dataset, spec: dict[str, Any]) -> dict[str, Any]:
@@ -104,7 +122,7 @@ def report_job_run(*, job: ReportJob, pid: int | None = None) -> ReportJob:
         hik = _national_frame(survey="seikatsu", wave="__none__")
     inputs = ReportInputs(
         frame=microdata_frame(dataset),
-        spec=spec,
+        spec=extended_spec(spec),
         national=national,
         hikikomori_national=hik,
         rule=dataset.hikikomori_rule,
@@ -120,6 +138,16 @@ def report_job_run(*, job: ReportJob, pid: int | None = None) -> ReportJob:
     _test_sleep_in_report()
     publish = job.mode == ReportJob.Mode.PUBLISH
     result = report_compute(inputs, publish=publish, threshold=job.threshold, progress=progress)
+    extend_result(result, inputs=inputs, publish=publish, threshold=job.threshold)
+    result["trend"] = trend_block(
+        spec=inputs.spec,
+        result=result,
+        national_all=_national_frame(survey=spec["survey"]),
+        previous=_previous_fielding(dataset),
+        threshold=job.threshold,
+        publish=publish,
+        current_period=f"{dataset.fielding_start:%Y-%m}" if dataset.fielding_start else "",
+    )
     result["meta"] = {
         "dataset_id": str(dataset.pk),
         "title": dataset.title,

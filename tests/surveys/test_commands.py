@@ -13,6 +13,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from surveys.aggregation import TIDY_COLUMNS
 from surveys.models import Dataset, DatasetFile, ReportJob
+from surveys.renderers import LABEL_COLUMNS
 
 from .factories import csv_text, good_row, synthetic_csv
 
@@ -63,7 +64,7 @@ def test_survey_report_csv_agrees_with_independent_pandas(tmp_path: Path) -> Non
     raw_bytes = out.read_bytes()
     assert raw_bytes.startswith(b"\xef\xbb\xbf")
     report = pd.read_csv(out, encoding="utf-8-sig", dtype={"group": str}, keep_default_na=False)
-    assert list(report.columns) == TIDY_COLUMNS
+    assert list(report.columns) == [*TIDY_COLUMNS, *LABEL_COLUMNS]
     raw = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
     sex = {"1": "男性", "2": "女性", "3": "その他・答えたくない", "NA": "無回答"}
     lonely = {"1": "決してない", "2": "ほとんどない", "3": "たまにある", "4": "時々ある",
@@ -141,7 +142,7 @@ def test_load_reference_is_idempotent() -> None:
     out = io.StringIO()
     call_command("survey_load_reference", stdout=out)
     call_command("survey_load_reference", stdout=out)
-    assert "2 instruments, 98 national figures" in out.getvalue()
+    assert "2 instruments, 115 national figures" in out.getvalue()
     assert np.isfinite(1)
 
 
