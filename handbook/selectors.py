@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.urls import reverse
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
@@ -100,6 +101,8 @@ class ServiceInfo:
     last_checked: dt.date | None
     is_sample: bool
     worry_ids: tuple[int, ...]
+    # The provider's page on the public member list, when it is a member organisation.
+    organisation_url: str = ""
 
     @property
     def tel(self) -> str:
@@ -193,6 +196,11 @@ def snapshot_build(version: str | None = None) -> Snapshot:
             last_checked=s.last_checked,
             is_sample=s.is_sample,
             worry_ids=worry_ids,
+            organisation_url=(
+                f"{reverse('members:organisation-list')}#org-{s.provider_id}"
+                if s.provider and s.provider.status == "member"
+                else ""
+            ),
         )
     worries: dict[int, WorryInfo] = {}
     cat_worries: dict[int, list[int]] = {}

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "simple_history",
     "kitakyushu_pf",
     "members",
     "trainings",
@@ -73,6 +74,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -157,7 +159,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "members:after-login"
 LOGOUT_REDIRECT_URL = "home"
 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -340,6 +342,18 @@ MEMBERS_FRESHNESS_DAYS = env.int("MEMBERS_FRESHNESS_DAYS", default=182)
 MEMBERS_FRESHNESS_LINK_DAYS = env.int("MEMBERS_FRESHNESS_LINK_DAYS", default=30)
 # Organisations that joined within this many days are marked as new on the onboarding page.
 MEMBERS_NEW_MEMBER_DAYS = env.int("MEMBERS_NEW_MEMBER_DAYS", default=180)
+# Set-your-password links (invitations) are valid this many days and work once.
+MEMBERS_INVITATION_DAYS = env.int("MEMBERS_INVITATION_DAYS", default=7)
+# A handbook window whose information was checked longer ago than this is stale.
+MEMBERS_WINDOW_FRESHNESS_DAYS = env.int("MEMBERS_WINDOW_FRESHNESS_DAYS", default=182)
+CELERY_BEAT_SCHEDULE["members-news-digest"] = {
+    "task": "members.tasks.members_news_digest",
+    "schedule": 24 * 60 * 60.0,
+}
+CELERY_BEAT_SCHEDULE["members-meeting-reminders"] = {
+    "task": "members.tasks.members_meeting_reminders",
+    "schedule": 60.0 * 60,  # hourly; one reminder per person (outbox key), the day before
+}
 CELERY_BEAT_SCHEDULE["members-freshness-check"] = {
     "task": "members.tasks.members_freshness_check",
     "schedule": 24 * 60 * 60.0,

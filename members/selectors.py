@@ -50,7 +50,8 @@ def organisations_with_people() -> QuerySet[Organisation]:
 
 
 def organisation_for_members(*, pk: int) -> Organisation:
-    return Organisation.objects.prefetch_related(
+    """A member organisation with its people; a former one is gone from members' pages."""
+    return Organisation.objects.filter(status=Organisation.Status.MEMBER).prefetch_related(
         "fields",
         "wards",
         Prefetch("people", queryset=Person.objects.prefetch_related("fields")),
@@ -69,6 +70,26 @@ def organisations_joined_recently_count() -> int:
     return Organisation.objects.filter(
         status=Organisation.Status.MEMBER, joined_on__gte=new_member_cutoff()
     ).count()
+
+
+def organisations_joined_recently() -> QuerySet[Organisation]:
+    """Organisations that joined within MEMBERS_NEW_MEMBER_DAYS, newest first."""
+    return Organisation.objects.filter(
+        status=Organisation.Status.MEMBER, joined_on__gte=new_member_cutoff()
+    ).order_by("-joined_on", "kana")
+
+
+def people_joined_recently(*, limit: int = 12) -> QuerySet[Person]:
+    """People added recently to member organisations who agreed to be listed by name."""
+    return (
+        Person.objects.filter(
+            organisation__status=Organisation.Status.MEMBER,
+            listed_by_name=True,
+            created_at__gte=timezone.now() - timedelta(days=_new_member_days()),
+        )
+        .select_related("organisation")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def kana_variants(text: str) -> list[str]:
@@ -143,8 +164,18 @@ def meetings_for_members() -> QuerySet[CouncilMeeting]:
 
 
 def meeting_for_members(*, pk: int) -> CouncilMeeting:
+    """Attendance lists only people and organisations that are still members."""
     return CouncilMeeting.objects.prefetch_related(
-        "organisations", Prefetch("people", queryset=Person.objects.select_related("organisation"))
+        Prefetch(
+            "organisations",
+            queryset=Organisation.objects.filter(status=Organisation.Status.MEMBER),
+        ),
+        Prefetch(
+            "people",
+            queryset=Person.objects.filter(
+                organisation__status=Organisation.Status.MEMBER
+            ).select_related("organisation"),
+        ),
     ).get(pk=pk)
 
 

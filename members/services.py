@@ -157,6 +157,9 @@ def application_approve(
     application.save(
         update_fields=["status", "reviewer", "reviewed_at", "decision_reason", "organisation"]
     )
+    from .invitations import invitation_create, invitation_link
+
+    token = invitation_create(person=person, invited_by=reviewer, mail=False)
     with translation.override(settings.LANGUAGE_CODE):
         email_enqueue(
             key=f"members.application.{application.pk}.approved",
@@ -168,6 +171,8 @@ def application_approve(
                     "application": application,
                     "organisation": organisation,
                     "list_url": _absolute(reverse("members:organisation-list")),
+                    "invitation_link": invitation_link(token),
+                    "invitation_days": int(getattr(settings, "MEMBERS_INVITATION_DAYS", 7)),
                 },
             ),
         )
@@ -258,12 +263,13 @@ def person_update(
 
 
 @transaction.atomic
-def person_delete(*, person: Person) -> None:
-    if person.user_id is not None:
-        raise ValidationError(
-            _("This person logs in to the portal; ask the secretariat to remove them.")
-        )
-    person.delete()
+def person_delete(*, person: Person, by: Any = None) -> None:
+    """Remove a person from the listing; a log-in of theirs stops working at once."""
+    if by is not None and person.user_id is not None and person.user_id == getattr(by, "pk", None):
+        raise ValidationError(_("You cannot remove yourself; ask a colleague or the secretariat."))
+    from .invitations import person_remove
+
+    person_remove(person=person)
 
 
 # --- Freshness --------------------------------------------------------------------------------
@@ -285,7 +291,7 @@ def freshness_token_read(*, token: str) -> Organisation:
     max_age = timedelta(days=int(getattr(settings, "MEMBERS_FRESHNESS_LINK_DAYS", 30)))
     payload = signing.loads(token, salt=FRESHNESS_SALT, max_age=max_age)
     try:
-        return Organisation.objects.get(pk=int(payload["o"]))
+        return Organisation.objects.get(pk=int(payload["o"]), status=Organisation.Status.MEMBER)
     except (KeyError, TypeError, ValueError, Organisation.DoesNotExist) as exc:
         raise signing.BadSignature("unknown organisation") from exc
 
