@@ -27,6 +27,8 @@ class PhoneNormalising:
 class NormalisedDateField(forms.DateField):
     """Accepts ２０２６/１２/２０ as 2026/12/20."""
 
+    input_formats = ["%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"]
+
     def to_python(self, value: Any) -> Any:
         if isinstance(value, str):
             import unicodedata

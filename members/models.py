@@ -84,6 +84,8 @@ class Organisation(models.Model):
         help_text=_("Demo data that does not describe a real organisation."),
     )
     last_confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
+    # Folded text and readings for the directory search (members/search.py), set on save.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -154,6 +156,8 @@ class Person(models.Model):
         help_text=_("Member of the 幹事会: receives its notices and can answer them."),
     )
     last_confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
+    # Folded text and readings for the directory search (members/search.py), set on save.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -385,6 +389,7 @@ class WindowProposal(models.Model):
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
         null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("proposed by"),
     )

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 from kitakyushu_pf.roles import SECRETARIAT, user_has_role
 
 from .models import CouncilMeeting, FieldOfSupport, Organisation, Person
+from .search import query_variants
 
 
 def _freshness_days() -> int:
@@ -92,14 +93,6 @@ def people_joined_recently(*, limit: int = 12) -> QuerySet[Person]:
     )
 
 
-def kana_variants(text: str) -> list[str]:
-    """The query as typed (NFKC), in katakana and in hiragana, so either form finds a name."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    kata = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
-    hira = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
-    return list(dict.fromkeys([text, kata, hira]))
-
-
 def people_directory(*, field: str = "", q: str = "") -> QuerySet[Person]:
     """People of member organisations, by field of support and free text.
 
@@ -111,14 +104,10 @@ def people_directory(*, field: str = "", q: str = "") -> QuerySet[Person]:
         people = people.filter(fields__slug=field)
     for word in q.split():
         match = Q()
-        for variant in kana_variants(word):
-            match |= (
-                Q(listed_by_name=True, name__icontains=variant)
-                | Q(listed_by_name=True, kana__icontains=variant)
-                | Q(role__icontains=variant)
-                | Q(ask_me_about__icontains=variant)
-                | Q(organisation__name__icontains=variant)
-                | Q(organisation__kana__icontains=variant)
+        for variant in query_variants(word):
+            # search_text holds the name only for people listed by name (members/search.py).
+            match |= Q(search_text__contains=variant) | Q(
+                organisation__search_text__contains=variant
             )
         people = people.filter(match)
     return (

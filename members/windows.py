@@ -76,10 +76,13 @@ def _clean(data: dict[str, Any]) -> dict[str, Any]:
             value = value.pk if isinstance(value, Ward) else (int(value) if value else None)
         elif key == "anonymous_ok":
             value = bool(value)
-        else:
+        elif key == "phone":
+            value = normalise_phone(str(value or ""))
+        elif key in ("email", "web_url"):
             value = unicodedata.normalize("NFKC", str(value or "")).strip()
-            if key == "phone":
-                value = normalise_phone(value)
+        else:
+            # Free text keeps its characters (「10時～18時」 stays as written).
+            value = str(value or "").strip()
         clean[key] = value
     return clean
 

@@ -158,7 +158,7 @@ class Migration(migrations.Migration):
                 ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
                 ('decision_reason', models.TextField(blank=True, help_text='Shown to the organisation; required when declining.', verbose_name='reasons')),
                 ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='window_proposals', to='members.organisation', verbose_name='organisation')),
-                ('proposed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
+                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
                 ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
                 ('service', models.ForeignKey(blank=True, help_text='Empty for a new window.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='handbook.service', verbose_name='window')),
             ],
