@@ -10,7 +10,6 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-
 from simple_history.admin import SimpleHistoryAdmin
 
 from kitakyushu_pf.admin import HTTPS_URLS

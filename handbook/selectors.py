@@ -13,8 +13,8 @@ import time
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.urls import reverse
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from . import hours, search

@@ -343,7 +343,15 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(admin.ModelAdmin):
-    list_display = ["email", "person", "created_at", "expires_at", "sent_count", "accepted_at", "revoked_at"]
+    list_display = [
+        "email",
+        "person",
+        "created_at",
+        "expires_at",
+        "sent_count",
+        "accepted_at",
+        "revoked_at",
+    ]
     list_filter = ["accepted_at", "revoked_at"]
     search_fields = ["email", "person__name", "person__organisation__name"]
     readonly_fields = [
@@ -360,7 +368,15 @@ class InvitationAdmin(admin.ModelAdmin):
 class WindowProposalAdmin(admin.ModelAdmin):
     list_display = ["__str__", "organisation", "state", "proposed_at", "reviewer"]
     list_filter = ["state"]
-    readonly_fields = ["organisation", "service", "data", "proposed_by", "proposed_at", "reviewer", "reviewed_at"]
+    readonly_fields = [
+        "organisation",
+        "service",
+        "data",
+        "proposed_by",
+        "proposed_at",
+        "reviewer",
+        "reviewed_at",
+    ]
     list_select_related = ["organisation", "reviewer"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

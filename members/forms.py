@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .models import MembershipApplication, Organisation, Person
 
+
 def nfkc_phone(value: str) -> str:
     """Full-width digits and dashes (０９３－５８２…) as half-width before storing or dialling."""
     from .windows import normalise_phone
@@ -213,7 +214,11 @@ class WindowForm(forms.Form):
     web_url = forms.URLField(label=_("web site"), required=False, assume_scheme="https")
     in_person = forms.CharField(label=_("in person"), max_length=300, required=False)
     address = forms.CharField(label=_("address"), max_length=200, required=False)
-    ward = forms.ModelChoiceField(label=_("ward"), queryset=None, required=False)  # type: ignore[arg-type]
+    ward: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("ward"),
+        queryset=None,  # type: ignore[arg-type]
+        required=False,
+    )
     hours_note = forms.CharField(label=_("hours as published"), max_length=300, required=False)
     holiday_notes = forms.CharField(label=_("holiday notes"), max_length=300, required=False)
     target = forms.CharField(label=_("who it is for"), max_length=300, required=False)

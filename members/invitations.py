@@ -81,9 +81,9 @@ def invitation_create(*, person: Person, invited_by: Any = None, mail: bool = Tr
     if person.organisation.status != Organisation.Status.MEMBER:
         raise ValidationError(_("Only people of member organisations can be invited."))
     now = timezone.now()
-    Invitation.objects.filter(person=person, accepted_at__isnull=True, revoked_at__isnull=True).update(
-        revoked_at=now
-    )
+    Invitation.objects.filter(
+        person=person, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(revoked_at=now)
     invitation = Invitation(
         person=person,
         email=person.email,
@@ -123,7 +123,9 @@ def invitation_find(*, token: str) -> Invitation | None:
     """The pending invitation of a link, or None (unknown, used, revoked or expired)."""
     return (
         invitations_pending()
-        .filter(token_hash=token_hash(token), person__organisation__status=Organisation.Status.MEMBER)
+        .filter(
+            token_hash=token_hash(token), person__organisation__status=Organisation.Status.MEMBER
+        )
         .first()
     )
 

@@ -469,7 +469,7 @@ class NewsAttachment(models.Model):
         verbose_name_plural = _("attachments")
 
     def __str__(self) -> str:
-        return self.title or self.file.name.rsplit("/", 1)[-1]
+        return self.title or (self.file.name or "").rsplit("/", 1)[-1]
 
 
 class NewsQuestion(models.Model):
@@ -549,6 +549,9 @@ class PollVote(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["poll", "person"], name="poll_one_vote_per_person")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.poll}: {self.choice}"
 
 
 class MeetingRsvp(models.Model):

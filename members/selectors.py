@@ -1,6 +1,5 @@
 """Reads of the council's organisations and people, with their joins and privacy rules."""
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -52,11 +51,15 @@ def organisations_with_people() -> QuerySet[Organisation]:
 
 def organisation_for_members(*, pk: int) -> Organisation:
     """A member organisation with its people; a former one is gone from members' pages."""
-    return Organisation.objects.filter(status=Organisation.Status.MEMBER).prefetch_related(
-        "fields",
-        "wards",
-        Prefetch("people", queryset=Person.objects.prefetch_related("fields")),
-    ).get(pk=pk)
+    return (
+        Organisation.objects.filter(status=Organisation.Status.MEMBER)
+        .prefetch_related(
+            "fields",
+            "wards",
+            Prefetch("people", queryset=Person.objects.prefetch_related("fields")),
+        )
+        .get(pk=pk)
+    )
 
 
 def new_member_cutoff() -> Any:

@@ -159,7 +159,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 
     meetings = selectors.meetings_for_members()
     if not user_has_role(request.user, SECRETARIAT):
-        person = Person.objects.filter(user=request.user).first()
+        person = Person.objects.filter(user_id=request.user.pk or 0).first()
         if person is None or not person.on_steering_committee:
             # The 幹事会 has its own member list.
             meetings = meetings.exclude(kind=CouncilMeeting.Kind.STEERING)

@@ -9,7 +9,6 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -36,11 +35,9 @@ from .models import (
     Invitation,
     MembershipApplication,
     NewsAttachment,
-    NewsPost,
     NewsQuestion,
     Organisation,
     Person,
-    Poll,
     WindowProposal,
 )
 
@@ -112,7 +109,9 @@ def invite_colleague(request: HttpRequest, pk: int) -> HttpResponse:
     form = InviteColleagueForm(request.POST, organisation=organisation)
     if form.is_valid():
         try:
-            invitations.invitation_create(person=form.cleaned_data["person"], invited_by=request.user)
+            invitations.invitation_create(
+                person=form.cleaned_data["person"], invited_by=request.user
+            )
         except ValidationError as exc:
             messages.error(request, _errors(exc))
         else:
@@ -312,8 +311,9 @@ def news_attachment(request: HttpRequest, pk: int) -> HttpResponse:
     attachment = get_object_or_404(
         NewsAttachment.objects.filter(post__in=news.news_published()), pk=pk
     )
-    name = attachment.file.name.rsplit("/", 1)[-1]
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
+    name = (attachment.file.name or "").rsplit("/", 1)[-1]
+    response: Any = FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
+    return response
 
 
 @members_only
@@ -374,9 +374,9 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     is_secretariat = user_has_role(request.user, SECRETARIAT)
     person = _my_person(request)
-    if meeting.kind == CouncilMeeting.Kind.STEERING and not is_secretariat:
-        if not meetings.can_answer(meeting=meeting, person=person):
-            raise PermissionDenied
+    steering = meeting.kind == CouncilMeeting.Kind.STEERING
+    if steering and not is_secretariat and not meetings.can_answer(meeting=meeting, person=person):
+        raise PermissionDenied
     my_rsvp = meeting.rsvps.filter(person=person).first() if person else None
     return render(
         request,
@@ -473,7 +473,9 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             if any(r.state == "waitlisted" for r in made):
                 messages.info(request, _("The event is full: you are on the waiting list."))
             else:
-                messages.success(request, _("You are registered. A confirmation e-mail is on its way."))
+                messages.success(
+                    request, _("You are registered. A confirmation e-mail is on its way.")
+                )
         return redirect("members:event-detail", slug=slug)
     sessions = list(programme.sessions.all())
     return render(
@@ -547,9 +549,9 @@ def today(request: HttpRequest) -> HttpResponse:
             "stale_windows": windows.windows_stale()[:20],
             "proposals": windows.proposals_pending(),
             "unverified": windows.services_unverified()[:20],
-            "reports": WrongEntryReport.objects.filter(is_resolved=False).select_related(
-                "service"
-            )[:20],
+            "reports": WrongEntryReport.objects.filter(is_resolved=False).select_related("service")[
+                :20
+            ],
             "sessions": Session.objects.filter(date=day).select_related("programme"),
             "meetings": meetings.meetings_today(today=day),
             "events": events.events_proposed(),

@@ -318,7 +318,7 @@ def window_reminders_send(*, today: date | None = None) -> int:
     sent = 0
     for service in windows_stale(today=today):
         recipients = list(
-            Person.objects.filter(organisation_id=service.provider_id, is_contact=True)
+            Person.objects.filter(organisation=service.provider, is_contact=True)
             .exclude(email="")
             .values_list("email", flat=True)
         )

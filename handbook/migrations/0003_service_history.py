@@ -7,61 +7,180 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('handbook', '0002_role_permissions_and_channels'),
-        ('members', '0005_meeting_application_permissions'),
+        ("handbook", "0002_role_permissions_and_channels"),
+        ("members", "0005_meeting_application_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='HistoricalService',
+            name="HistoricalService",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('source_key', models.CharField(blank=True, help_text='Name of the row in contacts_verified.csv this window was loaded from.', max_length=200, verbose_name='source key')),
-                ('name', models.CharField(max_length=200, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('what_to_expect', models.TextField(blank=True, verbose_name='what to expect when calling')),
-                ('phone', models.CharField(blank=True, max_length=30, verbose_name='phone')),
-                ('phone_status', models.CharField(choices=[('VERIFIED', 'Verified'), ('UNVERIFIED', 'Unverified')], default='UNVERIFIED', max_length=10, verbose_name='phone status')),
-                ('chat', models.CharField(blank=True, max_length=300, verbose_name='LINE / chat')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('web_url', models.URLField(blank=True, max_length=500, verbose_name='web site')),
-                ('in_person', models.CharField(blank=True, max_length=300, verbose_name='in person')),
-                ('address', models.CharField(blank=True, max_length=200, verbose_name='address')),
-                ('is_24h', models.BooleanField(default=False, verbose_name='24 hours')),
-                ('closed_on_holidays', models.BooleanField(default=True, help_text='Unless there are rows for public holidays (祝).', verbose_name='closed on public holidays')),
-                ('closed_new_year', models.BooleanField(default=False, verbose_name='closed 29 Dec – 3 Jan')),
-                ('hours_note', models.CharField(blank=True, max_length=300, verbose_name='hours as published')),
-                ('holiday_notes', models.CharField(blank=True, max_length=300, verbose_name='holiday notes')),
-                ('target', models.CharField(blank=True, max_length=300, verbose_name='who it is for')),
-                ('age_min', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minimum age')),
-                ('age_max', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='maximum age')),
-                ('gender', models.CharField(choices=[('any', 'Anyone'), ('female', 'Women'), ('male', 'Men')], default='any', max_length=10, verbose_name='gender')),
-                ('residents_only', models.BooleanField(default=False, verbose_name='Kitakyushu residents only')),
-                ('cost', models.CharField(blank=True, max_length=200, verbose_name='cost')),
-                ('anonymous_ok', models.BooleanField(default=False, verbose_name='anonymous OK')),
-                ('languages', models.CharField(blank=True, default='日本語', max_length=100, verbose_name='languages')),
-                ('is_crisis_line', models.BooleanField(default=False, verbose_name='crisis line')),
-                ('crisis_order', models.PositiveSmallIntegerField(default=100, verbose_name='crisis order')),
-                ('source_url', models.TextField(blank=True, verbose_name='source URL')),
-                ('last_checked', models.DateField(blank=True, null=True, verbose_name='last checked')),
-                ('is_sample', models.BooleanField(default=False, help_text='Demo window that does not exist.', verbose_name='sample')),
-                ('is_active', models.BooleanField(default=True, verbose_name='shown')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('provider', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.organisation', verbose_name='provider organisation')),
-                ('ward', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='members.ward', verbose_name='ward')),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "source_key",
+                    models.CharField(
+                        blank=True,
+                        help_text="Name of the row in contacts_verified.csv this window was loaded from.",
+                        max_length=200,
+                        verbose_name="source key",
+                    ),
+                ),
+                ("name", models.CharField(max_length=200, verbose_name="name")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "what_to_expect",
+                    models.TextField(blank=True, verbose_name="what to expect when calling"),
+                ),
+                ("phone", models.CharField(blank=True, max_length=30, verbose_name="phone")),
+                (
+                    "phone_status",
+                    models.CharField(
+                        choices=[("VERIFIED", "Verified"), ("UNVERIFIED", "Unverified")],
+                        default="UNVERIFIED",
+                        max_length=10,
+                        verbose_name="phone status",
+                    ),
+                ),
+                ("chat", models.CharField(blank=True, max_length=300, verbose_name="LINE / chat")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="e-mail")),
+                ("web_url", models.URLField(blank=True, max_length=500, verbose_name="web site")),
+                (
+                    "in_person",
+                    models.CharField(blank=True, max_length=300, verbose_name="in person"),
+                ),
+                ("address", models.CharField(blank=True, max_length=200, verbose_name="address")),
+                ("is_24h", models.BooleanField(default=False, verbose_name="24 hours")),
+                (
+                    "closed_on_holidays",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Unless there are rows for public holidays (祝).",
+                        verbose_name="closed on public holidays",
+                    ),
+                ),
+                (
+                    "closed_new_year",
+                    models.BooleanField(default=False, verbose_name="closed 29 Dec – 3 Jan"),
+                ),
+                (
+                    "hours_note",
+                    models.CharField(blank=True, max_length=300, verbose_name="hours as published"),
+                ),
+                (
+                    "holiday_notes",
+                    models.CharField(blank=True, max_length=300, verbose_name="holiday notes"),
+                ),
+                (
+                    "target",
+                    models.CharField(blank=True, max_length=300, verbose_name="who it is for"),
+                ),
+                (
+                    "age_min",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="minimum age"
+                    ),
+                ),
+                (
+                    "age_max",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="maximum age"
+                    ),
+                ),
+                (
+                    "gender",
+                    models.CharField(
+                        choices=[("any", "Anyone"), ("female", "Women"), ("male", "Men")],
+                        default="any",
+                        max_length=10,
+                        verbose_name="gender",
+                    ),
+                ),
+                (
+                    "residents_only",
+                    models.BooleanField(default=False, verbose_name="Kitakyushu residents only"),
+                ),
+                ("cost", models.CharField(blank=True, max_length=200, verbose_name="cost")),
+                ("anonymous_ok", models.BooleanField(default=False, verbose_name="anonymous OK")),
+                (
+                    "languages",
+                    models.CharField(
+                        blank=True, default="日本語", max_length=100, verbose_name="languages"
+                    ),
+                ),
+                ("is_crisis_line", models.BooleanField(default=False, verbose_name="crisis line")),
+                (
+                    "crisis_order",
+                    models.PositiveSmallIntegerField(default=100, verbose_name="crisis order"),
+                ),
+                ("source_url", models.TextField(blank=True, verbose_name="source URL")),
+                (
+                    "last_checked",
+                    models.DateField(blank=True, null=True, verbose_name="last checked"),
+                ),
+                (
+                    "is_sample",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Demo window that does not exist.",
+                        verbose_name="sample",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="shown")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "provider",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.organisation",
+                        verbose_name="provider organisation",
+                    ),
+                ),
+                (
+                    "ward",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="members.ward",
+                        verbose_name="ward",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical service',
-                'verbose_name_plural': 'historical services',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical service",
+                "verbose_name_plural": "historical services",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

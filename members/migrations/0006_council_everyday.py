@@ -2,203 +2,505 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import members.models
 from django.conf import settings
 from django.db import migrations, models
 
+import members.models
+
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('handbook', '0003_service_history'),
-        ('members', '0005_meeting_application_permissions'),
+        ("handbook", "0003_service_history"),
+        ("members", "0005_meeting_application_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Poll',
+            name="Poll",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.CharField(max_length=300, verbose_name='question')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('opens_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='opens')),
-                ('closes_at', models.DateTimeField(verbose_name='closes')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question", models.CharField(max_length=300, verbose_name="question")),
+                ("description", models.TextField(blank=True, verbose_name="description")),
+                (
+                    "opens_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="opens"),
+                ),
+                ("closes_at", models.DateTimeField(verbose_name="closes")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
             ],
             options={
-                'verbose_name': 'poll',
-                'verbose_name_plural': 'polls',
-                'ordering': ['-opens_at'],
+                "verbose_name": "poll",
+                "verbose_name_plural": "polls",
+                "ordering": ["-opens_at"],
             },
         ),
         migrations.AddField(
-            model_name='councilmeeting',
-            name='minutes_published',
-            field=models.BooleanField(default=False, help_text='Members see the minutes only once they are published.', verbose_name='minutes published'),
+            model_name="councilmeeting",
+            name="minutes_published",
+            field=models.BooleanField(
+                default=False,
+                help_text="Members see the minutes only once they are published.",
+                verbose_name="minutes published",
+            ),
         ),
         migrations.AddField(
-            model_name='councilmeeting',
-            name='notice_sent_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='notice sent'),
+            model_name="councilmeeting",
+            name="notice_sent_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="notice sent"
+            ),
         ),
         migrations.AddField(
-            model_name='councilmeeting',
-            name='online_url',
-            field=models.URLField(blank=True, help_text='Shown to members who answered オンライン.', verbose_name='online URL'),
+            model_name="councilmeeting",
+            name="online_url",
+            field=models.URLField(
+                blank=True,
+                help_text="Shown to members who answered オンライン.",
+                verbose_name="online URL",
+            ),
         ),
         migrations.AddField(
-            model_name='councilmeeting',
-            name='starts_at',
-            field=models.TimeField(blank=True, null=True, verbose_name='starts at'),
+            model_name="councilmeeting",
+            name="starts_at",
+            field=models.TimeField(blank=True, null=True, verbose_name="starts at"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='news_digest',
-            field=models.BooleanField(default=True, help_text="Receives the secretariat's news for members by e-mail.", verbose_name='news digest by e-mail'),
+            model_name="person",
+            name="news_digest",
+            field=models.BooleanField(
+                default=True,
+                help_text="Receives the secretariat's news for members by e-mail.",
+                verbose_name="news digest by e-mail",
+            ),
         ),
         migrations.AddField(
-            model_name='person',
-            name='on_steering_committee',
-            field=models.BooleanField(default=False, help_text='Member of the 幹事会: receives its notices and can answer them.', verbose_name='steering committee member'),
+            model_name="person",
+            name="on_steering_committee",
+            field=models.BooleanField(
+                default=False,
+                help_text="Member of the 幹事会: receives its notices and can answer them.",
+                verbose_name="steering committee member",
+            ),
         ),
         migrations.AlterField(
-            model_name='membershipapplication',
-            name='decision_reason',
-            field=models.TextField(blank=True, help_text='Sent to the applicant with the decision: required when declining (say kindly what is missing or why), optional when approving (a welcome note).', verbose_name='reasons'),
+            model_name="membershipapplication",
+            name="decision_reason",
+            field=models.TextField(
+                blank=True,
+                help_text="Sent to the applicant with the decision: required when declining (say kindly what is missing or why), optional when approving (a welcome note).",
+                verbose_name="reasons",
+            ),
         ),
         migrations.CreateModel(
-            name='Invitation',
+            name="Invitation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254, verbose_name='e-mail')),
-                ('token_hash', models.CharField(editable=False, max_length=64, unique=True, verbose_name='token hash')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='created')),
-                ('expires_at', models.DateTimeField(verbose_name='expires')),
-                ('sent_count', models.PositiveSmallIntegerField(default=1, verbose_name='times sent')),
-                ('accepted_at', models.DateTimeField(blank=True, null=True, verbose_name='accepted')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='revoked')),
-                ('invited_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='invited by')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='invitations', to='members.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254, verbose_name="e-mail")),
+                (
+                    "token_hash",
+                    models.CharField(
+                        editable=False, max_length=64, unique=True, verbose_name="token hash"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="created"),
+                ),
+                ("expires_at", models.DateTimeField(verbose_name="expires")),
+                (
+                    "sent_count",
+                    models.PositiveSmallIntegerField(default=1, verbose_name="times sent"),
+                ),
+                (
+                    "accepted_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="accepted"),
+                ),
+                ("revoked_at", models.DateTimeField(blank=True, null=True, verbose_name="revoked")),
+                (
+                    "invited_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="invited by",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="invitations",
+                        to="members.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'invitation',
-                'verbose_name_plural': 'invitations',
-                'ordering': ['-created_at'],
+                "verbose_name": "invitation",
+                "verbose_name_plural": "invitations",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='NewsPost',
+            name="NewsPost",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('body', models.TextField(verbose_name='text')),
-                ('published_at', models.DateTimeField(blank=True, help_text='Empty while it is a draft; members see it from this time on.', null=True, verbose_name='published')),
-                ('digest_sent_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='e-mailed')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='author')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                ("body", models.TextField(verbose_name="text")),
+                (
+                    "published_at",
+                    models.DateTimeField(
+                        blank=True,
+                        help_text="Empty while it is a draft; members see it from this time on.",
+                        null=True,
+                        verbose_name="published",
+                    ),
+                ),
+                (
+                    "digest_sent_at",
+                    models.DateTimeField(
+                        blank=True, editable=False, null=True, verbose_name="e-mailed"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="author",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'news for members',
-                'verbose_name_plural': 'news for members',
-                'ordering': ['-published_at', '-pk'],
+                "verbose_name": "news for members",
+                "verbose_name_plural": "news for members",
+                "ordering": ["-published_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='NewsAttachment',
+            name="NewsAttachment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(storage=members.models.members_private_storage, upload_to='members/news/', verbose_name='file')),
-                ('title', models.CharField(blank=True, max_length=200, verbose_name='title')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='attachments', to='members.newspost', verbose_name='news')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "file",
+                    models.FileField(
+                        storage=members.models.members_private_storage,
+                        upload_to="members/news/",
+                        verbose_name="file",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=200, verbose_name="title")),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="attachments",
+                        to="members.newspost",
+                        verbose_name="news",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attachment',
-                'verbose_name_plural': 'attachments',
+                "verbose_name": "attachment",
+                "verbose_name_plural": "attachments",
             },
         ),
         migrations.CreateModel(
-            name='NewsQuestion',
+            name="NewsQuestion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(max_length=2000, verbose_name='question')),
-                ('asked_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='asked')),
-                ('answer', models.TextField(blank=True, verbose_name='answer')),
-                ('is_answered', models.BooleanField(default=False, verbose_name='answered')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='members.person', verbose_name='person')),
-                ('post', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='questions', to='members.newspost', verbose_name='news')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(max_length=2000, verbose_name="question")),
+                (
+                    "asked_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="asked"),
+                ),
+                ("answer", models.TextField(blank=True, verbose_name="answer")),
+                ("is_answered", models.BooleanField(default=False, verbose_name="answered")),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="members.person",
+                        verbose_name="person",
+                    ),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="questions",
+                        to="members.newspost",
+                        verbose_name="news",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'question to the secretariat',
-                'verbose_name_plural': 'questions to the secretariat',
-                'ordering': ['is_answered', '-asked_at'],
+                "verbose_name": "question to the secretariat",
+                "verbose_name_plural": "questions to the secretariat",
+                "ordering": ["is_answered", "-asked_at"],
             },
         ),
         migrations.CreateModel(
-            name='PollChoice',
+            name="PollChoice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.CharField(max_length=200, verbose_name='choice')),
-                ('order', models.PositiveSmallIntegerField(default=0, verbose_name='order')),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='choices', to='members.poll', verbose_name='poll')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.CharField(max_length=200, verbose_name="choice")),
+                ("order", models.PositiveSmallIntegerField(default=0, verbose_name="order")),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="choices",
+                        to="members.poll",
+                        verbose_name="poll",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'choice',
-                'verbose_name_plural': 'choices',
-                'ordering': ['order', 'pk'],
+                "verbose_name": "choice",
+                "verbose_name_plural": "choices",
+                "ordering": ["order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='WindowProposal',
+            name="WindowProposal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('data', models.JSONField(default=dict, verbose_name='proposed values')),
-                ('state', models.CharField(choices=[('pending', 'Waiting for review'), ('approved', 'Published'), ('declined', 'Declined')], default='pending', max_length=10, verbose_name='state')),
-                ('proposed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='proposed')),
-                ('reviewed_at', models.DateTimeField(blank=True, null=True, verbose_name='decided')),
-                ('decision_reason', models.TextField(blank=True, help_text='Shown to the organisation; required when declining.', verbose_name='reasons')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='window_proposals', to='members.organisation', verbose_name='organisation')),
-                ('proposed_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='proposed by')),
-                ('reviewer', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reviewer')),
-                ('service', models.ForeignKey(blank=True, help_text='Empty for a new window.', null=True, on_delete=django.db.models.deletion.CASCADE, related_name='proposals', to='handbook.service', verbose_name='window')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("data", models.JSONField(default=dict, verbose_name="proposed values")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for review"),
+                            ("approved", "Published"),
+                            ("declined", "Declined"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="state",
+                    ),
+                ),
+                (
+                    "proposed_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="proposed"
+                    ),
+                ),
+                (
+                    "reviewed_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="decided"),
+                ),
+                (
+                    "decision_reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown to the organisation; required when declining.",
+                        verbose_name="reasons",
+                    ),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="window_proposals",
+                        to="members.organisation",
+                        verbose_name="organisation",
+                    ),
+                ),
+                (
+                    "proposed_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="proposed by",
+                    ),
+                ),
+                (
+                    "reviewer",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reviewer",
+                    ),
+                ),
+                (
+                    "service",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a new window.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="proposals",
+                        to="handbook.service",
+                        verbose_name="window",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'window change',
-                'verbose_name_plural': 'window changes',
-                'ordering': ['state', '-proposed_at'],
+                "verbose_name": "window change",
+                "verbose_name_plural": "window changes",
+                "ordering": ["state", "-proposed_at"],
             },
         ),
         migrations.CreateModel(
-            name='MeetingRsvp',
+            name="MeetingRsvp",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('answer', models.CharField(choices=[('attend', 'Attending'), ('absent', 'Absent'), ('online', 'Online')], max_length=10, verbose_name='answer')),
-                ('answered_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='answered')),
-                ('checked_in_at', models.DateTimeField(blank=True, null=True, verbose_name='checked in')),
-                ('meeting', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rsvps', to='members.councilmeeting', verbose_name='meeting')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rsvps', to='members.person', verbose_name='person')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "answer",
+                    models.CharField(
+                        choices=[
+                            ("attend", "Attending"),
+                            ("absent", "Absent"),
+                            ("online", "Online"),
+                        ],
+                        max_length=10,
+                        verbose_name="answer",
+                    ),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="answered"
+                    ),
+                ),
+                (
+                    "checked_in_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="checked in"),
+                ),
+                (
+                    "meeting",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rsvps",
+                        to="members.councilmeeting",
+                        verbose_name="meeting",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rsvps",
+                        to="members.person",
+                        verbose_name="person",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meeting answer',
-                'verbose_name_plural': 'meeting answers',
-                'ordering': ['meeting', 'person'],
-                'constraints': [models.UniqueConstraint(fields=('meeting', 'person'), name='rsvp_one_per_person')],
+                "verbose_name": "meeting answer",
+                "verbose_name_plural": "meeting answers",
+                "ordering": ["meeting", "person"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("meeting", "person"), name="rsvp_one_per_person"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='PollVote',
+            name="PollVote",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('comment', models.CharField(blank=True, max_length=500, verbose_name='comment')),
-                ('voted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='answered')),
-                ('choice', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='members.pollchoice')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='poll_votes', to='members.person')),
-                ('poll', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='votes', to='members.poll')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("comment", models.CharField(blank=True, max_length=500, verbose_name="comment")),
+                (
+                    "voted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="answered"
+                    ),
+                ),
+                (
+                    "choice",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="members.pollchoice",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="poll_votes",
+                        to="members.person",
+                    ),
+                ),
+                (
+                    "poll",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="votes",
+                        to="members.poll",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'poll answer',
-                'verbose_name_plural': 'poll answers',
-                'constraints': [models.UniqueConstraint(fields=('poll', 'person'), name='poll_one_vote_per_person')],
+                "verbose_name": "poll answer",
+                "verbose_name_plural": "poll answers",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("poll", "person"), name="poll_one_vote_per_person"
+                    )
+                ],
             },
         ),
     ]

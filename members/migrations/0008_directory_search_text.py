@@ -15,21 +15,20 @@ def fill(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0007_council_everyday_permissions'),
+        ("members", "0007_council_everyday_permissions"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='organisation',
-            name='search_text',
-            field=models.TextField(blank=True, editable=False, verbose_name='search text'),
+            model_name="organisation",
+            name="search_text",
+            field=models.TextField(blank=True, editable=False, verbose_name="search text"),
         ),
         migrations.AddField(
-            model_name='person',
-            name='search_text',
-            field=models.TextField(blank=True, editable=False, verbose_name='search text'),
+            model_name="person",
+            name="search_text",
+            field=models.TextField(blank=True, editable=False, verbose_name="search text"),
         ),
         migrations.RunPython(fill, migrations.RunPython.noop),
     ]

@@ -141,7 +141,9 @@ def test_a_former_organisation_loses_its_log_ins_and_leaves_members_pages(world:
     world.org_b.save()
     assert not _can_log_in("member_b", PASSWORD)
     member = world.clients["member_a"]
-    assert member.get(reverse("members:organisation-detail", args=[world.org_b.pk])).status_code == 404
+    assert (
+        member.get(reverse("members:organisation-detail", args=[world.org_b.pk])).status_code == 404
+    )
     html = member.get(reverse("members:person-directory") + "?q=別府").content.decode()
     assert "別府 一" not in html
     meeting = CouncilMeetingFactory()
@@ -278,7 +280,9 @@ def test_news_page_digest_with_opt_out_and_questions(world: World) -> None:
 
 
 def test_a_poll_takes_one_answer_per_person_and_members_see_the_results(world: World) -> None:
-    poll = Poll.objects.create(question="次の研修のテーマは", closes_at=timezone.now() + timedelta(7))
+    poll = Poll.objects.create(
+        question="次の研修のテーマは", closes_at=timezone.now() + timedelta(7)
+    )
     yes = PollChoice.objects.create(poll=poll, text="住まい")
     PollChoice.objects.create(poll=poll, text="就労")
     url = poll.get_absolute_url()
@@ -358,10 +362,15 @@ def test_a_members_event_is_listed_only_after_approval_and_uses_the_waiting_list
     programme = Programme.objects.get(organiser=world.org_a)
     listing = reverse("members:event-list")
     assert "みんなの食卓会" not in world.clients["member_b"].get(listing).content.decode()
-    assert "みんなの食卓会" not in Client().get(reverse("trainings:programme-list")).content.decode()
-    assert world.clients["member_b"].get(
-        reverse("members:event-detail", args=[programme.slug])
-    ).status_code == 404
+    assert (
+        "みんなの食卓会" not in Client().get(reverse("trainings:programme-list")).content.decode()
+    )
+    assert (
+        world.clients["member_b"]
+        .get(reverse("members:event-detail", args=[programme.slug]))
+        .status_code
+        == 404
+    )
 
     today = world.clients["secretariat"].get(reverse("members:today")).content.decode()
     assert "みんなの食卓会" in today
@@ -386,7 +395,9 @@ def test_a_members_only_event_stays_off_the_public_page(world: World) -> None:
     world.clients["secretariat"].post(
         reverse("members:event-decide", args=[programme.slug]), {"action": "approve"}
     )
-    assert "みんなの食卓会" not in Client().get(reverse("trainings:programme-list")).content.decode()
+    assert (
+        "みんなの食卓会" not in Client().get(reverse("trainings:programme-list")).content.decode()
+    )
     assert Client().get(programme.get_absolute_url()).status_code == 404
 
 
@@ -395,7 +406,9 @@ def test_a_members_only_event_stays_off_the_public_page(world: World) -> None:
 
 def test_onboarding_shows_who_joined_recently_by_name_when_they_consented(world: World) -> None:
     Organisation.objects.filter(pk=world.org_b.pk).update(joined_on=timezone.localdate())
-    html = world.clients["member_a"].get(reverse("members:organisation-onboarding")).content.decode()
+    html = (
+        world.clients["member_a"].get(reverse("members:organisation-onboarding")).content.decode()
+    )
     recent = html[html.index("最近加わった団体") : html.index("新しく加わった人") + 500]
     assert "団体B" in recent and "別府 一" in recent and "秘密" not in recent
 

@@ -4,9 +4,8 @@ from members.models import Organisation
 from members.search import query_variants
 from members.selectors import people_directory
 
-from .factories import PersonFactory
-
 from .conftest import World
+from .factories import PersonFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -34,7 +33,9 @@ def test_query_variants_fold_half_width_katakana_and_read_kanji() -> None:
 
 
 @pytest.mark.parametrize("query", ["引きこもり", "ひきこもり", "ヒキコモリ", "ﾋｷｺﾓﾘ"])
-@pytest.mark.parametrize("written", ["引きこもりの若者の居場所", "ひきこもり支援", "ヒキコモリ相談"])
+@pytest.mark.parametrize(
+    "written", ["引きこもりの若者の居場所", "ひきこもり支援", "ヒキコモリ相談"]
+)
 def test_directory_finds_hikikomori_however_it_is_written(
     world: World, query: str, written: str
 ) -> None:

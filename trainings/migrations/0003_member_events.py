@@ -5,26 +5,47 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0005_meeting_application_permissions'),
-        ('trainings', '0002_roles'),
+        ("members", "0005_meeting_application_permissions"),
+        ("trainings", "0002_roles"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='programme',
-            name='approval',
-            field=models.CharField(blank=True, choices=[('', "Not needed (secretariat's own)"), ('proposed', 'Proposed, waiting for the secretariat'), ('approved', 'Approved'), ('declined', 'Declined')], default='', max_length=10, verbose_name='approval'),
+            model_name="programme",
+            name="approval",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "Not needed (secretariat's own)"),
+                    ("proposed", "Proposed, waiting for the secretariat"),
+                    ("approved", "Approved"),
+                    ("declined", "Declined"),
+                ],
+                default="",
+                max_length=10,
+                verbose_name="approval",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='open_to_public',
-            field=models.BooleanField(default=True, help_text="For a member's event: also listed on the public trainings page.", verbose_name='open to the public'),
+            model_name="programme",
+            name="open_to_public",
+            field=models.BooleanField(
+                default=True,
+                help_text="For a member's event: also listed on the public trainings page.",
+                verbose_name="open to the public",
+            ),
         ),
         migrations.AddField(
-            model_name='programme',
-            name='organiser',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='organised_programmes', to='members.organisation', verbose_name='organising member'),
+            model_name="programme",
+            name="organiser",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="organised_programmes",
+                to="members.organisation",
+                verbose_name="organising member",
+            ),
         ),
     ]
