@@ -453,8 +453,8 @@ class NewsPost(models.Model):
 
 
 def members_private_storage() -> FileSystemStorage:
-    """Files for members only: next to MEDIA_ROOT, never under the public /media/ URL."""
-    return FileSystemStorage(location=Path(settings.MEDIA_ROOT).parent / "private", base_url=None)
+    """Files for members only: the private root (``DJANGO_PRIVATE_ROOT``), never served directly."""
+    return FileSystemStorage(location=Path(settings.PRIVATE_STORAGE_ROOT), base_url=None)
 
 
 class NewsAttachment(models.Model):
