@@ -153,6 +153,10 @@ class PersonAdmin(admin.ModelAdmin):
     filter_horizontal = ["fields"]
     list_select_related = ["organisation", "user"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        # Pickers (autocomplete) label each person with their organisation.
+        return super().get_queryset(request).select_related("organisation")
+
 
 class MeetingRsvpInline(admin.TabularInline):
     model = MeetingRsvp
@@ -169,6 +173,12 @@ class CouncilMeetingAdmin(admin.ModelAdmin):
     search_fields = ["title", "agenda", "minutes"]
     date_hierarchy = "held_on"
     filter_horizontal = ["organisations", "people"]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "people":
+            # Each choice shows the person's organisation (two 「相談員」 told apart).
+            kwargs["queryset"] = Person.objects.select_related("organisation")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CouncilMeeting]:
         return (

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from handbook.models import Service, WrongEntryReport
 from kitakyushu_pf.roles import MEMBER, SECRETARIAT, role_required, user_has_role
-from trainings.models import Programme, Session
+from trainings.models import Programme, Registration, Session
 from trainings.services import RegistrationBusy
 
 from . import events, invitations, meetings, news, selectors, windows
@@ -489,6 +489,13 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             else None,
             "can_register": person is not None and programme.approval == events.APPROVED,
             "own": own,
+            # The organiser (and the secretariat) see who registered, to prepare the event.
+            "registrations": Registration.objects.filter(session__programme=programme)
+            .select_related("organisation")
+            .exclude(state="cancelled")
+            .order_by("state", "created_at")
+            if own or is_secretariat
+            else [],
         },
     )
 

@@ -385,6 +385,9 @@ def test_a_members_event_is_listed_only_after_approval_and_uses_the_waiting_list
     world.clients["member_a"].post(detail)
     states = dict(programme.sessions.get().registrations.values_list("email", "state"))
     assert states == {world.person_b.email: "confirmed", world.person_a.email: "waitlisted"}
+    # The organiser sees who is coming; another member does not.
+    assert "別府 一" in world.clients["member_a"].get(detail).content.decode()
+    assert "住田 明" not in world.clients["member_b"].get(detail).content.decode()
 
 
 def test_a_members_only_event_stays_off_the_public_page(world: World) -> None:
@@ -485,3 +488,15 @@ def test_event_dates_typed_full_width_are_understood(world: World) -> None:
     wide = f"{day:%Y/%m/%d}".translate(str.maketrans("0123456789/", "０１２３４５６７８９／"))
     _propose(world.clients["member_a"], world.org_a, day=wide)
     assert Programme.objects.get(organiser=world.org_a).sessions.get().date == day
+
+
+def test_the_handbook_usage_csv_shows_worry_texts(world: World) -> None:
+    from handbook.models import UsageDaily
+
+    worry = WorryFactory(text="眠れない日が続く")
+    UsageDaily.objects.create(
+        date=timezone.localdate(), kind=UsageDaily.Kind.WORRY_TICKED, key=str(worry.pk), count=3
+    )
+    csv = world.clients["secretariat"].get(reverse("handbook:staff-usage-csv")).content.decode()
+    assert "眠れない日が続く" in csv
+    assert f",{worry.pk}," not in csv
