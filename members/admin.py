@@ -415,8 +415,16 @@ class NewsPostAdmin(admin.ModelAdmin):
 class NewsQuestionAdmin(admin.ModelAdmin):
     list_display = ["__str__", "person", "post", "asked_at", "is_answered"]
     list_filter = ["is_answered"]
-    readonly_fields = ["post", "person", "text", "asked_at"]
+    readonly_fields = ["post", "person", "text", "asked_at", "is_answered"]
     list_select_related = ["person__organisation", "post"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from .news import question_answer
+
+        if obj.answer.strip() and "answer" in form.changed_data:
+            question_answer(question=obj, answer=obj.answer)
+        else:
+            super().save_model(request, obj, form, change)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

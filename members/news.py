@@ -77,6 +77,29 @@ def question_ask(*, post: NewsPost, person: Person, text: str) -> NewsQuestion:
     return question
 
 
+@transaction.atomic
+def question_answer(*, question: NewsQuestion, answer: str) -> NewsQuestion:
+    """The secretariat answers; the member is mailed the answer (once per question)."""
+    answer = answer.strip()
+    if not answer:
+        raise ValidationError({"answer": _("Please write the answer.")})
+    question.answer = answer
+    question.is_answered = True
+    question.save(update_fields=["answer", "is_answered"])
+    if question.person.email:
+        email_compose(
+            template="members/email/question_answered.txt",
+            context={
+                "question": question,
+                "link": portal_url(question.post.get_absolute_url()),
+            },
+            to=[question.person.email],
+            key=email_key("members", "question-answered", question.pk),
+            subject=gettext_lazy("The secretariat answered your question"),
+        )
+    return question
+
+
 # --- Polls -------------------------------------------------------------------------------------
 
 

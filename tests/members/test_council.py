@@ -500,3 +500,14 @@ def test_the_handbook_usage_csv_shows_worry_texts(world: World) -> None:
     csv = world.clients["secretariat"].get(reverse("handbook:staff-usage-csv")).content.decode()
     assert "眠れない日が続く" in csv
     assert f",{worry.pk}," not in csv
+
+
+def test_the_secretariat_answers_a_question_and_the_member_is_mailed(world: World) -> None:
+    post = NewsPost.objects.create(title="制度", body="本文", published_at=timezone.now())
+    question = news.question_ask(post=post, person=world.person_a, text="対象は？")
+    url = reverse("admin:members_newsquestion_change", args=[question.pk])
+    world.clients["secretariat"].post(url, {"answer": "市内の方です。"})
+    mail = OutboxEmail.objects.get(key=f"members:question-answered:{question.pk}")
+    assert mail.to == [world.person_a.email] and "市内の方です。" in mail.body
+    html = world.clients["member_a"].get(post.get_absolute_url()).content.decode()
+    assert "市内の方です。" in html
