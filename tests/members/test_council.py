@@ -57,7 +57,7 @@ def test_approved_applicant_sets_a_password_from_the_mail_and_logs_in_as_member(
 ) -> None:
     application = MembershipApplicationFactory(contact_email="hanako@example.jp")
     application_approve(application=application, reviewer=None)
-    mail = OutboxEmail.objects.get(key__endswith=".approved")
+    mail = OutboxEmail.objects.get(key__startswith="members:application-approved:")
     link = _link(mail, "invitation")
     assert "7" in mail.body  # valid 7 days
     # Only the hash of the token is stored.

@@ -152,6 +152,6 @@ def test_approval_email_is_sent_by_the_real_worker(real_worker: int) -> None:
         time.sleep(0.3)
     sent = OutboxEmail.objects.filter(sent_at__isnull=False).values_list("key", flat=True)
     assert sorted(sent) == [
-        f"members.application.{application.pk}.approved",
-        f"members.application.{application.pk}.received",
+        f"members:application-approved:{application.pk}",
+        f"members:application-received:{application.pk}",
     ]
