@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -116,7 +117,8 @@ class ServiceInfo:
 
     @property
     def tel_href(self) -> str:
-        digits = self.tel.replace("-", "").replace("#", "%23")
+        # Typed full-width (０９３－…) in the admin, dialled half-width.
+        digits = unicodedata.normalize("NFKC", self.tel).replace("-", "").replace("#", "%23")
         return f"tel:{digits}" if digits else ""
 
 

@@ -511,3 +511,14 @@ def test_the_secretariat_answers_a_question_and_the_member_is_mailed(world: Worl
     assert mail.to == [world.person_a.email] and "市内の方です。" in mail.body
     html = world.clients["member_a"].get(post.get_absolute_url()).content.decode()
     assert "市内の方です。" in html
+
+
+def test_a_full_width_number_typed_in_the_admin_is_dialled_half_width(world: World) -> None:
+    worry = WorryFactory(text="ひとりで不安")
+    ServiceFactory(
+        name="夜間の相談", phone="０９３－１１１－２２２２",
+        phone_status=Service.PhoneStatus.VERIFIED, source_url="https://example.jp/src",
+        worries=[worry],
+    )  # fmt: skip
+    html = Client().get(reverse("handbook:results"), {"w": worry.pk}).content.decode()
+    assert 'href="tel:0931112222"' in html
