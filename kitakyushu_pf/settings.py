@@ -413,3 +413,21 @@ SURVEYS_REPORT_RELAY_AFTER = env.int("SURVEYS_REPORT_RELAY_AFTER", default=60)
 SURVEYS_TEST_SLEEP_IN_REPORT = env.float("SURVEYS_TEST_SLEEP_IN_REPORT", default=0.0)
 if PRODUCTION and SURVEYS_TEST_SLEEP_IN_REPORT:
     raise ImproperlyConfigured("The SURVEYS_TEST_* switches are for tests only.")
+
+# --- trainings: personal links, retention ---
+# "My registrations" links stay valid this many days after the person's last session.
+TRAININGS_ME_LINK_DAYS = env.int("TRAININGS_ME_LINK_DAYS", default=30)
+# Questionnaire links stay valid this many days after their session.
+TRAININGS_QUESTIONNAIRE_LINK_DAYS = env.int("TRAININGS_QUESTIONNAIRE_LINK_DAYS", default=60)
+# Registrations (and their e-mails) are anonymised this many days after the programme ends.
+TRAININGS_RETENTION_DAYS = env.int("TRAININGS_RETENTION_DAYS", default=365)
+
+# --- abuse limits (kitakyushu_pf/ratelimits.py, django-ratelimit on the default cache) ---
+# A cache outage must not refuse everyone: count in a bounded per-process table instead.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_USE_CACHE = "default"
+# Registrations per recipient address per day and per client IP per hour.
+PORTAL_RATELIMIT_REGISTER_PER_ADDRESS_DAY = env.int(
+    "PORTAL_RATELIMIT_REGISTER_PER_ADDRESS_DAY", default=6
+)
+PORTAL_RATELIMIT_REGISTER_PER_IP_HOUR = env.int("PORTAL_RATELIMIT_REGISTER_PER_IP_HOUR", default=20)
