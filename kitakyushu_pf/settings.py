@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "simple_history",
     "kitakyushu_pf",
     "members",
     "trainings",
@@ -113,6 +114,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -198,7 +200,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "members:after-login"
 LOGOUT_REDIRECT_URL = "home"
 
 # Two lockout rules: a user name from one address (AXES_FAILURE_LIMIT), and a user name from
@@ -392,6 +394,10 @@ MEMBERS_FRESHNESS_DAYS = env.int("MEMBERS_FRESHNESS_DAYS", default=182)
 MEMBERS_FRESHNESS_LINK_DAYS = env.int("MEMBERS_FRESHNESS_LINK_DAYS", default=30)
 # Organisations that joined within this many days are marked as new on the onboarding page.
 MEMBERS_NEW_MEMBER_DAYS = env.int("MEMBERS_NEW_MEMBER_DAYS", default=180)
+# Set-your-password links (invitations) are valid this many days and work once.
+MEMBERS_INVITATION_DAYS = env.int("MEMBERS_INVITATION_DAYS", default=7)
+# A handbook window whose information was checked longer ago than this is stale.
+MEMBERS_WINDOW_FRESHNESS_DAYS = env.int("MEMBERS_WINDOW_FRESHNESS_DAYS", default=182)
 
 # --- casestudies ---
 # How long the read log (who opened which case study, when) is kept.
@@ -471,6 +477,9 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "portal-retention": {"task": "kitakyushu_pf.tasks.retention_run", "schedule": DAY},
     # members
     "members-freshness-check": {"task": "members.tasks.members_freshness_check", "schedule": DAY},
+    "members-news-digest": {"task": "members.tasks.members_news_digest", "schedule": DAY},
+    # hourly; one reminder per person (outbox key), the day before
+    "members-meeting-reminders": {"task": "members.tasks.members_meeting_reminders", "schedule": HOUR},
     # trainings: each reminder is sent once (outbox key), the day before
     "trainings-reminders": {"task": "trainings.tasks.reminders_send", "schedule": HOUR},
     "trainings-questionnaires": {

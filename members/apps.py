@@ -8,3 +8,4 @@ class MembersConfig(AppConfig):
 
     def ready(self) -> None:
         from . import retention  # noqa: F401  (registers the retention rule of applications)
+        from . import signals  # noqa: F401

@@ -43,6 +43,33 @@ class Programme(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # --- Members' own events (issue 16): proposed by a member organisation, approved by the
+    # secretariat before they are listed (see members/events.py). Empty for the city's trainings.
+    organiser = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organised_programmes",
+        verbose_name=_("organising member"),
+    )
+    approval = models.CharField(
+        _("approval"),
+        max_length=10,
+        choices=[
+            ("", _("Not needed (secretariat's own)")),
+            ("proposed", _("Proposed, waiting for the secretariat")),
+            ("approved", _("Approved")),
+            ("declined", _("Declined")),
+        ],
+        default="",
+        blank=True,
+    )
+    open_to_public = models.BooleanField(
+        _("open to the public"),
+        default=True,
+        help_text=_("For a member's event: also listed on the public trainings page."),
+    )
 
     class Meta:
         ordering = ["-application_opens_on", "title"]

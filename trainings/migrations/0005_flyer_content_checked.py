@@ -7,7 +7,7 @@ import kitakyushu_pf.uploads
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trainings", "0003_links_cutoff_language_retention"),
+        ("trainings", "0004_merge_member_events"),
     ]
 
     operations = [
