@@ -479,7 +479,10 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     "members-freshness-check": {"task": "members.tasks.members_freshness_check", "schedule": DAY},
     "members-news-digest": {"task": "members.tasks.members_news_digest", "schedule": DAY},
     # hourly; one reminder per person (outbox key), the day before
-    "members-meeting-reminders": {"task": "members.tasks.members_meeting_reminders", "schedule": HOUR},
+    "members-meeting-reminders": {
+        "task": "members.tasks.members_meeting_reminders",
+        "schedule": HOUR,
+    },
     # trainings: each reminder is sent once (outbox key), the day before
     "trainings-reminders": {"task": "trainings.tasks.reminders_send", "schedule": HOUR},
     "trainings-questionnaires": {

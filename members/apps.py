@@ -7,5 +7,7 @@ class MembersConfig(AppConfig):
     verbose_name = _("Council members")
 
     def ready(self) -> None:
-        from . import retention  # noqa: F401  (registers the retention rule of applications)
-        from . import signals  # noqa: F401
+        from . import (
+            retention,  # noqa: F401  (registers the retention rule of applications)
+            signals,  # noqa: F401
+        )
