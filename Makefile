@@ -41,8 +41,8 @@ serve: setup
 	DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	DJANGO_DEBUG=false DJANGO_ALLOWED_HOSTS=$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost} \
-	$(BIN)/gunicorn kitakyushu_pf.wsgi:application --bind $(HOST):$(PORT) \
-		--workers $${GUNICORN_WORKERS:-4} --access-logfile - --timeout 60
+	$(BIN)/gunicorn kitakyushu_pf.wsgi:application -c kitakyushu_pf/gunicorn_conf.py \
+		--bind $(HOST):$(PORT) --workers $${GUNICORN_WORKERS:-4} --timeout 60
 
 ## make worker: a Celery worker on CELERY_BROKER_URL (set it, e.g. redis://127.0.0.1:6379/1)
 worker: setup

@@ -103,6 +103,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous handbook pages from cache before sessions, auth, CSRF, messages and axes.
+    "handbook.middleware.HandbookEarlyCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -391,6 +393,10 @@ MEMBERS_FRESHNESS_LINK_DAYS = env.int("MEMBERS_FRESHNESS_LINK_DAYS", default=30)
 # Organisations that joined within this many days are marked as new on the onboarding page.
 MEMBERS_NEW_MEMBER_DAYS = env.int("MEMBERS_NEW_MEMBER_DAYS", default=180)
 
+# --- casestudies ---
+# How long the read log (who opened which case study, when) is kept.
+CASESTUDIES_READ_LOG_DAYS = env.int("CASESTUDIES_READ_LOG_DAYS", default=730)
+
 # --- trainings ---
 # TEST-ONLY switches for the registration race tests (never set them in production):
 # disable the session row lock (plain count-then-insert) and sleep after the capacity check so
@@ -405,10 +411,18 @@ TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK = env.float(
 HANDBOOK_USAGE_FLUSH_SECONDS = env.int("HANDBOOK_USAGE_FLUSH_SECONDS", default=30)
 # Lifetime of a cached handbook page (content changes retire it at once through the version).
 HANDBOOK_PAGE_CACHE_SECONDS = env.int("HANDBOOK_PAGE_CACHE_SECONDS", default=600)
+# How long each process trusts its copy of the content version (one cache read per this).
+HANDBOOK_VERSION_CHECK_SECONDS = env.float("HANDBOOK_VERSION_CHECK_SECONDS", default=1.0)
 # Where the quick-exit button goes.
 HANDBOOK_QUICK_EXIT_URL = env.str("HANDBOOK_QUICK_EXIT_URL", default="https://www.google.co.jp/")
 # The fixed-string view used as the benchmark's baseline; off (404) unless turned on.
 HANDBOOK_BENCH_BASELINE = env.bool("HANDBOOK_BENCH_BASELINE", default=False)
+# A failed search's words are kept only once the same text came this often in a day …
+HANDBOOK_EMPTY_SEARCH_MIN_REPEATS = env.int("HANDBOOK_EMPTY_SEARCH_MIN_REPEATS", default=3)
+# … and at most this many distinct texts a day.
+HANDBOOK_EMPTY_SEARCH_DAILY_CAP = env.int("HANDBOOK_EMPTY_SEARCH_DAILY_CAP", default=30)
+# Wrong-entry reports accepted per client address and hour (the form sets no cookie).
+HANDBOOK_REPORTS_PER_HOUR = env.int("HANDBOOK_REPORTS_PER_HOUR", default=5)
 
 # --- surveys ---
 # Publication mode suppresses city counts below this threshold (plus complementary cells).
@@ -425,6 +439,23 @@ SURVEYS_REPORT_RELAY_AFTER = env.int("SURVEYS_REPORT_RELAY_AFTER", default=60)
 # TEST-ONLY switch for the fault tests (never set it in production): seconds the report build
 # sleeps after it has recorded its worker pid, so that the test can kill that process mid-task.
 SURVEYS_TEST_SLEEP_IN_REPORT = env.float("SURVEYS_TEST_SLEEP_IN_REPORT", default=0.0)
+# --- trainings: personal links, retention ---
+# "My registrations" links stay valid this many days after the person's last session.
+TRAININGS_ME_LINK_DAYS = env.int("TRAININGS_ME_LINK_DAYS", default=30)
+# Questionnaire links stay valid this many days after their session.
+TRAININGS_QUESTIONNAIRE_LINK_DAYS = env.int("TRAININGS_QUESTIONNAIRE_LINK_DAYS", default=60)
+# Registrations (and their e-mails) are anonymised this many days after the programme ends.
+TRAININGS_RETENTION_DAYS = env.int("TRAININGS_RETENTION_DAYS", default=365)
+
+# --- abuse limits (kitakyushu_pf/ratelimits.py, django-ratelimit on the default cache) ---
+# A cache outage must not refuse everyone: count in a bounded per-process table instead.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_USE_CACHE = "default"
+# Registrations per recipient address per day and per client IP per hour.
+PORTAL_RATELIMIT_REGISTER_PER_ADDRESS_DAY = env.int(
+    "PORTAL_RATELIMIT_REGISTER_PER_ADDRESS_DAY", default=6
+)
+PORTAL_RATELIMIT_REGISTER_PER_IP_HOUR = env.int("PORTAL_RATELIMIT_REGISTER_PER_IP_HOUR", default=20)
 
 # --- Periodic tasks (Celery beat): the whole schedule, in one block --------------------------
 HOUR = 60 * 60.0

@@ -79,7 +79,20 @@ class SlowFileEmailBackend(BaseEmailBackend):
 
 
 # === trainings ===============================================================================
-# (the trainings app adds its registration-race hooks here)
+# TRAININGS_TEST_DISABLE_LOCKING: the session row lock is not taken and seats are counted by
+#   a plain count-then-insert (the race the lock exists to prevent).
+# TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK: seconds to sleep between counting the seats and
+#   inserting, so that concurrent requests interleave.
+
+
+def trainings_locking_disabled() -> bool:
+    return bool(settings.TRAININGS_TEST_DISABLE_LOCKING)
+
+
+def trainings_after_capacity_check() -> None:
+    seconds = float(settings.TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK or 0)
+    if seconds:
+        time.sleep(seconds)
 
 
 # === surveys =================================================================================

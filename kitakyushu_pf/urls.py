@@ -7,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .ratelimits import ratelimit
 
 admin.site.site_header = _("Tsunagaru PF administration")
 admin.site.site_title = _("Tsunagaru PF")
@@ -17,6 +18,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # The reset mail goes to a typed address: the shared abuse limits apply.
+    path(
+        "accounts/password_reset/",
+        ratelimit("accounts.password_reset", address_field="email")(
+            auth_views.PasswordResetView.as_view()
+        ),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),

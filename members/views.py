@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kitakyushu_pf.ratelimits import ratelimit
 from kitakyushu_pf.roles import MEMBER, SECRETARIAT, role_required, user_has_role
 
 from . import selectors, services
@@ -47,6 +48,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "members/organisation_list.html", context)
 
 
+@ratelimit(
+    "members.application",
+    address_field="contact_email",
+    when=lambda request: request.POST.get("action") == "submit",
+)
 def application_create(request: HttpRequest) -> HttpResponse:
     """Form → confirmation page → submitted. A validation error keeps everything typed."""
     if request.method != "POST":

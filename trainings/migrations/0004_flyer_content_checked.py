@@ -7,7 +7,7 @@ import kitakyushu_pf.uploads
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("trainings", "0002_roles"),
+        ("trainings", "0003_links_cutoff_language_retention"),
     ]
 
     operations = [
