@@ -112,9 +112,7 @@ def outbox_renderer(
     return decorator
 
 
-def email_reserve(
-    *, key: str, to: Sequence[str], new_event: bool = False
-) -> OutboxEmail | None:
+def email_reserve(*, key: str, to: Sequence[str], new_event: bool = False) -> OutboxEmail | None:
     """Queue an e-mail whose text is written later, by the worker, before it is sent.
 
     The row (key, recipient) is written in the caller's transaction, so the e-mail is owed as
