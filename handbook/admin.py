@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from kitakyushu_pf.admin import HTTPS_URLS
 from kitakyushu_pf.exports import csv_response
@@ -53,6 +54,8 @@ class WorryAdmin(ContentAdminMixin, admin.ModelAdmin):
     list_filter = ["category", "is_crisis", "is_active"]
     search_fields = ["text", "keywords", "synonyms"]
     list_select_related = ["category"]
+    # The loader (handbook_load_catalogue) finds a worry by its key: not editable here.
+    readonly_fields = ["key"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Worry]:
         from django.db.models import Count
@@ -92,7 +95,7 @@ class PhoneStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Service)
-class ServiceAdmin(ContentAdminMixin, admin.ModelAdmin):
+class ServiceAdmin(ContentAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "provider",
@@ -220,6 +223,8 @@ class ServiceAdmin(ContentAdminMixin, admin.ModelAdmin):
             "no_phone": selectors.services_without_phone(),
             "no_hours": selectors.services_without_hours(),
             "dead_ends": selectors.worries_without_service(),
+            "internal_notes": selectors.services_with_internal_notes(),
+            "multilingual_hidden": selectors.multilingual_hidden(),
             "reports": WrongEntryReport.objects.filter(is_resolved=False).select_related("service"),
             "opts": self.model._meta,
         }

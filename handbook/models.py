@@ -7,6 +7,7 @@ Usage figures are daily counts only: no IP address, user agent or per-person tra
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 WEEKDAY_HOLIDAY = 7
 
@@ -16,6 +17,15 @@ class Category(models.Model):
     name = models.CharField(_("name"), max_length=40, unique=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    catalogue_digest = models.CharField(
+        _("catalogue digest"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Fingerprint of the values last loaded from handbook/data (edits show as a change)."
+        ),
+    )
 
     class Meta:
         ordering = ["order", "name"]
@@ -35,6 +45,12 @@ class Worry(models.Model):
     category = models.ForeignKey(
         Category, on_delete=models.PROTECT, related_name="worries", verbose_name=_("category")
     )
+    key = models.SlugField(
+        _("catalogue key"),
+        max_length=60,
+        blank=True,
+        help_text=_("Identifier in handbook/data/worries.yaml (empty for worries added here)."),
+    )
     text = models.CharField(_("text"), max_length=120, unique=True)
     keywords = models.TextField(
         _("keywords"), blank=True, help_text=_("Words residents use, separated by commas.")
@@ -50,11 +66,25 @@ class Worry(models.Model):
     is_active = models.BooleanField(_("shown"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    catalogue_digest = models.CharField(
+        _("catalogue digest"),
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "Fingerprint of the values last loaded from handbook/data (edits show as a change)."
+        ),
+    )
 
     class Meta:
         ordering = ["category__order", "order", "pk"]
         verbose_name = _("worry")
         verbose_name_plural = _("worries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["key"], condition=~models.Q(key=""), name="handbook_worry_unique_key"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text
@@ -145,6 +175,8 @@ class Service(models.Model):
     )
     is_active = models.BooleanField(_("shown"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Every change (by the secretariat or approved from an organisation) is kept, with its author.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]
@@ -255,6 +287,7 @@ class UsageDaily(models.Model):
         SEARCH = "search", _("Search")
         SEARCH_EMPTY = "search_empty", _("Search with no result")
         CHANNEL = "channel", _("Visit from channel")
+        FUNNEL = "funnel", _("Funnel step per channel")
 
     date = models.DateField(_("date"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)

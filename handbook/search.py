@@ -1,9 +1,25 @@
 """Free-text Japanese matching of a resident's words against the worries.
 
-A character-bigram index: text is NFKC-normalised (全角/半角), katakana folded to hiragana, and a
-small table maps kanji/kana variants to one spelling, so 「お金ない」「おかねが無い」「ｵｶﾈがない」
-all meet 「お金がなくて生活が苦しい」. Bigrams make the match independent of word order and of
-particles. Pure functions: the index is built from plain tuples, no database access here.
+How a query is understood (every worry text, keyword and synonym goes through the same steps once,
+when the index is built):
+
+1. **Analysis** with the portal's one Japanese analyser (``kitakyushu_pf.japanese``, SudachiPy):
+   each morpheme gives its normalised form (子ども/子供 → 子供, 叩い → 叩く, 払えん → 払う + ない),
+   and the whole text its reading in hiragana (借金が返せない → しゃっきんがかえせない).
+2. **Terms**: the normalised content words, with negation, passive and desire attached to the word
+   they follow (払う~ない, 叩く~れる, 死ぬ~たい), so 「払えない」「払えん」 meet and 「叩かれる」 is
+   not 「叩く」.
+3. **Concepts** from the thesaurus (handbook/data/thesaurus.yaml): a text that contains any entry of
+   a group carries the group, so 「金欠」 meets 「お金がなくて生活が苦しい」 and 「しんどい」 meets
+   「つらい」.
+4. **Reading n-grams** (trigrams and bigrams of the reading) as the fallback for hiragana-only
+   input, typos and words the dictionary lacks.
+5. **Who and what** (handbook/understanding.py): someone else as the subject, the one who hits or
+   the one who is hit, a death that happened rather than a wish to die, figures of speech
+   (死ぬほど眠い) — these move specific worries up or down.
+
+Crisis detection is its own component (handbook/crisis.py). Pure functions: the index is built
+from plain tuples, no database access here.
 """
 
 from __future__ import annotations
@@ -11,145 +27,66 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-# Variant → one spelling. Applied after NFKC and katakana folding, longest first.
-VARIANTS: dict[str, str] = {
-    "お金": "おかね",
-    "御金": "おかね",
-    "無い": "ない",
-    "無く": "なく",
-    "辞め": "やめ",
-    "止め": "やめ",
-    "子供": "こども",
-    "子ども": "こども",
-    "息子": "むすこ",
-    "娘": "むすめ",
-    "仕事": "しごと",
-    "引きこもり": "ひきこもり",
-    "引き籠もり": "ひきこもり",
-    "引き篭もり": "ひきこもり",
-    "引きこも": "ひきこも",
-    "苛め": "いじめ",
-    "虐め": "いじめ",
-    "寂しい": "さびしい",
-    "淋しい": "さびしい",
-    "さみしい": "さびしい",
-    "寂し": "さびし",
-    "辛い": "つらい",
-    "辛く": "つらく",
-    "一人": "ひとり",
-    "独り": "ひとり",
-    "ご飯": "ごはん",
-    "御飯": "ごはん",
-    "眠れ": "ねむれ",
-    "睡眠": "ねむれ",
-    "家賃": "やちん",
-    "借金": "しゃっきん",
-    "旦那": "おっと",
-    "夫": "おっと",
-    "主人": "おっと",
-    "殴ら": "なぐら",
-    "殴る": "なぐる",
-    "叩か": "たたか",
-    "叩く": "たたく",
-    "怖い": "こわい",
-    "恐い": "こわい",
-    "分から": "わから",
-    "判ら": "わから",
-    "解ら": "わから",
-    "居場所": "いばしょ",
-    "友達": "ともだち",
-    "友だち": "ともだち",
-    "話し相手": "はなしあいて",
-    "介護": "かいご",
-    "認知症": "にんちしょう",
-    "ぼけ": "にんちしょう",
-    "障害": "しょうがい",
-    "障碍": "しょうがい",
-    "障がい": "しょうがい",
-    "出てこない": "でてこない",
-    "出て来ない": "でてこない",
-    "出られない": "でられない",
-    "生き": "いき",
-    "死に": "しに",
-    "消え": "きえ",
-    "疲れ": "つかれ",
-    "学校": "がっこう",
-    "行けない": "いけない",
-    "行きたくない": "いきたくない",
-    "住む": "すむ",
-    "住め": "すめ",
-    "住ま": "すま",
-    "家": "いえ",
-    "追い出": "おいだ",
-    "食べ物": "たべもの",
-    "食べる": "たべる",
-    "食べ": "たべ",
-    "親": "おや",
-    "貧乏": "びんぼう",
-    "生活保護": "せいかつほご",
-    "外国": "がいこく",
-    "日本語": "にほんご",
-    "病気": "びょうき",
-    "怪我": "けが",
-}
+import yaml
 
-CRISIS_TERMS: tuple[str, ...] = (
-    "しにたい",
-    "しにたく",
-    "しのう",
-    "しんだほうが",
-    "しんでしまいたい",
-    "きえたい",
-    "きえてしまいたい",
-    "いなくなりたい",
-    "自殺",
-    "じさつ",
-    "自死",
-    "いきていたくない",
-    "いきるのがつらい",
-    "いきるのにつかれ",
-    "いきていけない",
-    "りすか",
-    "自傷",
-    "とびおり",
-    "飛び降り",
-    "首をつ",
-    "暴力",
-    "虐待",
-    "ぎゃくたい",
-    "なぐら",
-    "なぐる",
-    "けられ",
-    "蹴られ",
-    "dv",
-    "れいぷ",
-    "性暴力",
-    "性被害",
-    "ころされ",
-    "殺され",
-    "ころしたい",
-    "殺したい",
-)
+from kitakyushu_pf import japanese
 
-_VARIANT_KEYS = sorted(VARIANTS, key=len, reverse=True)
-_VARIANT_RE = re.compile("|".join(re.escape(k) for k in _VARIANT_KEYS))
+from . import crisis, understanding
+
+THESAURUS_PATH = Path(__file__).resolve().parent / "data" / "thesaurus.yaml"
+
 _DROP_RE = re.compile(r"[\s、。，．,.!?！？・「」『』（）()\[\]【】〜~ー―‐\-…:：;；/／]+")
 _SPLIT_RE = re.compile(r"[,、，\n]+")
-
-
-def _kata_to_hira(text: str) -> str:
-    return "".join(chr(ord(ch) - 0x60) if "ァ" <= ch <= "ヶ" else ch for ch in text)
+_NEGATIONS = {"ない", "無い", "ず", "ぬ", "ん"}
+_ATTACHED = {"れる": "れる", "られる": "れる", "たい": "たい"}
+# Words that carry nothing on their own in a worry (「〜けん」「〜ちゃ」 of 北九州弁 are particles).
+_STOP = {
+    "為る",
+    "居る",
+    "有る",
+    "成る",
+    "事",
+    "物",
+    "もう",
+    "まじ",
+    "けん",
+    "ちゃ",
+    "よ",
+    "ね",
+    "の",
+}
+# Degree words between a noun and its verb (お金が全然ない) carry nothing either.
+_STOP |= {
+    "全然",
+    "全く",
+    "本当",
+    "とても",
+    "凄い",
+    "凄く",
+    "大分",
+    "余り",
+    "超",
+    "めっちゃ",
+    "結構",
+}
 
 
 def normalise(text: str) -> str:
-    """NFKC (全角/半角), lower case, katakana → hiragana, one spelling per variant, no marks."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    text = _kata_to_hira(text)
-    text = _VARIANT_RE.sub(lambda m: VARIANTS[m.group(0)], text)
-    return _DROP_RE.sub("", text)
+    """NFKC (全角/半角), lower case, katakana → hiragana, no spaces or marks.
+
+    This is the cache key of a query (views): two queries with the same normalised form get the
+    same answer. No dictionary needed.
+    """
+    return _DROP_RE.sub("", japanese.fold(text))
+
+
+def split_terms(text: str) -> list[str]:
+    return [t.strip() for t in _SPLIT_RE.split(text or "") if t.strip()]
 
 
 def bigrams(text: str) -> set[str]:
@@ -158,13 +95,137 @@ def bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
-def split_terms(text: str) -> list[str]:
-    return [t.strip() for t in _SPLIT_RE.split(text or "") if t.strip()]
+def _trigrams(text: str) -> set[str]:
+    return {text[i : i + 3] for i in range(len(text) - 2)}
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A text as the search sees it."""
+
+    folded: str
+    reading: str
+    lemmas: tuple[str, ...]
+    terms: frozenset[str]
+    concepts: frozenset[str]
+    grams: frozenset[str]
+    tokens: tuple[japanese.Token, ...] = field(repr=False, default=())
+
+    @property
+    def features(self) -> frozenset[str]:
+        return self.terms | self.concepts
+
+
+def _lemma(token: japanese.Token) -> str:
+    if token.normalized in _NEGATIONS and token.pos[0] in {"助動詞", "形容詞"}:
+        return "ない"
+    return japanese.fold(token.normalized)
+
+
+def _lemmas(tokens: Sequence[japanese.Token]) -> tuple[str, ...]:
+    out: list[str] = []
+    for token in tokens:
+        lemma = _lemma(token)
+        if token.pos[0] in {"助詞", "補助記号", "記号", "空白"} or lemma in _STOP:
+            continue
+        if token.pos[0] == "助動詞" and lemma not in {"ない", *_ATTACHED}:
+            continue
+        out.append(_ATTACHED.get(lemma, lemma))
+    return tuple(out)
+
+
+def _terms(lemmas: tuple[str, ...]) -> set[str]:
+    terms: set[str] = set()
+    for i, lemma in enumerate(lemmas):
+        if lemma in {"ない", "れる", "たい"}:
+            if i:
+                terms.add(f"{lemmas[i - 1]}~{lemma}")
+            continue
+        terms.add(lemma)
+    return terms
+
+
+class Thesaurus:
+    """Groups of equivalent expressions, each analysed once."""
+
+    def __init__(self, groups: Iterable[Iterable[str]]) -> None:
+        self.groups: list[tuple[str, ...]] = [tuple(str(e) for e in g) for g in groups]
+        self._entries: list[tuple[int, str, str, tuple[str, ...]]] = []
+        for gid, group in enumerate(self.groups):
+            for entry in group:
+                folded = normalise(entry)
+                reading = normalise(japanese.reading(entry))
+                lemmas = _lemmas(japanese.tokens(unicodedata.normalize("NFKC", entry).lower()))
+                self._entries.append((gid, folded, reading, lemmas))
+
+    def concepts(self, folded: str, reading: str, lemmas: tuple[str, ...]) -> set[str]:
+        found: set[str] = set()
+        joined = "|" + "|".join(lemmas) + "|"
+        for gid, e_folded, e_reading, e_lemmas in self._entries:
+            key = f"C{gid}"
+            if key in found:
+                continue
+            if (
+                (len(e_folded) >= 2 and e_folded in folded)
+                or (len(e_reading) >= 3 and e_reading in reading)
+                or (e_lemmas and "|" + "|".join(e_lemmas) + "|" in joined)
+            ):
+                found.add(key)
+        return found
+
+
+@lru_cache(maxsize=1)
+def thesaurus() -> Thesaurus:
+    with THESAURUS_PATH.open(encoding="utf-8") as fh:
+        return Thesaurus(yaml.safe_load(fh) or [])
+
+
+@lru_cache(maxsize=8192)
+def analyse(text: str) -> Analysis:
+    folded = normalise(text)
+    if not folded:
+        return Analysis("", "", (), frozenset(), frozenset(), frozenset())
+    # NFKC first so that ﾀｽｹﾃ is タスケテ; katakana is kept for the dictionary (リスカ).
+    toks = tuple(japanese.tokens(unicodedata.normalize("NFKC", text).lower()))
+    reading = normalise(
+        "".join(
+            t.reading if japanese.has_kanji(t.surface) and t.reading else t.surface for t in toks
+        )
+    )
+    lemmas = _lemmas(toks)
+    concepts = thesaurus().concepts(folded, reading, lemmas)
+    grams = {f"3{g}" for g in _trigrams(reading)} | {f"2{g}" for g in bigrams(reading)}
+    return Analysis(
+        folded=folded,
+        reading=reading,
+        lemmas=lemmas,
+        terms=frozenset(_terms(lemmas)),
+        concepts=frozenset(concepts),
+        grams=frozenset(grams),
+        tokens=toks,
+    )
+
+
+def warm_up() -> None:
+    """Load the dictionary and the thesaurus now (worker start-up), not on the first search."""
+    japanese.warm_up()
+    thesaurus()
+    crisis.assess("準備")
 
 
 def is_crisis_text(text: str) -> bool:
-    norm = normalise(text)
-    return any(term in norm for term in CRISIS_TERMS)
+    """Kept for callers of the old API: see handbook/crisis.py."""
+    return crisis.assess(text).flag
+
+
+@dataclass
+class Phrase:
+    analysis: Analysis
+    weight: float
+    # Filled in by build_index once the weights of the features are known.
+    joined: str = ""
+    w_features: float = 0.0
+    w_grams: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -173,7 +234,8 @@ class IndexedWorry:
     text: str
     category: str
     is_crisis: bool
-    phrases: tuple[tuple[str, frozenset[str], float], ...] = field(default=())
+    phrases: tuple[Phrase, ...] = field(default=())
+    key: str = ""
 
 
 @dataclass(frozen=True)
@@ -189,80 +251,133 @@ class Hit:
 class Index:
     worries: list[IndexedWorry]
     idf: dict[str, float]
+    default_idf: float = 1.0
 
 
-def build_index(
-    rows: Iterable[tuple[int, str, str, str, str, bool]],
-) -> Index:
-    """rows: (id, text, category name, keywords, synonyms, is_crisis)."""
+def build_index(rows: Iterable[Sequence[object]]) -> Index:
+    """rows: (id, text, category name, keywords, synonyms, is_crisis[, catalogue key])."""
     index = []
-    for worry_id, text, category, keywords, synonyms, is_crisis in rows:
-        phrases: list[tuple[str, frozenset[str], float]] = []
+    for row in rows:
+        worry_id, text, category, keywords, synonyms, is_crisis = row[:6]
+        key = str(row[6]) if len(row) > 6 else ""
+        phrases: list[Phrase] = []
         # The worry's own words weigh most, then synonyms, keywords and the category name.
         for raw, weight in (
-            [(text, 1.0)]
-            + [(s, 0.95) for s in split_terms(synonyms)]
-            + [(k, 0.9) for k in split_terms(keywords)]
-            + [(category, 0.4)]
+            [(str(text), 1.0)]
+            + [(s, 0.95) for s in split_terms(str(synonyms))]
+            + [(k, 0.9) for k in split_terms(str(keywords))]
+            + [(str(category), 0.4)]
         ):
-            norm = normalise(raw)
-            if norm:
-                phrases.append((norm, frozenset(bigrams(norm)), weight))
-        index.append(IndexedWorry(worry_id, text, category, is_crisis, tuple(phrases)))
-    # Bigrams found in many worries (「たい」「して」) say little: weigh them down.
+            analysis = analyse(raw)
+            if analysis.folded:
+                phrases.append(Phrase(analysis, weight))
+        index.append(
+            IndexedWorry(
+                int(worry_id),  # type: ignore[call-overload]
+                str(text),
+                str(category),
+                bool(is_crisis),
+                tuple(phrases),
+                key,
+            )
+        )
+    # Features found in many worries (「ない」「つらい」) say little: weigh them down.
     df: dict[str, int] = {}
     for worry in index:
-        for gram in set().union(*(p[1] for p in worry.phrases)) if worry.phrases else ():
-            df[gram] = df.get(gram, 0) + 1
+        seen: set[str] = set()
+        for phrase in worry.phrases:
+            seen |= phrase.analysis.features | phrase.analysis.grams
+        for feature in seen:
+            df[feature] = df.get(feature, 0) + 1
     n = max(len(index), 1)
-    idf = {gram: math.log(1 + n / count) for gram, count in df.items()}
-    return Index(index, idf)
-
-
-def _phrase_score(
-    query: str, qgrams: set[str], phrase: str, pgrams: frozenset[str], idf: dict[str, float]
-) -> float:
-    if not qgrams or not pgrams:
-        return 0.0
-    if len(phrase) >= 2 and phrase in query:
-        # A whole keyword inside the query (「もう死にたい」 ⊃ 「しにたい」): strong evidence,
-        # stronger for longer keywords.
-        return 1.0 + min(len(phrase), 8) / 16
-    common = qgrams & pgrams
-    if not common:
-        return 0.0
+    idf = {f: math.log(1 + n / count) for f, count in df.items()}
     default = max(idf.values(), default=1.0)
-    w_common = sum(idf.get(g, default) for g in common)
-    w_query = sum(idf.get(g, default) for g in qgrams)
-    w_phrase = sum(idf.get(g, default) for g in pgrams)
-    # Weighted Dice coefficient, tilted towards covering the query's words.
-    coverage = w_common / w_query
-    dice = 2 * w_common / (w_query + w_phrase)
-    return 0.65 * coverage + 0.35 * dice
+    for worry in index:
+        for phrase in worry.phrases:
+            phrase.joined = "|" + "|".join(phrase.analysis.lemmas) + "|"
+            phrase.w_features = _weights(phrase.analysis.features, idf, default)
+            phrase.w_grams = _weights(phrase.analysis.grams, idf, default)
+    return Index(index, idf, default)
+
+
+def _weights(features: Iterable[str], idf: dict[str, float], default: float) -> float:
+    return sum(
+        idf.get(f, default) * (CONCEPT_WEIGHT if f.startswith("C") else 1.0) for f in features
+    )
+
+
+@dataclass(frozen=True)
+class _Query:
+    analysis: Analysis
+    joined: str
+    w_features: float
+    w_grams: float
+
+
+def _phrase_score(query: _Query, phrase: Phrase, index: Index) -> float:
+    q, p = query.analysis, phrase.analysis
+    # A whole keyword inside the query (「もう死にたい」 ⊃ 「死にたい」): strong evidence,
+    # stronger for longer keywords.
+    if p.lemmas and len(p.folded) >= 2 and phrase.joined in query.joined:
+        return 1.0 + min(len(p.folded), 8) / 16
+    # The same by reading, for hiragana typed for kanji (しゃっきんがかえせない); a short reading
+    # inside a query written in kanji is too often a coincidence (働けなくなった ⊃ なくなった).
+    long_enough = len(p.reading) >= (4 if not japanese.has_kanji(q.folded) else 7)
+    if long_enough and p.reading in q.reading:
+        return 0.95 + min(len(p.reading), 8) / 16
+    score = 0.0
+    common = q.features & p.features
+    if common and query.w_features:
+        w_common = _weights(common, index.idf, index.default_idf)
+        coverage = w_common / query.w_features
+        dice = 2 * w_common / (query.w_features + phrase.w_features)
+        score = 0.65 * coverage + 0.35 * dice
+    # Fallback over readings: hiragana-only input, typos, words the dictionary lacks.
+    g_common = q.grams & p.grams
+    if g_common and query.w_grams:
+        w_common = _weights(g_common, index.idf, index.default_idf)
+        fuzzy = 0.5 * w_common / query.w_grams + w_common / (query.w_grams + phrase.w_grams)
+        score = max(score, 0.85 * fuzzy)
+    return score
 
 
 def search(index: Index, text: str, *, limit: int = 10) -> list[Hit]:
-    query = normalise(text)
-    if not query:
+    """The worries that fit ``text``, best first (empty when none scores MIN_SCORE)."""
+    return _scored(index, text, limit=limit, floor=MIN_SCORE)
+
+
+def nearest(index: Index, text: str, *, limit: int = 5) -> list[Hit]:
+    """The closest worries even when none really fits (「近いカテゴリ」 of an empty search)."""
+    return _scored(index, text, limit=limit, floor=NEAREST_SCORE)
+
+
+def key_of(index: Index, worry_id: int) -> str:
+    return next((w.key for w in index.worries if w.id == worry_id), "")
+
+
+def _scored(index: Index, text: str, *, limit: int, floor: float) -> list[Hit]:
+    query = analyse(text)
+    if not query.folded:
         return []
-    qgrams = bigrams(query)
+    reading = understanding.read(query)
+    prepared = _Query(
+        analysis=query,
+        joined="|" + "|".join(query.lemmas) + "|",
+        w_features=_weights(query.features, index.idf, index.default_idf),
+        w_grams=_weights(query.grams, index.idf, index.default_idf),
+    )
     hits = []
     for worry in index.worries:
         scores = sorted(
-            (
-                _phrase_score(query, qgrams, phrase, pgrams, index.idf) * weight
-                for phrase, pgrams, weight in worry.phrases
-            ),
+            (_phrase_score(prepared, p, index) * p.weight for p in worry.phrases),
             reverse=True,
         )
-        if not scores or scores[0] <= 0:
-            continue
-        # Best phrase, plus a little for a second phrase that agrees.
-        score = scores[0] + (0.15 * scores[1] if len(scores) > 1 else 0.0)
-        if score >= MIN_SCORE:
+        score = scores[0] + (0.15 * scores[1] if len(scores) > 1 else 0.0) if scores else 0.0
+        score = reading.adjust(worry.key, score)
+        if score >= floor:
             hits.append(Hit(worry.id, worry.text, worry.category, worry.is_crisis, round(score, 3)))
     hits.sort(key=lambda h: (-h.score, h.id))
-    if hits:
+    if hits and floor >= MIN_SCORE:
         # Keep only the worries in the same league as the best one.
         floor = hits[0].score * RELATIVE_FLOOR
         hits = [h for h in hits if h.score >= floor]
@@ -270,4 +385,6 @@ def search(index: Index, text: str, *, limit: int = 10) -> list[Hit]:
 
 
 MIN_SCORE = 0.3
+NEAREST_SCORE = 0.05
+CONCEPT_WEIGHT = 3.0
 RELATIVE_FLOOR = 0.4

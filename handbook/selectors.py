@@ -10,14 +10,21 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from . import hours, search
+from .crisis_languages import JAPANESE as CRISIS_JAPANESE
+from .crisis_languages import crisis_kind_foreign
 from .models import Category, Channel, Service, UsageDaily, Worry
+from .public_text import public_text, split_public, without_label
 
 VERSION_KEY = "handbook:content-version"
 # The city's general line: shown instead of a number that is not verified.
@@ -32,8 +39,31 @@ AGE_GROUPS: tuple[tuple[int, str], ...] = (
 )
 
 
+_version_memo: list[Any] = [0.0, None]
+
+
+def content_version_forget() -> None:
+    """This process asks the shared cache again at the next request (called on every bump)."""
+    _version_memo[:] = [0.0, None]
+
+
 def content_version() -> str | None:
-    """The current content version, or None when the cache cannot be reached."""
+    """The current content version, or None when the cache cannot be reached.
+
+    Each process remembers it for `HANDBOOK_VERSION_CHECK_SECONDS` (1 s): one cache round trip
+    per second instead of one per request. A change made in this process is seen at once, one
+    made in another process within that second.
+    """
+    now = time.monotonic()
+    if _version_memo[1] is not None and _version_memo[0] > now:
+        return str(_version_memo[1])
+    version = _content_version_read()
+    if version is not None and settings.HANDBOOK_VERSION_CHECK_SECONDS > 0:
+        _version_memo[:] = [now + settings.HANDBOOK_VERSION_CHECK_SECONDS, version]
+    return version
+
+
+def _content_version_read() -> str | None:
     try:
         version = cache.get(VERSION_KEY)
         if version is None:
@@ -100,6 +130,8 @@ class ServiceInfo:
     last_checked: dt.date | None
     is_sample: bool
     worry_ids: tuple[int, ...]
+    # The provider's page on the public member list, when it is a member organisation.
+    organisation_url: str = ""
 
     @property
     def tel(self) -> str:
@@ -113,7 +145,8 @@ class ServiceInfo:
 
     @property
     def tel_href(self) -> str:
-        digits = self.tel.replace("-", "").replace("#", "%23")
+        # Typed full-width (０９３－…) in the admin, dialled half-width.
+        digits = unicodedata.normalize("NFKC", self.tel).replace("-", "").replace("#", "%23")
         return f"tel:{digits}" if digits else ""
 
 
@@ -165,27 +198,27 @@ def snapshot_build(version: str | None = None) -> Snapshot:
             id=s.pk,
             name=s.name,
             organisation=s.provider.name if s.provider else "",
-            description=s.description,
+            description=public_text(s.description),
             what_to_expect=s.what_to_expect,
             phone=s.phone,
             phone_verified=s.has_verified_phone,
-            chat=s.chat,
+            chat=public_text(s.chat),
             email=s.email,
             web_url=s.web_url,
-            in_person=s.in_person,
+            in_person=public_text(without_label(s.in_person)),
             address=s.address,
             ward_id=s.ward_id,
             ward=s.ward.name if s.ward else "",
             schedule=schedule,
             hours_text="24時間" if s.is_24h else hours.format_spans(schedule.spans),
-            hours_note=s.hours_note,
-            holiday_notes=s.holiday_notes,
-            target=s.target,
+            hours_note=public_text(s.hours_note),
+            holiday_notes=public_text(s.holiday_notes),
+            target=public_text(s.target),
             age_min=s.age_min,
             age_max=s.age_max,
             gender=s.gender,
             residents_only=s.residents_only,
-            cost=s.cost,
+            cost=public_text(s.cost),
             anonymous_ok=s.anonymous_ok,
             languages=s.languages,
             is_crisis_line=s.is_crisis_line,
@@ -193,6 +226,11 @@ def snapshot_build(version: str | None = None) -> Snapshot:
             last_checked=s.last_checked,
             is_sample=s.is_sample,
             worry_ids=worry_ids,
+            organisation_url=(
+                f"{reverse('members:organisation-list')}#org-{s.provider_id}"
+                if s.provider and s.provider.status == "member"
+                else ""
+            ),
         )
     worries: dict[int, WorryInfo] = {}
     cat_worries: dict[int, list[int]] = {}
@@ -207,7 +245,9 @@ def snapshot_build(version: str | None = None) -> Snapshot:
             service_ids=tuple(by_worry.get(w.pk, ())),
         )
         cat_worries.setdefault(w.category_id, []).append(w.pk)
-        index_rows.append((w.pk, w.text, w.category.name, w.keywords, w.synonyms, w.is_crisis))
+        index_rows.append(
+            (w.pk, w.text, w.category.name, w.keywords, w.synonyms, w.is_crisis, w.key)
+        )
     categories = [
         CategoryInfo(c.pk, c.slug, c.name, c.description, tuple(cat_worries.get(c.pk, ())))
         for c in Category.objects.order_by("order", "name")
@@ -247,12 +287,46 @@ class SearchResult:
     query: str
     crisis: bool
     hits: list[search.Hit]
+    # Nothing fitted: ``hits`` then holds 「どこに相談したらいいかわからない」 and ``nearest`` the
+    # categories closest to the words (never an empty answer; the search still counts as empty).
+    fallback: bool = False
+    nearest: tuple[CategoryInfo, ...] = ()
+
+
+FALLBACK_WORRY_KEY = "where-to-ask"
 
 
 def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchResult:
     hits = search.search(snapshot.index, text, limit=limit)
-    crisis = search.is_crisis_text(text) or any(h.is_crisis for h in hits[:1])
-    return SearchResult(query=text, crisis=crisis, hits=hits)
+    crisis = search.is_crisis_text(text)
+    if not crisis and (kind := crisis_kind_foreign(text)) is not None:
+        # A crisis written in another language: the same crisis worries (and so the same lines,
+        # in the same order) as its Japanese wording finds.
+        crisis = True
+        hits = search.search(snapshot.index, CRISIS_JAPANESE[kind], limit=limit) or hits
+    if hits or not text.strip():
+        return SearchResult(query=text, crisis=crisis, hits=hits)
+    names: list[str] = []
+    for hit in search.nearest(snapshot.index, text, limit=8):
+        if hit.category not in names:
+            names.append(hit.category)
+    nearest = tuple(c for name in names[:3] for c in snapshot.categories if c.name == name)
+    fallback = [
+        search.Hit(w.id, w.text, w.category, w.is_crisis, 0.0)
+        for w in snapshot.index.worries
+        if w.key == FALLBACK_WORRY_KEY
+    ]
+    return SearchResult(query=text, crisis=crisis, hits=fallback, fallback=True, nearest=nearest)
+
+
+def lines_24h(*, snapshot: Snapshot, limit: int = 1) -> list[ServiceInfo]:
+    """The crisis lines open around the clock (verified number), in crisis order."""
+    lines = [
+        s
+        for s in snapshot.services.values()
+        if s.is_crisis_line and s.schedule.is_24h and s.phone_verified and s.crisis_order < 100
+    ]
+    return sorted(lines, key=lambda s: (s.crisis_order, s.name))[:limit]
 
 
 @dataclass(frozen=True)
@@ -376,4 +450,25 @@ def worries_without_service() -> QuerySet[Worry]:
         .filter(n_services=0)
         .select_related("category")
         .order_by("category__order", "order")
+    )
+
+
+PUBLIC_TEXT_FIELDS = ("description", "chat", "in_person", "hours_note", "holiday_notes", "target",
+                      "cost")  # fmt: skip
+
+
+def services_with_internal_notes() -> list[tuple[Service, list[str]]]:
+    """Windows whose texts hold checking notes kept off the public card (secretariat's list)."""
+    out: list[tuple[Service, list[str]]] = []
+    for s in Service.objects.filter(is_active=True).order_by("name"):
+        notes = [n for f in PUBLIC_TEXT_FIELDS for n in split_public(getattr(s, f))[1]]
+        if notes:
+            out.append((s, notes))
+    return out
+
+
+def multilingual_hidden() -> QuerySet[Service]:
+    """Lines for foreign residents not shown to residents (UNVERIFIED): to check by phone."""
+    return Service.objects.filter(source_key__startswith="multilingual:", is_active=False).order_by(
+        "name"
     )

@@ -6,10 +6,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import hashlib
 import io
 import re
 import threading
 import time
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,11 +25,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
+from kitakyushu_pf.uploads import decode_text_upload
 
 from . import hours
 from .models import Channel, OpeningHours, Service, UsageDaily, Worry, WrongEntryReport
-from .selectors import VERSION_KEY
+from .selectors import VERSION_KEY, content_version_forget
 
 # --- Content version (cache invalidation) -----------------------------------------------------
 
@@ -37,6 +39,7 @@ def content_version_bump() -> None:
     # A dead cache holds no stale page either.
     with contextlib.suppress(Exception):
         cache.set(VERSION_KEY, str(time.time_ns()), timeout=None)
+    content_version_forget()
 
 
 def content_object_save(*, obj: models.Model) -> models.Model:
@@ -83,16 +86,116 @@ _usage: Counter[tuple[dt.date, str, str]] = Counter()
 _usage_lock = threading.Lock()
 _last_flush = [time.monotonic()]
 _DIGITS_RE = re.compile(r"\d{3,}")
+_MAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
+_URL_RE = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_DIGIT_RE = re.compile(r"\d")
+# Honorifics after a name (山田さん): dropped with the name.
+_NAME_SUFFIXES = {"さん", "様", "さま", "君", "くん", "ちゃん", "氏", "殿"}
 
 
 def usage_scrub(text: str, *, limit: int = 60) -> str:
-    """Searches are kept as words only: long digit runs (phone numbers, dates) are masked."""
+    """Free text kept for the secretariat (report messages): long digit runs are masked."""
     return _DIGITS_RE.sub("#", text.strip())[:limit]
 
 
+def search_text_scrub(text: str, *, limit: int = 60) -> str:
+    """The words of a failed search that may be kept: no name, e-mail address or number.
+
+    Person names are found by the portal's analyser (固有名詞・人名, with their honorific);
+    every token holding a digit goes (phone numbers in any spelling, dates, ages), and so do
+    e-mail addresses, URLs and punctuation.
+    """
+    from kitakyushu_pf import japanese
+
+    text = unicodedata.normalize("NFKC", text or "")
+    text = _URL_RE.sub(" ", _MAIL_RE.sub(" ", text))
+    # A Latin-letter word with a digit in it (a code, a number with letters) goes whole.
+    text = " ".join(w for w in text.split() if not (w.isascii() and _DIGIT_RE.search(w)))
+    kept: list[str] = []
+    last_end = -1
+    drop_suffix = False
+    for token in japanese.tokens(text):
+        is_name = token.pos[:3] == ("名詞", "固有名詞", "人名")
+        drop = (
+            is_name
+            or bool(_DIGIT_RE.search(token.surface))
+            or token.pos[0] in {"補助記号", "空白"}
+            or (drop_suffix and token.surface in _NAME_SUFFIXES)
+        )
+        drop_suffix = is_name
+        if drop:
+            last_end = -1
+            continue
+        if kept and token.begin != last_end:
+            kept.append(" ")
+        kept.append(token.surface)
+        last_end = token.end
+    return " ".join("".join(kept).split())[:limit]
+
+
+def search_empty_record(text: str) -> None:
+    """Count a search that found nothing; keep its (scrubbed) words only once seen often.
+
+    Every failed search adds to the day's count without text (key ""). The words themselves are
+    written only when the same scrubbed text has come `HANDBOOK_EMPTY_SEARCH_MIN_REPEATS` times
+    that day, and at most `HANDBOOK_EMPTY_SEARCH_DAILY_CAP` distinct texts a day. Until then the
+    text exists only as a keyed hash counter in the cache, which expires after the day; with no
+    reachable cache no text is kept at all.
+    """
+    usage_record(kind=UsageDaily.Kind.SEARCH_EMPTY)
+    words = search_text_scrub(text)
+    if not words:
+        return
+    day = timezone.localdate().isoformat()
+    digest = hashlib.blake2b(
+        f"{day}|{words}".encode(), key=settings.SECRET_KEY.encode()[:64], digest_size=16
+    ).hexdigest()
+    seen_key = f"handbook:empty:{digest}"
+    kept_key = f"handbook:empty-kept:{digest}"
+    minimum = settings.HANDBOOK_EMPTY_SEARCH_MIN_REPEATS
+    try:
+        cache.add(seen_key, 0, timeout=2 * 24 * 3600)
+        seen = cache.incr(seen_key)
+        if seen is None or seen < minimum:
+            return
+        if seen == minimum:
+            cache.add(f"handbook:empty-distinct:{day}", 0, timeout=2 * 24 * 3600)
+            slot = cache.incr(f"handbook:empty-distinct:{day}")
+            if slot is None or slot > settings.HANDBOOK_EMPTY_SEARCH_DAILY_CAP:
+                return
+            cache.set(kept_key, 1, timeout=2 * 24 * 3600)
+            usage_record(kind=UsageDaily.Kind.SEARCH_EMPTY, key=words, n=minimum)
+        elif cache.get(kept_key):
+            usage_record(kind=UsageDaily.Kind.SEARCH_EMPTY, key=words)
+    except Exception:  # noqa: BLE001 - no cache, no text
+        return
+
+
+FUNNEL_STEPS = ("visit", "results", "tel", "web")
+
+
+def funnel_record(*, channel: str, step: str) -> None:
+    """One step of the per-channel funnel (visit → results viewed → call/web tap), per day."""
+    if step not in FUNNEL_STEPS:
+        raise ValueError(step)
+    usage_record(kind=UsageDaily.Kind.FUNNEL, key=f"{channel or 'direct'}:{step}")
+
+
+_today_memo: list[Any] = [0.0, None]
+
+
+def _today() -> dt.date:
+    """Today in Asia/Tokyo, looked up at most once a second (a count is not worth a tz lookup)."""
+    now = time.monotonic()
+    if _today_memo[1] is None or _today_memo[0] <= now:
+        _today_memo[:] = [now + 1.0, timezone.localdate()]
+    return cast(dt.date, _today_memo[1])
+
+
 def usage_record(*, kind: str, key: str = "", n: int = 1) -> None:
+    day = _today()
     with _usage_lock:
-        _usage[(timezone.localdate(), kind, key[:100])] += n
+        _usage[(day, kind, key[:100])] += n
         due = time.monotonic() - _last_flush[0] >= settings.HANDBOOK_USAGE_FLUSH_SECONDS
     if due:
         usage_flush()
@@ -212,10 +315,7 @@ class ImportResult:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        return decode_text_upload(data)[0]
-    except UndecodableUpload as exc:
-        raise ValidationError(str(exc)) from exc
+    return decode_text_upload(data)[0]  # raises ValidationError
 
 
 def services_import_csv(*, data: bytes) -> ImportResult:
@@ -357,66 +457,7 @@ def services_import_csv(*, data: bytes) -> ImportResult:
 # --- Verified contacts (handbook/data/contacts_verified.csv) ---------------------------------
 
 CONTACTS_CSV = Path(__file__).resolve().parent / "data" / "contacts_verified.csv"
-T = dt.time
-
-# Structured weekly hours for the rows whose published hours are unambiguous. Everything else
-# keeps only the published text (hours_note) and shows 「受付時間は要確認」.
-_EVERY_DAY = range(7)
-_WEEKDAYS = range(5)
-CONTACT_SCHEDULES: dict[str, dict[str, Any]] = {
-    "いのちの電話（ナビダイヤル・日本いのちの電話連盟）": {
-        "rows": [(d, T(10), T(22)) for d in [*_EVERY_DAY, 7]],
-    },
-    "自殺予防いのちの電話（フリーダイヤル・日本いのちの電話連盟）": {
-        "rows": [(d, T(16), T(21)) for d in [*_EVERY_DAY, 7]],
-    },
-    "#いのちSOS（NPO法人自殺対策支援センターライフリンク）": {
-        "rows": [(d, T(0), T(0)) for d in (0, 3, 4)] + [(d, T(6), T(0)) for d in (1, 2, 5, 6)],
-        "closed_on_holidays": False,
-    },
-    "北九州市自殺予防こころの相談電話": {
-        "rows": [(d, T(9), T(17)) for d in _WEEKDAYS],
-        "closed_new_year": True,
-    },
-    "【福岡県】配偶者からの暴力相談電話（夜間・休日）": {
-        "rows": [(d, T(17), T(0)) for d in _WEEKDAYS] + [(d, T(9), T(0)) for d in (5, 6, 7)],
-        "closed_new_year": True,
-    },
-    "福岡県小児救急医療電話相談 #8000": {
-        "rows": [(d, T(19), T(7)) for d in _WEEKDAYS]
-        + [(5, T(12), T(7)), (6, T(7), T(7)), (7, T(7), T(7))],
-    },
-    "チャイルドライン（認定NPO法人チャイルドライン支援センター）": {
-        "rows": [(d, T(16), T(21)) for d in [*_EVERY_DAY, 7]],
-        "closed_new_year": True,
-    },
-    "子どもの人権110番（法務省）": {"rows": [(d, T(8, 30), T(17, 15)) for d in _WEEKDAYS]},
-    "法テラス 多言語情報提供サービス": {"rows": [(d, T(9), T(17)) for d in _WEEKDAYS]},
-    "北九州市コールセンター（市の総合案内）": {
-        "rows": [(d, T(8, 30), T(20)) for d in [*_EVERY_DAY, 7]],
-    },
-}
-# Rows that are not windows for residents (staff contacts, another region's number).
-CONTACTS_NOT_LISTED = {
-    "よりそいホットライン（岩手・宮城・福島からかける場合）",
-    "北九州市立精神保健福祉センター（保健福祉局・事務の連絡先）",
-    "北九州市 保健福祉局 地域福祉推進課",
-    "北九州市 保健福祉局 地域福祉推進課 孤独・孤立対策担当",
-}
-# Order of the crisis lines when someone says 「死にたい」 (lower first; 100 = not by default).
-CRISIS_ORDER = {
-    "#いのちSOS（NPO法人自殺対策支援センターライフリンク）": 10,
-    "北九州いのちの電話（社会福祉法人）": 11,
-    "よりそいホットライン（社会的包摂サポートセンター）": 12,
-    "いのちの電話（ナビダイヤル・日本いのちの電話連盟）": 13,
-    "自殺予防いのちの電話（フリーダイヤル・日本いのちの電話連盟）": 14,
-    "北九州市自殺予防こころの相談電話": 15,
-    "こころの健康相談統一ダイヤル（厚生労働省）": 16,
-    "あなたのいばしょチャット相談（NPO法人あなたのいばしょ）": 17,
-    # Always in the crisis box's first line; listed as windows only for danger worries.
-    "110番（警察への緊急通報）": 101,
-    "119番（救急・火事）": 102,
-}
+# Structured hours, crisis order and which rows are listed live in handbook/data/windows.yaml.
 _WARD_PREFIXES = ("門司", "小倉北", "小倉南", "若松", "八幡東", "八幡西", "戸畑")
 
 
@@ -443,6 +484,9 @@ def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
     """Load or refresh the real windows from the verified contacts CSV (idempotent)."""
     from members.models import Ward
 
+    from .catalogue import WindowData, catalogue_read
+
+    windows = catalogue_read(contacts_csv=path).windows
     wards = {w.name: w for w in Ward.objects.all()}
     created = updated = 0
     with path.open(encoding="utf-8") as fh, transaction.atomic():
@@ -450,10 +494,10 @@ def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
             name = row["name"].strip()
             kind = row["kind"].strip()
             alt = row["alt_contact"].strip()
-            sched = CONTACT_SCHEDULES.get(name, {})
+            window = windows.get(name) or WindowData(name=name)
             hours_text = row["hours"].strip()
-            is_24h = not sched and ("24時間" in hours_text and "〜" not in hours_text)
-            is_crisis = kind == "national_crisis" or name in CRISIS_ORDER
+            is_24h = not window.hours and ("24時間" in hours_text and "〜" not in hours_text)
+            is_crisis = kind == "national_crisis" or window.crisis_order is not None
             ward_name = _contact_ward(name)
             defaults: dict[str, Any] = {
                 "name": name,
@@ -470,17 +514,21 @@ def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
                 "ward": wards.get(ward_name) if ward_name else None,
                 "hours_note": hours_text[:300],
                 "is_24h": is_24h,
-                "closed_on_holidays": sched.get("closed_on_holidays", True),
-                "closed_new_year": sched.get("closed_new_year", False),
+                "closed_on_holidays": True
+                if window.closed_on_holidays is None
+                else window.closed_on_holidays,
+                "closed_new_year": window.closed_new_year,
                 "target": row["target"].strip()[:300],
                 "cost": row["cost"].strip()[:200],
                 "anonymous_ok": "匿名可" in row["target"] or "名前を言わなくて" in row["target"],
                 "is_crisis_line": is_crisis,
-                "crisis_order": CRISIS_ORDER.get(name, 50 if is_crisis else 100),
+                "crisis_order": window.crisis_order
+                if window.crisis_order is not None
+                else (50 if is_crisis else 100),
                 "source_url": row["source_url"].strip(),
                 "last_checked": dt.date.fromisoformat(row["checked_on"].strip()),
                 "is_sample": False,
-                "is_active": name not in CONTACTS_NOT_LISTED,
+                "is_active": window.listed,
             }
             if "11言語" in alt:
                 defaults["languages"] = "日本語・多言語（11言語）"
@@ -496,7 +544,7 @@ def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
             service.hours.all().delete()
             OpeningHours.objects.bulk_create(
                 OpeningHours(service=service, weekday=w, opens=o, closes=c)
-                for w, o, c in sched.get("rows", [])
+                for w, o, c in window.hours
             )
         content_changed()
     return LoadSummary(created=created, updated=updated)
@@ -516,3 +564,67 @@ def channel_qr(*, channel: Channel, base_url: str, kind: str) -> bytes:
     else:
         qr.save(buffer, kind="png", scale=10, border=4)
     return buffer.getvalue()
+
+
+# --- Lines for foreign residents (handbook/data/contacts_multilingual.csv) --------------------
+
+MULTILINGUAL_CSV = Path(__file__).resolve().parent / "data" / "contacts_multilingual.csv"
+MULTILINGUAL_PREFIX = "multilingual:"
+_LANGUAGES_RE = re.compile(r"対応言語[:：]\s*([^。]*)")
+
+
+def languages_from_target(target: str) -> str:
+    """「…。対応言語: 英語・中国語・韓国語（…）」 → 「英語・中国語・韓国語」 (public part only)."""
+    from .public_text import public_text
+
+    match = _LANGUAGES_RE.search(target or "")
+    return public_text(match.group(1)).strip()[:100] if match else ""
+
+
+def multilingual_load(*, path: Path = MULTILINGUAL_CSV) -> LoadSummary:
+    """Load the lines for foreign residents (idempotent).
+
+    Only a VERIFIED row is listed for residents (behind a tel: button when it has a number);
+    UNVERIFIED rows are kept hidden and appear on the secretariat's content check. Every listed
+    line is linked to the worries of the 「外国人」 category (slug `foreign`).
+    """
+    foreign = list(Worry.objects.filter(category__slug="foreign", is_active=True))
+    created = updated = 0
+    with path.open(encoding="utf-8") as fh, transaction.atomic():
+        for row in csv.DictReader(fh):
+            name = row["name"].strip()
+            status = row["status"].strip()
+            alt = row["alt_contact"].strip()
+            target = row["target"].strip()
+            defaults: dict[str, Any] = {
+                "name": name[:200],
+                "phone": row["phone"].strip(),
+                "phone_status": status,
+                "chat": alt if _is_chat(alt) else "",
+                "description": alt
+                if alt and not _is_chat(alt) and not alt.startswith("来所")
+                else "",
+                "in_person": alt if alt.startswith("来所") else "",
+                "hours_note": row["hours"].strip()[:300],
+                "is_24h": "24時間" in row["hours"] and "〜" not in row["hours"],
+                # The languages go to their own field (shown as 「対応言語」 on the card).
+                "target": _LANGUAGES_RE.sub("", target).strip().rstrip("。")[:300],
+                "cost": row["cost"].strip()[:200],
+                "languages": languages_from_target(target) or "多言語",
+                "source_url": row["source_url"].strip(),
+                "last_checked": dt.date.fromisoformat(row["checked_on"].strip()),
+                "is_sample": False,
+                "is_crisis_line": False,
+                "is_active": status == Service.PhoneStatus.VERIFIED,
+            }
+            service, was_created = Service.objects.update_or_create(
+                source_key=f"{MULTILINGUAL_PREFIX}{name}"[:200], defaults=defaults
+            )
+            created += was_created
+            updated += not was_created
+            if service.is_active:
+                service.worries.add(*foreign)
+            else:
+                service.worries.clear()
+        content_changed()
+    return LoadSummary(created=created, updated=updated)

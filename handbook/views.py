@@ -13,30 +13,44 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseForbidden,
+    HttpResponseNotAllowed,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST, require_safe
+from django_ratelimit.core import is_ratelimited
 
 from kitakyushu_pf.exports import csv_response
 from kitakyushu_pf.roles import SECRETARIAT, role_required
+from kitakyushu_pf.security import denial_log
 
-from . import selectors, services
+from . import hsds, schemes, selectors, services
 from .forms import ReportForm
-from .models import Service, UsageDaily
+from .models import Service, UsageDaily, Worry
 
 MAX_WORRIES = 10
 LOCAL_PAGES_MAX = 512
 LOCAL_PAGES_SECONDS = 60.0
 _local_pages: dict[str, tuple[float, dict[str, Any]]] = {}
 CHANNELS = ("qr", "flyer", "ad", "sns")
+HANDBOOK_PREFIX = "/handbook/"  # where kitakyushu_pf/urls.py mounts the handbook
 
 
 # --- Query-string parsing (the cache key is built from these, never from the raw string) ------
@@ -68,11 +82,37 @@ def _query(request: HttpRequest) -> str:
     return request.GET.get("q", "").strip()[:100]
 
 
-def _count_channel(request: HttpRequest, snap: selectors.Snapshot) -> None:
+def _channel(request: HttpRequest, snap: selectors.Snapshot) -> str:
+    """The channel of this visit (`?src=`; links inside the handbook keep it): a known code,
+    "other" for an unknown one, "" for none."""
     src = request.GET.get("src", "").strip().lower()
-    if src:
-        known = src in CHANNELS or src in snap.channels
-        services.usage_record(kind=UsageDaily.Kind.CHANNEL, key=src if known else "other")
+    if not src:
+        return ""
+    return src if (src in CHANNELS or src in snap.channels) else "other"
+
+
+def _keep(request: HttpRequest, snap: selectors.Snapshot) -> tuple[tuple[str, str], ...]:
+    """The query parameters every link inside the handbook carries on (part of the cache key)."""
+    channel = _channel(request, snap)
+    return (("src", channel),) if channel and channel != "other" else ()
+
+
+def _is_landing(request: HttpRequest) -> bool:
+    """A visit starts here: the page was not opened from another handbook page."""
+    referer = request.headers.get("referer", "")
+    if not referer:
+        return True
+    parsed = urlsplit(referer)
+    return parsed.netloc != request.get_host() or not parsed.path.startswith(HANDBOOK_PREFIX)
+
+
+def _count_channel(request: HttpRequest, snap: selectors.Snapshot) -> None:
+    if not _is_landing(request):
+        return
+    channel = _channel(request, snap)
+    if channel:
+        services.usage_record(kind=UsageDaily.Kind.CHANNEL, key=channel)
+    services.funnel_record(channel=channel, step="visit")
 
 
 def _minute() -> str:
@@ -85,7 +125,7 @@ def _cached(
     """A cached dict for the same question; with no reachable cache, computed every time."""
     if version is None:
         return produce()
-    raw = "|".join(str(p) for p in (version, translation.get_language(), *key_parts))
+    raw = "|".join(repr(p) for p in (version, translation.get_language(), *key_parts))
     key = "handbook:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     # A small per-process copy in front of the shared cache: same key, so same version.
     local = _local_pages.get(key)
@@ -107,8 +147,12 @@ def _cached(
 
 def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> str:
     # `messages` is emptied so that no one's flash message is ever cached into a shared page.
+    snap = context.get("snap") or selectors.snapshot_get()
+    keep = _keep(request, snap)
     context = {
         **context,
+        "keep": keep,
+        "keep_query": urlencode(keep),
         "messages": (),
         "quick_exit_url": settings.HANDBOOK_QUICK_EXIT_URL,
         "general_line": (selectors.GENERAL_LINE_NAME, selectors.GENERAL_LINE_PHONE),
@@ -122,22 +166,57 @@ def _html(body: str) -> HttpResponse:
     return response
 
 
+# --- Anonymous counts (also replayed by the early page cache, handbook/middleware.py) --------
+
+
+def count_request(
+    request: HttpRequest, *, route: str, snap: selectors.Snapshot, meta: dict[str, Any]
+) -> None:
+    """The anonymous daily counts one request adds, from the request and its page's `meta`."""
+    if route in ("home", "category", "results"):
+        _count_channel(request, snap)
+    if route == "results":
+        services.usage_record(kind=UsageDaily.Kind.RESULTS_VIEWED)
+        services.funnel_record(channel=_channel(request, snap), step="results")
+    if route in ("results", "api-services"):
+        name = "w" if route == "results" else "worry"
+        for wid in _worry_ids(request, name):
+            if wid in snap.worries:
+                services.usage_record(kind=UsageDaily.Kind.WORRY_TICKED, key=str(wid))
+    if route in ("home", "api-search"):
+        q = _query(request)
+        if q:
+            services.usage_record(kind=UsageDaily.Kind.SEARCH)
+            if meta.get("empty"):
+                services.search_empty_record(q)
+
+
+def _counted(
+    request: HttpRequest,
+    snap: selectors.Snapshot,
+    route: str,
+    meta: dict[str, Any],
+    response: HttpResponse,
+) -> HttpResponse:
+    count_request(request, route=route, snap=snap, meta=meta)
+    response.handbook_meta = {"route": route, **meta}  # type: ignore[attr-defined]
+    return response
+
+
 # --- Citizen pages ----------------------------------------------------------------------------
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     snap = selectors.snapshot_get()
-    _count_channel(request, snap)
     q = _query(request)
     if not q:
         page = _cached(
-            ("home",),
+            ("home", _keep(request, snap)),
             lambda: {"html": _render(request, "handbook/handbook_home.html", {"snap": snap})},
             version=snap.version,
         )
-        return _html(page["html"])
-    norm = selectors.search.normalise(q)
+        return _counted(request, snap, "home", {}, _html(page["html"]))
 
     def produce() -> dict[str, Any]:
         result = selectors.worries_search(snapshot=snap, text=q)
@@ -147,29 +226,36 @@ def home(request: HttpRequest) -> HttpResponse:
             worry_ids=[h.id for h in result.hits if h.is_crisis][:3],
             crisis_query=result.crisis,
         )
-        html = _render(
-            request,
-            "handbook/handbook_home.html",
-            {"snap": snap, "q": q, "result": result, "ranking": ranking},
-        )
-        return {"html": html, "empty": not result.hits}
+        context: dict[str, Any] = {
+            "snap": snap,
+            "q": q,
+            "result": result,
+            "ranking": ranking,
+            "age_groups": selectors.AGE_GROUPS,
+        }
+        if result.fallback:
+            # Never an empty answer: the windows for 「どこに相談したらいいかわからない」 and a
+            # line open around the clock, with the nearest categories.
+            context["fallback_ranking"] = selectors.services_rank(
+                snapshot=snap, worry_ids=[h.id for h in result.hits]
+            )
+            context["lines_24h"] = selectors.lines_24h(snapshot=snap)
+        html = _render(request, "handbook/handbook_home.html", context)
+        return {"html": html, "empty": result.fallback or not result.hits}
 
-    page = _cached(("home", norm, _minute()), produce, version=snap.version)
-    services.usage_record(kind=UsageDaily.Kind.SEARCH)
-    if page["empty"]:
-        services.usage_record(kind=UsageDaily.Kind.SEARCH_EMPTY, key=services.usage_scrub(q))
-    return _html(page["html"])
+    # Keyed on the text exactly as typed: the page shows it back in the search box.
+    page = _cached(("home", q, _keep(request, snap), _minute()), produce, version=snap.version)
+    return _counted(request, snap, "home", {"empty": page["empty"]}, _html(page["html"]))
 
 
 @require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
     snap = selectors.snapshot_get()
-    _count_channel(request, snap)
     category = snap.category(slug)
     if category is None:
         raise Http404
     page = _cached(
-        ("category", slug),
+        ("category", slug, _keep(request, snap)),
         lambda: {
             "html": _render(
                 request,
@@ -178,31 +264,34 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     "snap": snap,
                     "category": category,
                     "worries": [snap.worries[w] for w in category.worry_ids],
+                    "schemes": schemes.schemes_for_categories([category.slug]),
                     "age_groups": selectors.AGE_GROUPS,
                 },
             )
         },
         version=snap.version,
     )
-    return _html(page["html"])
+    return _counted(request, snap, "category", {}, _html(page["html"]))
 
 
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
     snap = selectors.snapshot_get()
-    _count_channel(request, snap)
     worry_ids = [w for w in _worry_ids(request) if w in snap.worries]
     age = _age(request)
     ward_id, ward_name = _ward(request, snap)
-    services.usage_record(kind=UsageDaily.Kind.RESULTS_VIEWED)
-    for wid in worry_ids:
-        services.usage_record(kind=UsageDaily.Kind.WORRY_TICKED, key=str(wid))
 
     def produce() -> dict[str, Any]:
         ranking = selectors.services_rank(
             snapshot=snap, worry_ids=worry_ids, age=age, ward_id=ward_id
         )
         share = reverse("handbook:results") + "?" + "&".join(f"w={w}" for w in worry_ids)
+        if _keep(request, snap):
+            share += "&" + urlencode(_keep(request, snap))
+        share_all = share
+        # Narrowed by age group and ward: the windows for another age or ward are left out
+        # (those for everyone and for the whole city stay).
+        shown = [r for r in ranking.services if r.age_fit >= 0 and r.ward_fit >= 0]
         if age is not None:
             share += f"&age={age}"
         if ward_name:
@@ -218,33 +307,98 @@ def results(request: HttpRequest) -> HttpResponse:
                     "age_label": dict(selectors.AGE_GROUPS).get(age or -1, ""),
                     "ward_name": ward_name,
                     "share_path": share,
+                    "schemes": schemes.schemes_for_categories(
+                        [
+                            c.slug
+                            for c in snap.categories
+                            if c.id in {w.category_id for w in ranking.worries}
+                        ]
+                    ),
+                    "share_path_all": share_all,
+                    "shown_services": shown,
+                    "hidden_count": len(ranking.services) - len(shown),
+                    "age_groups": selectors.AGE_GROUPS,
                     "now": selectors.local_now(),
                 },
             )
         }
 
     page = _cached(
-        ("results", tuple(worry_ids), age, ward_id, _minute()), produce, version=snap.version
+        ("results", tuple(worry_ids), age, ward_id, _keep(request, snap), _minute()),
+        produce,
+        version=snap.version,
     )
-    return _html(page["html"])
+    return _counted(request, snap, "results", {}, _html(page["html"]))
 
 
+def _same_origin(request: HttpRequest) -> bool:
+    """The POST comes from a page of this site: its Origin (or, failing that, its Referer)."""
+    allowed = {f"{request.scheme}://{request.get_host()}", *settings.CSRF_TRUSTED_ORIGINS}
+    origin = request.headers.get("origin")
+    if origin:
+        return origin in allowed
+    referer = urlsplit(request.headers.get("referer", ""))
+    return bool(referer.netloc) and f"{referer.scheme}://{referer.netloc}" in allowed
+
+
+@csrf_exempt  # no cookie at all: the same-origin check and the rate limit take the token's place
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    """「情報が違う場合はお知らせください」: anonymous, stores no IP address or user agent."""
+    """「情報が違う場合はお知らせください」: anonymous, stores no IP address or user agent.
+
+    The form sets no cookie: a POST is accepted only from the handbook's own pages (Origin, or
+    Referer for old browsers) and at most `HANDBOOK_REPORTS_PER_HOUR` times an hour per client
+    address (the address is held only as a hashed counter in the cache for that hour).
+    """
     service = get_object_or_404(Service, pk=pk, is_active=True)
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        services.report_submit(
-            service=service,
-            reason=form.cleaned_data["reason"],
-            message=form.cleaned_data["message"],
-        )
-        return redirect("handbook:report-thanks")
-    return render(
-        request,
-        "handbook/report_form.html",
-        {"service": service, "form": form, "quick_exit_url": settings.HANDBOOK_QUICK_EXIT_URL},
-    )
+    if request.method == "POST":
+        if not _same_origin(request):
+            denial_log(request=request, reason="handbook report from another origin")
+            return HttpResponseForbidden(_("This form can only be sent from the handbook's page."))
+        if is_ratelimited(
+            request,
+            group="handbook-report",
+            key="ip",
+            rate=f"{settings.HANDBOOK_REPORTS_PER_HOUR}/h",
+            method="POST",
+            increment=True,
+        ):
+            return HttpResponse(
+                _("Too many reports from this connection. Please try again later."), status=429
+            )
+        if form.is_valid():
+            services.report_submit(
+                service=service,
+                reason=form.cleaned_data["reason"],
+                message=form.cleaned_data["message"],
+            )
+            return redirect(reverse("handbook:report-thanks") + _keep_suffix(request))
+    body = _render(request, "handbook/report_form.html", {"service": service, "form": form})
+    response = _html(body)
+    if request.method == "POST":
+        response.status_code = 400
+    return response
+
+
+def _keep_suffix(request: HttpRequest) -> str:
+    keep = _keep(request, selectors.snapshot_get())
+    return "?" + urlencode(keep) if keep else ""
+
+
+@csrf_exempt  # a count only, nothing stored about the person; no cookie
+@require_POST
+def tap(request: HttpRequest) -> HttpResponse:
+    """The last funnel step: a call or web button was tapped (sent by handbook.js)."""
+    kind = request.POST.get("kind", "")
+    if kind not in ("tel", "web"):
+        return HttpResponse(status=400)
+    snap = selectors.snapshot_get()
+    src = request.POST.get("src", "").strip().lower()
+    channel = src if (src in CHANNELS or src in snap.channels) else ("other" if src else "")
+    services.funnel_record(channel=channel, step=kind)
+    return HttpResponse(status=204)
 
 
 @require_safe
@@ -263,7 +417,7 @@ def _json(data: dict[str, Any]) -> JsonResponse:
 
 
 @require_safe
-def api_search(request: HttpRequest) -> JsonResponse:
+def api_search(request: HttpRequest) -> HttpResponse:
     snap = selectors.snapshot_get()
     q = _query(request)
 
@@ -275,14 +429,19 @@ def api_search(request: HttpRequest) -> JsonResponse:
                 {"id": h.id, "text": h.text, "category": h.category, "score": h.score}
                 for h in result.hits
             ],
+            # true: nothing fitted; "worries" then holds どこに相談したらいいかわからない.
+            "fallback": result.fallback,
+            "nearest_categories": [{"slug": c.slug, "name": c.name} for c in result.nearest],
         }
 
     data = _cached(("api-search", selectors.search.normalise(q)), produce, version=snap.version)
-    if q:
-        services.usage_record(kind=UsageDaily.Kind.SEARCH)
-        if not data["worries"]:
-            services.usage_record(kind=UsageDaily.Kind.SEARCH_EMPTY, key=services.usage_scrub(q))
-    return _json(data)
+    return _counted(
+        request,
+        snap,
+        "api-search",
+        {"empty": bool(data.get("fallback")) or not data["worries"]},
+        _json(data),
+    )
 
 
 def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, Any]:
@@ -299,13 +458,11 @@ def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, 
 
 
 @require_safe
-def api_services(request: HttpRequest) -> JsonResponse:
+def api_services(request: HttpRequest) -> HttpResponse:
     snap = selectors.snapshot_get()
     worry_ids = [w for w in _worry_ids(request, "worry") if w in snap.worries]
     age = _age(request)
     ward_id, _name = _ward(request, snap)
-    for wid in worry_ids:
-        services.usage_record(kind=UsageDaily.Kind.WORRY_TICKED, key=str(wid))
 
     def produce() -> dict[str, Any]:
         ranking = selectors.services_rank(
@@ -321,10 +478,18 @@ def api_services(request: HttpRequest) -> JsonResponse:
     data = _cached(
         ("api-services", tuple(worry_ids), age, ward_id, _minute()), produce, version=snap.version
     )
-    return _json(data)
+    return _counted(request, snap, "api-services", {}, _json(data))
 
 
 # --- Staff ------------------------------------------------------------------------------------
+
+
+SMALL_COUNT = 10
+
+
+def small_count(n: int) -> str:
+    """Staff see counts under 10 as 「10未満」: a small number could point at one person."""
+    return str(n) if n >= SMALL_COUNT else str(_("under 10"))
 
 
 def _usage_context(days: int) -> dict[str, Any]:
@@ -359,11 +524,21 @@ def _usage_context(days: int) -> dict[str, Any]:
             if kind != UsageDaily.Kind.SEARCH_EMPTY
         ],
     }
+    funnel: dict[str, dict[str, int]] = {}
+    for (kind, key), n in totals.items():
+        if kind == UsageDaily.Kind.FUNNEL and ":" in key:
+            channel, step = key.rsplit(":", 1)
+            funnel.setdefault(channel, {})[step] = funnel.get(channel, {}).get(step, 0) + n
+    funnel_rows = [
+        (channel, [small_count(steps.get(step, 0)) for step in services.FUNNEL_STEPS])
+        for channel, steps in sorted(funnel.items(), key=lambda x: -x[1].get("visit", 0))
+    ]
     return {
         "days": days,
         "chart": chart,
+        "funnel": funnel_rows,
         "top_worries": top(UsageDaily.Kind.WORRY_TICKED, worry_label),
-        "empty_searches": top(UsageDaily.Kind.SEARCH_EMPTY),
+        "empty_searches": [(k, n) for k, n in top(UsageDaily.Kind.SEARCH_EMPTY) if k],
         "channels": top(UsageDaily.Kind.CHANNEL),
         "rows": rows,
     }
@@ -380,11 +555,19 @@ def staff_usage_csv(request: HttpRequest) -> HttpResponse:
     services.usage_flush()
     since = timezone.localdate() - dt.timedelta(days=365)
     kinds = dict(UsageDaily.Kind.choices)
+    # A ticked worry is counted under its id; the secretariat reads its words.
+    worry_texts = {str(pk): text for pk, text in Worry.objects.values_list("pk", "text")}
+
+    def key_text(r: UsageDaily) -> str:
+        if r.kind == UsageDaily.Kind.WORRY_TICKED:
+            return worry_texts.get(r.key, r.key)
+        return r.key
+
     return csv_response(
         f"handbook-usage-{timezone.localdate():%Y%m%d}.csv",
         [str(_("date")), str(_("kind")), str(_("key")), str(_("count"))],
         (
-            [r.date.isoformat(), str(kinds.get(r.kind, r.kind)), r.key, r.count]
+            [r.date.isoformat(), str(kinds.get(r.kind, r.kind)), key_text(r), r.count]
             for r in selectors.usage_daily(since=since)
         ),
     )
@@ -398,3 +581,106 @@ def bench_baseline(request: HttpRequest) -> HttpResponse:
     if not settings.HANDBOOK_BENCH_BASELINE:
         raise Http404
     return HttpResponse("ok")
+
+
+# --- HSDS 3.0 feed (read-only) ----------------------------------------------------------------
+
+OPENAPI_FILE = Path(__file__).resolve().parent / "openapi.json"
+
+
+def _paging(request: HttpRequest) -> tuple[int, int] | None:
+    try:
+        number = int(request.GET.get("page", "1"))
+        size = int(request.GET.get("per_page", "50"))
+    except ValueError:
+        return None
+    if number < 1 or not 1 <= size <= hsds.MAX_SIZE:
+        return None
+    return number, size
+
+
+def _hsds_error(message: str) -> JsonResponse:
+    response = _json({"error": message})
+    response.status_code = 400
+    return response
+
+
+def _hsds_list(request: HttpRequest, items: list[dict[str, Any]]) -> JsonResponse:
+    paging = _paging(request)
+    if paging is None:
+        return _hsds_error("page must be ≥ 1 and per_page between 1 and 100")
+    return _json(hsds.page(items, page_number=paging[0], size=paging[1]))
+
+
+@require_safe
+def hsds_services(request: HttpRequest) -> JsonResponse:
+    raw = request.GET.get("modified_after", "").strip()
+    modified_after = None
+    if raw:
+        modified_after = parse_datetime(raw.replace(" ", "+"))
+        if modified_after is None:
+            day = parse_date(raw)
+            if day is None:
+                return _hsds_error("modified_after must be an ISO 8601 date or date-time")
+            modified_after = dt.datetime.combine(day, dt.time())
+        if timezone.is_naive(modified_after):
+            modified_after = timezone.make_aware(modified_after)
+    return _hsds_list(request, hsds.services(modified_after=modified_after))
+
+
+@require_safe
+def hsds_organizations(request: HttpRequest) -> JsonResponse:
+    return _hsds_list(request, hsds.organizations())
+
+
+@require_safe
+def hsds_taxonomy(request: HttpRequest) -> JsonResponse:
+    return _hsds_list(request, hsds.taxonomy_terms())
+
+
+@require_safe
+def openapi(request: HttpRequest) -> HttpResponse:
+    response = HttpResponse(OPENAPI_FILE.read_bytes(), content_type="application/json")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+# --- Scheme explainers ------------------------------------------------------------------------
+
+
+@require_safe
+def scheme_list(request: HttpRequest) -> HttpResponse:
+    snap = selectors.snapshot_get()
+    page = _cached(
+        ("schemes", _keep(request, snap)),
+        lambda: {
+            "html": _render(
+                request,
+                "handbook/scheme_list.html",
+                {"snap": snap, "schemes": schemes.schemes_all()},
+            )
+        },
+        version=snap.version,
+    )
+    return _html(page["html"])
+
+
+@require_safe
+def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    snap = selectors.snapshot_get()
+    scheme = schemes.scheme_get(slug)
+    if scheme is None:
+        raise Http404
+    categories = [c for c in snap.categories if c.slug in scheme.categories]
+    page = _cached(
+        ("scheme", slug, _keep(request, snap)),
+        lambda: {
+            "html": _render(
+                request,
+                "handbook/scheme_detail.html",
+                {"snap": snap, "scheme": scheme, "categories": categories},
+            )
+        },
+        version=snap.version,
+    )
+    return _html(page["html"])

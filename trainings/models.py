@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.uploads import validate_flyer
 from members.models import FieldOfSupport, Organisation
 
 
@@ -23,7 +24,13 @@ class Programme(models.Model):
     fee = models.CharField(_("fee"), max_length=60, blank=True, default="無料")
     application_opens_on = models.DateField(_("applications open on"))
     application_closes_on = models.DateField(_("applications close on"))
-    flyer = models.FileField(_("flyer"), upload_to="trainings/flyers/", blank=True)
+    flyer = models.FileField(
+        _("flyer"),
+        upload_to="trainings/flyers/",
+        blank=True,
+        validators=[validate_flyer],
+        help_text=_("PDF, PNG or JPEG."),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     is_sample = models.BooleanField(_("sample"), default=False)
     cancel_cutoff_minutes = models.PositiveIntegerField(
@@ -36,6 +43,33 @@ class Programme(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # --- Members' own events (issue 16): proposed by a member organisation, approved by the
+    # secretariat before they are listed (see members/events.py). Empty for the city's trainings.
+    organiser = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organised_programmes",
+        verbose_name=_("organising member"),
+    )
+    approval = models.CharField(
+        _("approval"),
+        max_length=10,
+        choices=[
+            ("", _("Not needed (secretariat's own)")),
+            ("proposed", _("Proposed, waiting for the secretariat")),
+            ("approved", _("Approved")),
+            ("declined", _("Declined")),
+        ],
+        default="",
+        blank=True,
+    )
+    open_to_public = models.BooleanField(
+        _("open to the public"),
+        default=True,
+        help_text=_("For a member's event: also listed on the public trainings page."),
+    )
 
     class Meta:
         ordering = ["-application_opens_on", "title"]

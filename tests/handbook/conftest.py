@@ -9,5 +9,6 @@ def _empty_usage_buffer() -> Iterator[None]:
     from handbook import services
 
     services._usage.clear()
+    services._today_memo[:] = [0.0, None]
     yield
     services._usage.clear()

@@ -26,8 +26,11 @@ def test_contacts_load_is_idempotent_and_keeps_statuses() -> None:
     second = services.contacts_load()
     assert first.created == 58 and second.created == 0 and second.updated == 58
     assert Service.objects.count() == 58
-    unverified = Service.objects.get(source_key="門司区役所（代表）")
-    assert unverified.phone_status == "UNVERIFIED"
+    # The 2026-12-01 copy: 門司区役所 is VERIFIED now, the 児童相談所 dial still is not.
+    assert Service.objects.get(source_key="門司区役所（代表）").phone_status == "VERIFIED"
+    dial = "児童相談所相談専用ダイヤル（いちはやく おなやみを）"
+    unverified = Service.objects.get(source_key=dial)
+    assert unverified.phone_status == "UNVERIFIED" and unverified.phone
     assert (
         Service.objects.get(
             source_key="#いのちSOS（NPO法人自殺対策支援センターライフリンク）"

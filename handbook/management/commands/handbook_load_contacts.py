@@ -1,11 +1,12 @@
-"""Load or refresh the real consultation windows from handbook/data/contacts_verified.csv."""
+"""Load or refresh the real consultation windows (contacts_verified.csv) and the lines for
+foreign residents (contacts_multilingual.csv, VERIFIED rows only listed)."""
 
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from handbook.services import CONTACTS_CSV, contacts_load
+from handbook.services import CONTACTS_CSV, contacts_load, multilingual_load
 
 
 class Command(BaseCommand):
@@ -18,4 +19,10 @@ class Command(BaseCommand):
         summary = contacts_load(path=options["path"])
         self.stdout.write(
             self.style.SUCCESS(f"{summary.created} created, {summary.updated} updated.")
+        )
+        lines = multilingual_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Lines for foreign residents: {lines.created} created, {lines.updated} updated."
+            )
         )

@@ -1,0 +1,148 @@
+"""Crisis detection: does what a resident typed say that a life or a body is in danger now?
+
+Its own component, with its own tests (tests/handbook/test_crisis.py) and measured on the
+evaluation set (recall 1.0 on its crisis queries, no flag on its look-alikes). When the flag is on
+the handbook shows the crisis lines first.
+
+Flagged kinds: ``ideation`` (wanting to die or vanish, oneself or someone else), ``self_harm``,
+``violence`` (being hit, kicked, strangled — by a partner, a parent, anyone), ``abuse`` (a child
+or an old person hurt or neglected), ``sexual`` and ``danger`` (being in danger right now).
+
+Not flagged: the same words used as figures of speech (死ぬほど眠い, 殺されるくらい怒られた,
+死ぬ気で働いた), a death that happened (母が死んで, 死別, 死亡保険), words that merely contain
+the characters (必死, 暴力団, 暴力的, 自殺対策, 首になった, 手首を痛めて, 派遣切りにあった).
+
+The rules look at three views of the text (see ``handbook.search.analyse``):
+
+- ``L``: the normalised form of every morpheme separated by spaces (「殴られた」 → 「殴る れる た」,
+  「払えん」 → 「払う ない」), so conjugation and 北九州弁 endings do not matter;
+- ``R``: the whole reading in hiragana (for hiragana-only input the dictionary cuts badly);
+- ``F``: the text itself, folded (NFKC, katakana → hiragana, lower case), without spaces or marks.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+# After a crisis word: a figure of speech, not the thing itself.
+_FIGURE = r"(?! (?:ほど|程|くらい|位|ぐらい|気|まくる|まで|的|団))"
+_HIT = (
+    r"(?:殴る|叩く|蹴る|暮らす|絞める|ぶつ|殴り付ける|突き飛ばす|乱暴"
+    r"|暴力 を (?:ふるう|振るう|受ける))"
+)
+
+RULES: tuple[tuple[str, str, str], ...] = (
+    # --- wanting to die / to vanish (self or someone else)
+    ("ideation", "L", r"死ぬ (?:たい|と (?:思う|為る)|しか|た 方 が)"),
+    ("ideation", "L", r"死ぬ って 言う"),
+    ("ideation", "R", r"しにた[いぃく]|しのう|しぬしかない|しんだほうが|しんだららく"),
+    ("ideation", "F", r"自殺(?!対策|予防|防止)|自死|希死念慮|じさつし"),
+    ("ideation", "L", r"消える (?:て (?:仕舞う|なくなる) )?たい|消える たい"),
+    ("ideation", "R", r"きえ(?:て(?:しまい|なくなり)?)?た[いく]|いなくなりた[いく]"),
+    ("ideation", "R", r"おわりにした[いく]|ぜんぶやめた[いく]|いきてる?いみ|いきているいみ"),
+    (
+        "ideation",
+        "L",
+        r"生きる (?:て )?(?:居る )?たい ない"
+        r"|生きる (?:の )?(?:が |に |も )?(?:辛い|しんどい|疲れる|きつい|苦しい)",
+    ),
+    ("ideation", "R", r"うまれてこなければ|(?:あした|あす)(?:が|なんて)?こなければ"),
+    ("ideation", "R", r"いきていけな|いきてけな|いきていたくな"),
+    ("ideation", "R", r"しんで(?:しまい|しまえ)た[いく]|しんじゃいた[いく]|しにてえ"),
+    (
+        "ideation",
+        "R",
+        r"いき(?:てて|てても|ていても|とっても|とっちゃ)(?:しょうがな|しかたな|いみな)",
+    ),
+    ("ideation", "L", r"飛び下りる たい|飛び降りる たい|首 を? ?吊る|首 辛い"),
+    ("ideation", "R", r"くびをつ[るろりっ]|くびつ[るろりっ]"),
+    ("ideation", "F", r"(?<![a-z])od(?![a-z])|オーバードーズ|おーばーどーず"),
+    ("ideation", "L", r"薬 を (?:大量|沢山|一杯|全部|まとめる|纏める|何 錠)"),
+    # --- self-harm
+    ("self_harm", "F", r"りすか|リスカ|りすとかっと|自傷|じしょう|自分を傷つけ|自分を傷付け"),
+    ("self_harm", "L", r"(?:手首|腕) を? ?切る|自分 を 傷付ける"),
+    # --- violence (being hurt)
+    ("violence", "L", _HIT + r" (?:為る )?(?:れる|られる)" + _FIGURE),
+    ("violence", "L", r"手 を (?:上げる|挙げる)"),
+    ("violence", "F", r"(?<![a-z])dv(?![a-z])|暴力(?!団|的)|ぼうりょく(?!だん|てき)"),
+    ("violence", "L", r"首 を 絞める"),
+    # --- abuse of a child or an old person, neglect
+    ("abuse", "F", r"虐待|ぎゃくたい"),
+    ("abuse", "L", r"(?:子|子供|孫|家の子|赤ちゃん) (?:が|は|も) (?:\S+ ){0,2}泣き叫ぶ(?! ほど)"),
+    ("abuse", "L", r"泣き声 と (?:どなり声|怒鳴り声)|(?:どなり声|怒鳴り声) と 泣き声"),
+    ("abuse", "L", r"(?:子|子供|家の子|孫) (?:が|は) (?:\S+ ){0,3}外 に 出す (?:れる|られる)"),
+    (
+        "abuse",
+        "L",
+        r"(?:御飯|ご飯|食事) を (?:貰う|呉れる|もらえる|貰える) (?:てる |て 居る )?ない",
+    ),
+    ("abuse", "L", r"(?:金|お金) (?:を |も )?取る (?:れる|られる)"),
+    ("abuse", "L", r"叩く て 仕舞う|手 を (?:上げる|挙げる) て 仕舞う|揺さぶる"),
+    # --- sexual violence
+    ("sexual", "F", r"レイプ|れいぷ|性暴力|性被害|性犯罪|痴漢|ちかん|無理やりされ|無理矢理され"),
+    ("sexual", "L", r"(?:無理矢理|無理やり) 為る (?:れる|られる)|体 を 触る (?:れる|られる)"),
+    ("sexual", "L", r"襲う (?:れる|られる)"),
+    # --- in danger now
+    ("danger", "L", r"殺す (?:れる|られる)" + _FIGURE + r"(?! 位)"),
+    ("danger", "F", r"たすけて|助けて|刃物|包丁を持|知らない人が(?:家に)?入って"),
+)
+
+# An ordinary worry that merely contains the characters: never a crisis on its own.
+VETOES: tuple[tuple[str, str], ...] = (
+    ("F", r"自殺対策|自殺予防|自殺防止"),
+    ("F", r"殺されるくらい|殺されるほど|殺されまくる|殺人的"),
+)
+
+_COMPILED = tuple((kind, view, re.compile(pattern)) for kind, view, pattern in RULES)
+_VETOES = tuple((view, re.compile(pattern)) for view, pattern in VETOES)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    flag: bool
+    kinds: frozenset[str]
+    reasons: tuple[str, ...]
+
+
+def views(text: str) -> dict[str, str]:
+    """The three views the rules look at (L, R, F)."""
+    from .search import analyse
+
+    analysis = analyse(text)
+    lemma_line = " ".join(_lemma(t) for t in analysis.tokens)
+    return {"L": lemma_line, "R": analysis.reading, "F": analysis.folded}
+
+
+def _lemma(token: object) -> str:
+    from kitakyushu_pf import japanese
+
+    from .search import _lemma as search_lemma
+
+    assert isinstance(token, japanese.Token)
+    return search_lemma(token)
+
+
+@lru_cache(maxsize=4096)
+def assess(text: str) -> Assessment:
+    """Flag a crisis in ``text`` (a resident's words as typed)."""
+    v = views(text)
+    if not v["F"]:
+        return Assessment(False, frozenset(), ())
+    kinds: set[str] = set()
+    reasons: list[str] = []
+    for kind, view, pattern in _COMPILED:
+        match = pattern.search(v[view])
+        if match:
+            kinds.add(kind)
+            reasons.append(f"{kind}: {match.group(0)}")
+    if kinds and any(p.search(v[view]) for view, p in _VETOES):
+        # A veto removes the figure of speech; a real crisis elsewhere in the text still counts.
+        stripped = v["F"]
+        for view, p in _VETOES:
+            if view == "F":
+                stripped = p.sub("", stripped)
+        if stripped != v["F"]:
+            return assess(stripped) if stripped else Assessment(False, frozenset(), ())
+    return Assessment(bool(kinds), frozenset(kinds), tuple(reasons))

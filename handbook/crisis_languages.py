@@ -1,0 +1,83 @@
+"""Crisis words in the languages of Kitakyushu's foreign residents (English, 简体中文, 한국어,
+Tiếng Việt): a resident who types 「I want to die」 gets the crisis lines first, as with 死にたい.
+
+Japanese is understood by handbook/crisis.py through the shared analyser; this module only adds
+fixed phrases of the other languages, matched after NFKC and lower-casing (Vietnamese also with
+its tone marks removed, as it is often typed). The phrases are about oneself being in danger —
+wanting to die, suicide, self-harm, being hit, sexual violence — never single everyday words
+(lonely, money), so ordinary worries do not flag.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# (kind, phrases per language); the kind's Japanese wording is searched in the catalogue so the
+# resident sees the same crisis worries and lines as someone typing it in Japanese.
+JAPANESE = {
+    "ideation": "死にたい",
+    "self_harm": "自分を傷つけてしまう",
+    "violence": "暴力をふるわれている",
+    "sexual": "性暴力の被害にあった",
+}
+PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
+    "ideation": {
+        "en": ("want to die", "wanna die", "kill myself", "killing myself", "suicide", "suicidal",
+               "end my life", "don't want to live", "do not want to live"),
+        "zh": ("想死", "自杀", "不想活", "轻生"),
+        "ko": ("죽고 싶", "죽고싶", "자살", "살고 싶지 않"),
+        "vi": ("muốn chết", "tự tử", "tự sát", "không muốn sống"),
+    },
+    "self_harm": {
+        "en": ("hurt myself", "self-harm", "self harm", "cut myself"),
+        "zh": ("割腕", "自残"),
+        "ko": ("자해",),
+        "vi": ("tự làm hại",),
+    },
+    "violence": {
+        "en": ("hits me", "beats me", "hit me", "domestic violence", "abusing me", "abuses me"),
+        "zh": ("家暴", "家庭暴力", "打我", "被打"),
+        "ko": ("때려요", "때린다", "때려", "맞았어", "가정폭력"),
+        "vi": ("bạo lực gia đình", "bị đánh", "đánh tôi"),
+    },
+    "sexual": {
+        "en": ("raped", "sexual assault"),
+        "zh": ("性侵", "强奸"),
+        "ko": ("성폭력", "성폭행"),
+        "vi": ("hiếp dâm", "xâm hại tình dục"),
+    },
+}  # fmt: skip
+
+
+def _plain(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _no_marks(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+_VI_PLAIN = {kind: tuple(_no_marks(p) for p in by["vi"]) for kind, by in PHRASES.items()}
+
+
+def crisis_kind_foreign(text: str) -> str | None:
+    """The crisis kind of a text in English, Chinese, Korean or Vietnamese, or None."""
+    plain = _plain(text)
+    if not plain:
+        return None
+    for kind, by_language in PHRASES.items():
+        if any(p in plain for phrases in by_language.values() for p in phrases):
+            return kind
+    # Vietnamese typed without tone marks ("toi muon chet").
+    bare = _no_marks(plain)
+    for kind, phrases in _VI_PLAIN.items():
+        if any(re.search(rf"(?<![a-z]){re.escape(p)}(?![a-z])", bare) for p in phrases):
+            return kind
+    return None
+
+
+def is_crisis_foreign(text: str) -> bool:
+    return crisis_kind_foreign(text) is not None

@@ -1,0 +1,161 @@
+"""Who and what: the few readings of a query that change which worry fits.
+
+- someone else as the subject (「友達が」「母が」「夫が」 …) of wanting to die → the worry about
+  another person (家族や知り合いが死にたいと言っている), not the writer's own;
+- a death that happened (死んで, 亡くなった, 先立たれた) without a wish to die → bereavement;
+- the one who hits (叩いてしまう, 手をあげてしまった) rather than the one who is hit
+  (叩かれる) → the parent afraid of hurting their child;
+- someone else hitting a child (夫が子どもに手をあげる) → a child who may be abused;
+- who hits the writer (親に / 夫に / 上司に 殴られる) → the worry of that relationship;
+- a figure of speech (死ぬほど眠い, 死ぬ気で) → not the crisis worries.
+
+Each reading moves named worries (catalogue keys of handbook/data/worries.yaml) up by a fixed
+amount or down by a factor; the search applies them after scoring the words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from . import crisis
+
+if TYPE_CHECKING:
+    from .search import Analysis
+
+OTHERS = (
+    "友達|友人|知り合い|同僚|先輩|後輩|母|父|母親|父親|お母さん|お父さん|息子|娘|夫|妻|旦那|主人|"
+    "嫁|彼氏|彼女|恋人|兄|姉|弟|妹|祖母|祖父|お婆さん|お爺さん|婆ちゃん|爺ちゃん|ちゃん|家族|子供|"
+    "孫|親|隣|近所|元夫|元カレ|クラスメート|同級生|義父|義母|パートナー|子"
+)
+PARENTS = (
+    "親|父|母|父親|母親|お父さん|お母さん|親父|おやじ|お袋|おふくろ|パパ|ママ|義父|義母|継父"
+    "|義理 の 父|義理 の 母"
+)
+PARTNERS = "夫|妻|旦那|主人|嫁|彼氏|彼女|恋人|元夫|元カレ|元妻|パートナー"
+_HIT = r"(?:殴る|叩く|蹴る|暮らす|絞める|乱暴|手 を (?:上げる|挙げる)|暴力 を (?:ふるう|振るう))"
+
+_SUBJECT = re.compile(rf"(?:^| )(?:{OTHERS}) (?:が|は|も|って)(?: |$)")
+_DEATH = re.compile(
+    r"(?:死ぬ|亡くなる|亡くす|先立つ|死別|自殺 為る た)(?! (?:たい|ほど|くらい|気|しか|と|って))"
+)
+_FIGURE = re.compile(r"死ぬ (?:ほど|程|くらい|位|ぐらい|気|まで)|必死|殺す れる (?:くらい|位|ほど)")
+_SELF_HITS = re.compile(rf"{_HIT} (?:て|で) (?:仕舞う|しまう)|{_HIT} そう|つい {_HIT}|揺さぶる")
+_PASSIVE_BY = re.compile(
+    rf"(?:^| )({PARENTS}|{PARTNERS}|上司|先輩) に (?:\S+ ){{0,3}}?{_HIT} (?:れる|られる)"
+)
+_CHILD = re.compile(r"(?:^| )(?:子供|子|孫|赤ちゃん|息子|娘|家の子)(?: |$)")
+
+
+@dataclass
+class Reading:
+    """How to move worries for one query: ``boost`` is added, ``factor`` multiplies."""
+
+    boost: dict[str, float] = field(default_factory=dict)
+    factor: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def up(self, key: str, amount: float) -> None:
+        self.boost[key] = max(self.boost.get(key, 0.0), amount)
+
+    def down(self, key: str, factor: float) -> None:
+        self.factor[key] = min(self.factor.get(key, 1.0), factor)
+
+    def adjust(self, key: str, score: float) -> float:
+        if not key:
+            return score
+        return score * self.factor.get(key, 1.0) + self.boost.get(key, 0.0)
+
+
+SELF_IDEATION = ("suicidal-thoughts", "wish-to-vanish", "tired-of-living")
+
+
+def read(analysis: Analysis) -> Reading:
+    reading = Reading()
+    if not analysis.folded:
+        return reading
+    line = " ".join(crisis._lemma(t) for t in analysis.tokens)
+    found = crisis.assess(analysis.folded)
+    other = bool(_SUBJECT.search(line))
+    ideation = "ideation" in found.kinds
+    if _FIGURE.search(line) and not found.flag:
+        reading.notes.append("figure of speech")
+        for key in (*SELF_IDEATION, "someone-suicidal"):
+            reading.down(key, 0.2)
+    if ideation and other and not re.search(r"(?:^| )(?:私|僕|俺|自分|うち) (?:が|は|も)", line):
+        reading.notes.append("someone else wants to die")
+        reading.up("someone-suicidal", 1.2)
+        for key in SELF_IDEATION:
+            reading.down(key, 0.5)
+    if _DEATH.search(line) and not ideation:
+        reading.notes.append("a death that happened")
+        reading.up("bereavement", 0.9)
+        for key in (*SELF_IDEATION, "someone-suicidal"):
+            reading.down(key, 0.25)
+    if _SELF_HITS.search(line) and not re.search(r"(?:れる|られる)", line):
+        reading.notes.append("the writer is the one who hits")
+        reading.up("afraid-of-hurting-child", 1.2)
+        for key in ("child-abuse-suspected", "abused-by-parent", "domestic-violence"):
+            reading.down(key, 0.5)
+    elif other and re.search(_HIT + r"(?! (?:れる|られる))", line) and _CHILD.search(line):
+        reading.notes.append("someone else hits a child")
+        reading.up("child-abuse-suspected", 1.2)
+    by = _PASSIVE_BY.search(line)
+    if by:
+        agent = by.group(1)
+        if re.fullmatch(PARENTS, agent):
+            if not _CHILD.search(line.split(agent)[0]):
+                reading.up("abused-by-parent", 0.8)
+            else:
+                reading.up("child-abuse-suspected", 0.8)
+        elif re.fullmatch(PARTNERS, agent):
+            reading.up("domestic-violence", 0.8)
+        else:
+            reading.up("workplace-harassment", 0.5)
+    elder = re.search(r"施設|婆|爺|祖母|祖父|高齢|老人|お年寄り", line)
+    if elder and found.kinds & {"abuse", "violence"}:
+        reading.up("elder-abuse-suspected", 1.0)
+    elif "abuse" in found.kinds and not reading.boost.get("afraid-of-hurting-child"):
+        if _CHILD.search(line) or not re.search(rf"(?:^| )(?:{PARENTS}) (?:が|は)", line):
+            reading.up("child-abuse-suspected", 0.9)
+        else:
+            reading.up("abused-by-parent", 0.9)
+    if re.search(r"(?:職場|会社|上司|先輩|同僚|バイト先) .*?(?:苛める|いじめる|苛め|いじめ)", line):
+        reading.up("workplace-harassment", 0.6)
+    if ideation and re.search(r"首 を? ?(?:吊る|辛い|つる)", line):
+        reading.down("dismissed", 0.3)  # 首を吊る, not 首になった
+    if re.search(r"自殺 為る た", line):
+        reading.notes.append("a suicide that happened")
+        reading.up("bereavement", 1.2)
+    # The crisis kind found in the words decides which crisis worries may lead.
+    if ideation and not other:
+        reading.up("suicidal-thoughts", 1.0)
+    if "self_harm" in found.kinds:
+        reading.up("someone-suicidal" if other else "self-harm", 0.9)
+    if "sexual" in found.kinds:
+        reading.up("sexual-violence", 0.8)
+    if "danger" in found.kinds:
+        reading.up("danger-now", 0.8)
+    for key, kinds in CRISIS_WORRIES.items():
+        if not found.kinds & kinds:
+            reading.down(key, 0.5)
+    if re.search(r"消える(?! (?:て )?(?:仕舞う |なくなる )?たい)", line) and not ideation:
+        reading.down("wish-to-vanish", 0.3)
+    return reading
+
+
+# The crisis worries and the kinds of crisis (handbook/crisis.py) that may put them first.
+CRISIS_WORRIES: dict[str, set[str]] = {
+    "suicidal-thoughts": {"ideation"},
+    "wish-to-vanish": {"ideation"},
+    "tired-of-living": {"ideation"},
+    "someone-suicidal": {"ideation", "self_harm"},
+    "self-harm": {"self_harm", "ideation"},
+    "domestic-violence": {"violence", "danger"},
+    "child-abuse-suspected": {"abuse", "violence"},
+    "abused-by-parent": {"abuse", "violence"},
+    "elder-abuse-suspected": {"abuse", "violence"},
+    "sexual-violence": {"sexual"},
+    "danger-now": {"danger", "violence"},
+}

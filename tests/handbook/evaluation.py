@@ -1,0 +1,162 @@
+"""The handbook's evaluation set (evaluation.tsv) and how a search is scored against it.
+
+The set was written before the search was tuned, from the city's and the national survey's
+accounts of who is lonely and why, in the words residents type (colloquial, hiragana only,
+half-width kana, typos, run-on sentences, two worries at once, about someone else, 北九州弁,
+young people's words) — not from the worry texts. Columns:
+
+- ``query``: as typed;
+- ``acceptable``: worry texts separated by ``|`` of which one must come back in the top 3; ``-``
+  when no worry fits (the query is there for the crisis column only);
+- ``crisis``: ``yes`` (must be flagged), ``no`` (must not be), ``either``;
+- ``note``: the section and what the query tests; ``look-alike`` marks the ordinary worries that
+  merely contain 死/殴/切り/あった/消え/殺 … (they must not be flagged).
+
+Used by tests/handbook/test_evaluation.py (the thresholds) and bench/handbook_relevance.py (the
+report per section).
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PATH = Path(__file__).with_name("evaluation.tsv")
+# 40 more queries written after the first tuning round, scored once before the second.
+HOLDOUT_PATH = Path(__file__).with_name("evaluation_holdout.tsv")
+
+
+@dataclass(frozen=True)
+class Case:
+    query: str
+    acceptable: frozenset[str]
+    crisis: str
+    note: str
+
+    @property
+    def section(self) -> str:
+        return self.note.split(":", 1)[0].strip()
+
+    @property
+    def scored(self) -> bool:
+        return bool(self.acceptable)
+
+    @property
+    def look_alike(self) -> bool:
+        return "look-alike" in self.note
+
+
+def load(path: Path = PATH) -> list[Case]:
+    with path.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE))
+    cases = []
+    for row in rows:
+        acceptable = row["acceptable"].strip()
+        crisis = row["crisis"].strip()
+        if crisis not in {"yes", "no", "either"}:
+            raise ValueError(f"{row['query']}: crisis must be yes/no/either, not {crisis!r}")
+        cases.append(
+            Case(
+                query=row["query"],
+                acceptable=frozenset() if acceptable == "-" else frozenset(acceptable.split("|")),
+                crisis=crisis,
+                note=row["note"].strip(),
+            )
+        )
+    return cases
+
+
+@dataclass
+class Tally:
+    n: int = 0
+    top1: int = 0
+    top3: int = 0
+
+    def rate(self, k: int) -> float:
+        return (self.top1 if k == 1 else self.top3) / self.n if self.n else 1.0
+
+
+@dataclass
+class Report:
+    overall: Tally = field(default_factory=Tally)
+    sections: dict[str, Tally] = field(default_factory=dict)
+    crisis_expected: int = 0
+    crisis_found: int = 0
+    look_alikes: int = 0
+    look_alike_flags: list[str] = field(default_factory=list)
+    no_crisis: int = 0
+    false_flags: list[str] = field(default_factory=list)
+    missed_crisis: list[str] = field(default_factory=list)
+    misses: list[tuple[str, list[str]]] = field(default_factory=list)
+    empty: list[str] = field(default_factory=list)
+
+    @property
+    def crisis_recall(self) -> float:
+        return self.crisis_found / self.crisis_expected if self.crisis_expected else 1.0
+
+    def lines(self) -> list[str]:
+        out = [
+            f"{'section':<28} {'n':>4} {'top-1':>6} {'top-3':>6}",
+        ]
+        for name, t in sorted(self.sections.items()):
+            out.append(f"{name:<28} {t.n:>4} {t.rate(1):>6.3f} {t.rate(3):>6.3f}")
+        o = self.overall
+        out += [
+            f"{'ALL':<28} {o.n:>4} {o.rate(1):>6.3f} {o.rate(3):>6.3f}",
+            f"crisis recall {self.crisis_found}/{self.crisis_expected} = {self.crisis_recall:.3f}",
+            f"false flags on look-alikes {len(self.look_alike_flags)}/{self.look_alikes}",
+            f"false flags on all no-crisis queries {len(self.false_flags)}/{self.no_crisis}",
+            f"empty answers {len(self.empty)}",
+        ]
+        return out
+
+
+# (query) -> (top worry texts best first, crisis flag)
+SearchFn = Callable[[str], tuple[list[str], bool]]
+
+
+def evaluate(search: SearchFn, cases: list[Case] | None = None) -> Report:
+    report = Report()
+    for case in cases if cases is not None else load():
+        texts, crisis = search(case.query)
+        if not texts:
+            report.empty.append(case.query)
+        if case.crisis == "yes":
+            report.crisis_expected += 1
+            if crisis:
+                report.crisis_found += 1
+            else:
+                report.missed_crisis.append(case.query)
+        elif case.crisis == "no":
+            report.no_crisis += 1
+            if crisis:
+                report.false_flags.append(case.query)
+            if case.look_alike:
+                report.look_alikes += 1
+                if crisis:
+                    report.look_alike_flags.append(case.query)
+        if not case.scored:
+            continue
+        section = report.sections.setdefault(case.section, Tally())
+        hit1 = bool(texts[:1]) and texts[0] in case.acceptable
+        hit3 = bool(set(texts[:3]) & case.acceptable)
+        for tally in (report.overall, section):
+            tally.n += 1
+            tally.top1 += hit1
+            tally.top3 += hit3
+        if not hit3:
+            report.misses.append((case.query, texts[:3]))
+    return report
+
+
+def snapshot_search(snapshot: object) -> SearchFn:
+    """The public search of the handbook (as /handbook/api/search answers) over a snapshot."""
+    from handbook import selectors
+
+    def run(query: str) -> tuple[list[str], bool]:
+        result = selectors.worries_search(snapshot=snapshot, text=query, limit=3)  # type: ignore[arg-type]
+        return [h.text for h in result.hits], result.crisis
+
+    return run

@@ -1,0 +1,110 @@
+"""The handbook search against the evaluation set (evaluation.tsv), so that it cannot rot.
+
+Numbers are measured through the same entry point as /handbook/api/search. The goal is top-3
+≥ 0.95; the floor asserted here is 0.9 (the issue's requirement).
+"""
+
+from typing import Any
+
+import pytest
+from django.db import transaction
+
+from handbook import selectors
+from handbook.demo import seed_demo
+
+from . import evaluation
+from .relevance import QUERIES
+
+
+@pytest.fixture(scope="module")
+def snap(django_db_setup: None, django_db_blocker: Any) -> selectors.Snapshot:
+    """The shipped catalogue, loaded once for the module and rolled back afterwards (the
+    snapshot is plain data and outlives the transaction)."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        seed_demo()
+        snapshot = selectors.snapshot_build(None)
+        transaction.set_rollback(True)
+    return snapshot
+
+
+def test_the_set_is_large_and_varied() -> None:
+    cases = evaluation.load()
+    assert len(cases) >= 300
+    notes = " ".join(c.note for c in cases)
+    for kind in ("hiragana", "half-width", "typo", "run-on", "someone else", "北九州弁", "young"):
+        assert kind in notes, kind
+
+
+def test_every_acceptable_worry_exists_in_the_catalogue(snap: selectors.Snapshot) -> None:
+    texts = {w.text for w in snap.worries.values()}
+    missing = {t for c in evaluation.load() for t in c.acceptable} - texts
+    assert missing == set()
+
+
+def test_evaluation_set_meets_the_numbers(snap: selectors.Snapshot) -> None:
+    report = evaluation.evaluate(evaluation.snapshot_search(snap))
+    print("\n".join(report.lines()))
+    assert report.crisis_recall == 1.0, report.missed_crisis
+    assert report.false_flags == []
+    assert report.look_alikes >= 40
+    assert report.empty == []
+    assert report.overall.rate(3) >= 0.9, report.misses
+
+
+def test_the_old_relevance_set_stays_above_095(snap: selectors.Snapshot) -> None:
+    search = evaluation.snapshot_search(snap)
+    hits = sum(bool(set(search(q)[0][:3]) & expected) for q, expected in QUERIES)
+    assert hits / len(QUERIES) >= 0.95
+
+
+ISSUE_EXAMPLES = [
+    ("派遣切りにあった", {"仕事をクビになった"}, False),
+    ("夫が子どもに手をあげる", {"子どもが虐待されているかもしれない"}, True),
+    ("子どもをつい叩いてしまう", {"子どもを叩いてしまいそうでこわい"}, None),
+    ("彼氏にお金を取られる", {"パートナーにお金を取られる・自由に使わせてもらえない"}, None),
+    ("たすけて", {"今すぐ身の危険を感じている", "今すぐ誰かに話を聞いてほしい"}, None),
+    ("ﾀｽｹﾃ", {"今すぐ身の危険を感じている", "今すぐ誰かに話を聞いてほしい"}, None),
+    ("会社に行くのがしんどい", {"仕事をやめたい", "職場でパワハラやいじめを受けている"}, False),
+    ("闇金から電話がくる", {"借金が返せない"}, False),
+    ("隣の子がいつも泣き叫んでいる", {"子どもが虐待されているかもしれない"}, True),
+    ("バイトの給料が振り込まれない", {"給料が払われない"}, False),
+    ("友達が死にたいって言ってる", {"家族や知り合いが死にたいと言っている"}, True),
+    ("母親が施設で乱暴されているみたい", {"高齢の家族が虐待されているかもしれない"}, True),
+    ("ベトナム人で仕事がない", {"外国人で仕事やお金に困っている"}, False),
+    ("母が死んでから何もする気が起きない", {"大切な人を亡くしてつらい"}, False),
+    ("しゃっきんがかえせない", {"借金が返せない"}, False),
+]
+
+
+@pytest.mark.parametrize(
+    ("query", "fits", "flag"), ISSUE_EXAMPLES, ids=[e[0] for e in ISSUE_EXAMPLES]
+)
+def test_the_issue_examples(
+    snap: selectors.Snapshot, query: str, fits: set[str], flag: bool | None
+) -> None:
+    result = selectors.worries_search(snapshot=snap, text=query, limit=3)
+    assert {h.text for h in result.hits} & fits, [h.text for h in result.hits]
+    assert not result.fallback
+    if flag is not None:
+        assert result.crisis is flag
+
+
+def test_the_friend_at_risk_comes_before_the_writers_own_ideation(
+    snap: selectors.Snapshot,
+) -> None:
+    hits = selectors.worries_search(snapshot=snap, text="友達が死にたいって言ってる").hits
+    assert hits[0].text == "家族や知り合いが死にたいと言っている"
+
+
+def test_bereavement_is_not_read_as_ideation(snap: selectors.Snapshot) -> None:
+    hits = selectors.worries_search(snapshot=snap, text="母が死んでから何もする気が起きない").hits
+    texts = [h.text for h in hits[:3]]
+    assert "大切な人を亡くしてつらい" in texts
+    assert "死にたいと思ってしまう" not in texts
+
+
+def test_the_one_who_hits_is_told_from_the_one_who_is_hit(snap: selectors.Snapshot) -> None:
+    hitter = selectors.worries_search(snapshot=snap, text="子どもを叩いてしまう").hits
+    hit = selectors.worries_search(snapshot=snap, text="親に叩かれる").hits
+    assert hitter[0].text == "子どもを叩いてしまいそうでこわい"
+    assert hit[0].text == "親から暴力をふるわれている"
