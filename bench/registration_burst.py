@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Burst of simultaneous registrations for one lecture, against a bare Django baseline.
 
     export DATABASE_URL=postgres://postgres@127.0.0.1:5432/kpf_bench

@@ -28,7 +28,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
@@ -154,7 +154,7 @@ def ratelimit(
     *,
     address_field: str = "email",
     when: Callable[[HttpRequest], bool] | None = None,
-) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
     """Refuse a view's POSTs over the scope's limits with the 429 page.
 
     ``address_field`` names the POST field with the recipient's address; ``when`` narrows the
@@ -162,9 +162,9 @@ def ratelimit(
     """
     limits()[scope]  # unknown scopes fail at import time
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if request.method == "POST" and (when is None or when(request)):
                 address = str(request.POST.get(address_field, ""))
                 if over_limit(request, scope, address=address):
