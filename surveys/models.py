@@ -284,3 +284,6 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.format}"
+
+
+from .web_models import AccessCode, WebAnswer, WebFielding  # noqa: E402, F401
