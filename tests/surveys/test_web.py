@@ -398,3 +398,41 @@ def test_unused_codes_from_the_held_list() -> None:
     web.answer_submit(access=access)
     listed = web.read_code_list(web.codes_csv(codes))
     assert web.codes_unused(dataset=dataset, codes=listed) == codes[1:]
+
+
+# --- Staff pages ------------------------------------------------------------------------------
+
+
+def test_analyst_issues_codes_with_the_button_and_sees_fieldwork(analyst_client: Client) -> None:
+    import zipfile
+
+    dataset = open_fielding(sample_size=50)
+    response = analyst_client.post(f"/surveys/d/{dataset.pk}/web/codes/", {"count": "5"})
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    assert sorted(archive.namelist()) == ["codes.csv", "inserts.pdf"]
+    codes = web.read_code_list(archive.read("codes.csv"))
+    answer_all(Client(), codes[0])
+    page = analyst_client.get(f"/surveys/d/{dataset.pk}/web/").content.decode()
+    assert "2.0%" in page  # 1 of 50
+    unused = analyst_client.post(
+        f"/surveys/d/{dataset.pk}/web/unused/",
+        {"codes": io.BytesIO(archive.read("codes.csv"))},
+    )
+    listed = web.read_code_list(unused.content)
+    assert listed == codes[1:]
+
+
+def test_fieldwork_and_codes_are_for_staff_only(member_client: Client) -> None:
+    dataset = open_fielding()
+    assert member_client.get(f"/surveys/d/{dataset.pk}/web/").status_code == 403
+    response = member_client.post(f"/surveys/d/{dataset.pk}/web/codes/", {"count": "5"})
+    assert response.status_code == 403
+    assert not AccessCode.objects.exists()
+
+
+def test_secretariat_sees_fieldwork_but_cannot_issue_codes(secretariat_client: Client) -> None:
+    dataset = open_fielding()
+    assert secretariat_client.get(f"/surveys/d/{dataset.pk}/web/").status_code == 200
+    response = secretariat_client.post(f"/surveys/d/{dataset.pk}/web/codes/", {"count": "5"})
+    assert response.status_code == 403
