@@ -126,10 +126,10 @@ def answer_page(request: HttpRequest, code: str) -> HttpResponse:
     except web.WebRefused as exc:
         return _refused(request, exc.reason, access)
     q = web.questionnaire(access.dataset.instrument)
-    draft, saved_page = web.draft_of(access)
     here = reverse("answer-page", args=[code])
     if request.method == "POST":
-        return _answer_post(request, access, q, draft, here)
+        return _answer_post(request, access, q, here)
+    draft, saved_page = web.draft_of(access)
     pages = q.visible_pages(draft)
     wanted = request.GET.get("p")
     if wanted == "review":
@@ -163,8 +163,6 @@ def answer_page(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _item_context(item: web.Item, draft: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
-    from kitakyushu_pf.japanese import ruby_segments
-
     given = draft.get(item.name)
     chosen = set(given) if isinstance(given, list) else {given}
     options = [(v, label, v in chosen) for v, label in item.options]
@@ -174,14 +172,13 @@ def _item_context(item: web.Item, draft: dict[str, Any], request: HttpRequest) -
     return {
         "item": item,
         "question": question,
-        "ruby": ruby_segments(question) if _easy(request) else None,
         "options": options,
         "value": given if item.kind == "integer" else "",
     }
 
 
 def _answer_post(
-    request: HttpRequest, access: AccessCode, q: web.Questionnaire, draft: dict[str, Any], here: str
+    request: HttpRequest, access: AccessCode, q: web.Questionnaire, here: str
 ) -> HttpResponse:
     nav = request.POST.get("nav", "next")
     if nav == "submit":

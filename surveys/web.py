@@ -474,51 +474,54 @@ def page_save(*, access: AccessCode, page: Page, answers: dict[str, Any]) -> dic
 
 
 def answer_submit(*, access: AccessCode, answers: dict[str, Any] | None = None) -> WebAnswer:
-    """The one submission of a code. Exactly one of two simultaneous submits wins: the row
-    lock on the code serialises them and the loser sees the code used (WebRefused)."""
+    """The one submission of a code. Exactly one of simultaneous submits wins: the code's
+    status changes with one conditional UPDATE (the row lock makes the others wait, then
+    match nothing) and the losers are told the code was used (WebRefused)."""
+    code_check(access)
     instrument = access.dataset.instrument
     q = questionnaire(instrument)
+    answer = WebAnswer.objects.filter(code=access).first()
+    draft = {**(answer.draft if answer else {}), **(answers or {})}
+    values = answer_validate(instrument, answer_row(q, draft, access.resp_id))
+    today = timezone.localdate()
     with transaction.atomic():
-        locked = AccessCode.objects.select_for_update().get(pk=access.pk)
-        locked.dataset = access.dataset
-        code_check(locked)
-        answer, _ = WebAnswer.objects.get_or_create(
-            code=locked, defaults={"dataset_id": locked.dataset_id}
-        )
-        draft = {**answer.draft, **(answers or {})}
-        values = answer_validate(instrument, answer_row(q, draft, locked.resp_id))
-        today = timezone.localdate()
+        won = AccessCode.objects.filter(
+            pk=access.pk, status__in=[AccessCode.Status.UNUSED, AccessCode.Status.STARTED]
+        ).update(status=AccessCode.Status.SUBMITTED, used_on=today)
+        if not won:
+            raise WebRefused("used")
+        if answer is None:
+            answer = WebAnswer(code=access, dataset_id=access.dataset_id)
         answer.draft = {}
         answer.values = values
         answer.submitted_on = today
-        answer.save(update_fields=["draft", "values", "submitted_on"])
-        locked.status = AccessCode.Status.SUBMITTED
-        locked.used_on = today
-        locked.save(update_fields=["status", "used_on"])
-        Dataset.objects.filter(pk=locked.dataset_id).update(
-            n_respondents=F("n_respondents") + 1, status=Dataset.Status.LOADED
-        )
-        _reports_stale(locked.dataset_id)
+        answer.save()
+        # The dataset row is shared by every resident: touch it after the commit, in its own
+        # one-statement transaction, so simultaneous submissions do not queue behind it.
+        transaction.on_commit(lambda: _counted_one_more(access.dataset_id))
     return answer
+
+
+def _counted_one_more(dataset_id: Any) -> None:
+    Dataset.objects.filter(pk=dataset_id).update(
+        n_respondents=F("n_respondents") + 1, status=Dataset.Status.LOADED
+    )
+    _reports_stale(dataset_id)
 
 
 def _reports_stale(dataset_id: Any) -> None:
     """The report counts web answers at once: queue a rebuild unless one is already queued
-    (a queued build reads every answer submitted before it runs)."""
+    (a queued build reads every answer submitted before it runs; a second run is harmless)."""
     from .tasks import report_build_task
 
-    jobs = list(
+    stale = (
         ReportJob.objects.filter(dataset_id=dataset_id)
         .exclude(status=ReportJob.Status.QUEUED)
-        .values_list("pk", flat=True)
+        .update(status=ReportJob.Status.QUEUED, progress=0, attempts=0, queued_at=timezone.now())
     )
-    if not jobs:
-        return
-    ReportJob.objects.filter(pk__in=jobs).update(
-        status=ReportJob.Status.QUEUED, progress=0, attempts=0, queued_at=timezone.now()
-    )
-    if getattr(settings, "SURVEYS_WEB_REPORT_DISPATCH", True):
-        for pk in jobs:
+    if stale and getattr(settings, "SURVEYS_WEB_REPORT_DISPATCH", True):
+        queued = ReportJob.objects.filter(dataset_id=dataset_id, status=ReportJob.Status.QUEUED)
+        for pk in queued.values_list("pk", flat=True):
             dispatch_on_commit(report_build_task, str(pk))
 
 
@@ -672,6 +675,7 @@ def fieldwork(dataset: Dataset) -> Fieldwork:
         .values("status")
         .annotate(n=Count("pk"))
     }
+    respondents_recount(dataset)  # exact, even if a process died between commit and count
     dataset.refresh_from_db(fields=["n_respondents", "sample_size"])
     ids = _uploaded_count(dataset)
     web_total = status_counts.get(AccessCode.Status.SUBMITTED, 0)
