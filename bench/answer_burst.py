@@ -1,16 +1,17 @@
 """500 residents sending their web answers at once (after a QR campaign), against `make serve`.
 
-    DATABASE_URL=postgres://… CACHE_URL=redis://… CELERY_BROKER_URL=redis://… \
-        SURVEYS_BENCH_BASELINE=1 make serve PORT=8714          # one shell
-    DATABASE_URL=postgres://… .venv/bin/python bench/answer_burst.py --url http://127.0.0.1:8714
+    export DATABASE_URL=postgres://… CACHE_URL=redis://… CELERY_BROKER_URL=redis://…
+    SURVEYS_BENCH_BASELINE=1 make serve PORT=8714                    # one shell
+    .venv/bin/python bench/answer_burst.py --url http://127.0.0.1:8714   # another, same env
 
-The script opens a fielding and issues N codes through this shell's DATABASE_URL (the server's),
-fills every page but the last for each code, lets N clients load their last page, releases them at
-once: each sends its last page (untimed), then all submit at once. Reported: submit p50/p95, answers/s, 5xx,
-and the database afterwards (every 302 is one kept answer, nothing lost, nothing twice). As a
-baseline, the same N clients POST a bare Django form (CSRF + validation + redirect, no database)
-under the same gunicorn in the same run; ratio = baseline latency ÷ submit latency, and
-answers/s ÷ baseline posts/s (goal ≥ 0.5).
+Run the script with the server's DJANGO_SECRET_KEY (or SURVEYS_CODE_KEY): it issues the codes.
+It opens a fielding and issues N codes through this shell's DATABASE_URL (the server's), fills
+every page but the last for each code, lets N clients load and send their last page (untimed),
+then releases them at once to submit. Reported: submit p50/p95, answers/s, 5xx, and the database
+afterwards (every 302 is one kept answer: nothing lost, nothing twice). As a baseline, the same N
+clients POST a bare Django form (CSRF + validation + redirect, no database) under the same
+gunicorn in the same run; ratio = baseline latency ÷ submit latency, and answers/s ÷ baseline
+posts/s (goal ≥ 0.5).
 """
 
 from __future__ import annotations

@@ -9,8 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.conf import settings
 from django import forms
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -57,7 +57,9 @@ def _easy(request: HttpRequest) -> bool:
     return (request.GET.get("easy") or request.POST.get("easy")) == "1"
 
 
-def _render(request: HttpRequest, template: str, context: dict[str, Any], status: int = 200) -> HttpResponse:
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
     context = {"easy": _easy(request), **context}
     response = render(request, f"surveys/answer/{template}", context, status=status)
     response["Cache-Control"] = "no-store"
@@ -151,7 +153,11 @@ def answer_page(request: HttpRequest, code: str) -> HttpResponse:
             "access": access,
             "dataset": access.dataset,
             "page": page,
-            "items": [_item_context(item, draft, request) for item in page.items if item.name not in q.skipped(draft)],
+            "items": [
+                _item_context(item, draft, request)
+                for item in page.items
+                if item.name not in q.skipped(draft)
+            ],
             "position": position + 1,
             "total": len(pages),
             "percent": int(100 * position / len(pages)),
@@ -232,9 +238,9 @@ def _review(
             if item.name in hidden:
                 continue
             given = draft.get(item.name)
-            labels = dict(item.options) | {web.DECLINE: web.DECLINE_LABEL}
+            labels: dict[str, str] = dict(item.options) | {web.DECLINE: web.DECLINE_LABEL}
             if isinstance(given, list):
-                shown = "、".join(labels.get(v, v) for v in given)
+                shown = "、".join(labels.get(str(v), str(v)) for v in given)
             else:
                 shown = labels.get(given or "", given or "")
             rows.append((page.index, item, shown))

@@ -6,7 +6,7 @@ web-only declarations live under its ``web:`` key and are optional:
 
     web:
       pages:    [{title: …, items: [var, var, …]}, …]   # default: three questions per page
-      decline:  [var, …]         # offer 「答えたくない」 (recorded as 無回答) where the paper has it
+      decline:  [var, …]   # 「答えたくない」 (recorded as 無回答) where the paper has it
       skip:     [{if: {var: [code, …]}, skip: [var, …]}, …]  # skipped questions stay 無回答
       multiple: [{name: …, question: …, options: [var, …]}, …]  # one tick box per yes/no column
       easy:     {var: やさしい日本語の質問文, …}
@@ -410,7 +410,9 @@ def answer_validate(instrument: Instrument, row: dict[str, str]) -> dict[str, An
     checked = validate_frame(frame, variables, first_row=2, problems=problems)
     if problems:
         raise AnswerInvalid(problems)
-    return {name: arr[0].item() if hasattr(arr[0], "item") else arr[0] for name, arr in checked.items()}
+    return {
+        name: arr[0].item() if hasattr(arr[0], "item") else arr[0] for name, arr in checked.items()
+    }
 
 
 # --- Using a code -------------------------------------------------------------------------------
@@ -428,7 +430,7 @@ def code_find(code: str) -> AccessCode | None:
 
 
 def fielding_state(fielding: WebFielding | None, today: date | None = None) -> str:
-    """"open", "before" or "closed"."""
+    """ "open", "before" or "closed"."""
     if fielding is None:
         return "closed"
     today = today or timezone.localdate()
@@ -664,7 +666,7 @@ def fieldwork(dataset: Dataset) -> Fieldwork:
         .annotate(n=Count("pk"))
     )
     for row in by_day:
-        slot = days.setdefault(row["used_on"], [0, 0])
+        slot = days.setdefault(row["used_on"] or timezone.localdate(), [0, 0])
         if row["status"] == AccessCode.Status.SUBMITTED:
             slot[0] += row["n"]
         elif row["status"] == AccessCode.Status.PAPER:
@@ -681,9 +683,7 @@ def fieldwork(dataset: Dataset) -> Fieldwork:
     web_total = status_counts.get(AccessCode.Status.SUBMITTED, 0)
     paper_total = ids
     rate = (
-        round(100 * dataset.n_respondents / dataset.sample_size, 1)
-        if dataset.sample_size
-        else None
+        round(100 * dataset.n_respondents / dataset.sample_size, 1) if dataset.sample_size else None
     )
     return Fieldwork(
         fielding=fielding,

@@ -92,7 +92,7 @@ def web_codes_unused(request: HttpRequest, pk: UUID) -> HttpResponse:
     """Upload the held code list; get back the codes not used yet (reminder postcards)."""
     dataset = _dataset(pk)
     upload = request.FILES.get("codes")
-    if upload is None or upload.size > 20 * 1024 * 1024:
+    if upload is None or (upload.size or 0) > 20 * 1024 * 1024:
         messages.error(request, _("Choose the code list (codes.csv) issued for this dataset."))
         return redirect("surveys:web-fieldwork", pk=dataset.pk)
     unused = web.codes_unused(dataset=dataset, codes=web.read_code_list(upload.read()))

@@ -5,63 +5,161 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('surveys', '0002_reference_data'),
+        ("surveys", "0002_reference_data"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessCode',
+            name="AccessCode",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code_hash', models.CharField(max_length=64, unique=True, verbose_name='code hash')),
-                ('status', models.CharField(choices=[('unused', 'not used'), ('started', 'answering (not submitted)'), ('submitted', 'submitted on the web'), ('paper', 'answered on paper')], default='unused', max_length=10, verbose_name='status')),
-                ('on_paper', models.BooleanField(default=False, verbose_name='also answered on paper')),
-                ('counted', models.CharField(choices=[('paper', 'paper answer counts'), ('web', 'web answer counts')], default='paper', max_length=5, verbose_name='which answer counts')),
-                ('used_on', models.DateField(blank=True, null=True, verbose_name='day used')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='access_codes', to='surveys.dataset', verbose_name='dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code_hash",
+                    models.CharField(max_length=64, unique=True, verbose_name="code hash"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("unused", "not used"),
+                            ("started", "answering (not submitted)"),
+                            ("submitted", "submitted on the web"),
+                            ("paper", "answered on paper"),
+                        ],
+                        default="unused",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "on_paper",
+                    models.BooleanField(default=False, verbose_name="also answered on paper"),
+                ),
+                (
+                    "counted",
+                    models.CharField(
+                        choices=[("paper", "paper answer counts"), ("web", "web answer counts")],
+                        default="paper",
+                        max_length=5,
+                        verbose_name="which answer counts",
+                    ),
+                ),
+                ("used_on", models.DateField(blank=True, null=True, verbose_name="day used")),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="access_codes",
+                        to="surveys.dataset",
+                        verbose_name="dataset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'access code',
-                'verbose_name_plural': 'access codes',
+                "verbose_name": "access code",
+                "verbose_name_plural": "access codes",
             },
         ),
         migrations.CreateModel(
-            name='WebAnswer',
+            name="WebAnswer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('draft', models.JSONField(blank=True, default=dict, verbose_name='answers so far')),
-                ('page', models.PositiveSmallIntegerField(default=0, verbose_name='last page saved')),
-                ('values', models.JSONField(blank=True, default=dict, verbose_name='validated values')),
-                ('submitted_on', models.DateField(blank=True, db_index=True, null=True, verbose_name='day submitted')),
-                ('code', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='answer', to='surveys.accesscode', verbose_name='code')),
-                ('dataset', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='web_answers', to='surveys.dataset', verbose_name='dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "draft",
+                    models.JSONField(blank=True, default=dict, verbose_name="answers so far"),
+                ),
+                (
+                    "page",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="last page saved"),
+                ),
+                (
+                    "values",
+                    models.JSONField(blank=True, default=dict, verbose_name="validated values"),
+                ),
+                (
+                    "submitted_on",
+                    models.DateField(
+                        blank=True, db_index=True, null=True, verbose_name="day submitted"
+                    ),
+                ),
+                (
+                    "code",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="answer",
+                        to="surveys.accesscode",
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "dataset",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="web_answers",
+                        to="surveys.dataset",
+                        verbose_name="dataset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'web answer',
-                'verbose_name_plural': 'web answers',
+                "verbose_name": "web answer",
+                "verbose_name_plural": "web answers",
             },
         ),
         migrations.CreateModel(
-            name='WebFielding',
+            name="WebFielding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('opens_on', models.DateField(verbose_name='web answers from')),
-                ('closes_on', models.DateField(verbose_name='web answers until')),
-                ('contact', models.CharField(max_length=300, verbose_name='secretariat contact (printed on the letter)')),
-                ('codes_issued', models.PositiveIntegerField(default=0, verbose_name='codes issued')),
-                ('code_list_destroyed_on', models.DateField(null=True, verbose_name='printed code list destroyed on')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created')),
-                ('dataset', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='web', to='surveys.dataset', verbose_name='dataset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("opens_on", models.DateField(verbose_name="web answers from")),
+                ("closes_on", models.DateField(verbose_name="web answers until")),
+                (
+                    "contact",
+                    models.CharField(
+                        max_length=300, verbose_name="secretariat contact (printed on the letter)"
+                    ),
+                ),
+                (
+                    "codes_issued",
+                    models.PositiveIntegerField(default=0, verbose_name="codes issued"),
+                ),
+                (
+                    "code_list_destroyed_on",
+                    models.DateField(null=True, verbose_name="printed code list destroyed on"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created")),
+                (
+                    "dataset",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="web",
+                        to="surveys.dataset",
+                        verbose_name="dataset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'web fielding',
-                'verbose_name_plural': 'web fieldings',
+                "verbose_name": "web fielding",
+                "verbose_name_plural": "web fieldings",
             },
         ),
         migrations.AddIndex(
-            model_name='accesscode',
-            index=models.Index(fields=['dataset', 'status'], name='surveys_code_status'),
+            model_name="accesscode",
+            index=models.Index(fields=["dataset", "status"], name="surveys_code_status"),
         ),
     ]

@@ -101,12 +101,20 @@ def test_commands_create_a_fielding_and_write_codes_and_inserts(tmp_path: Path) 
     assert dataset.web.opens_on == date(2026, 11, 1) and dataset.sample_size == 7000
     target, pdf = tmp_path / "codes.csv", tmp_path / "inserts.pdf"
     call_command(
-        "survey_codes", str(dataset.pk), count=9, out=str(target), pdf=str(pdf), stdout=io.StringIO()
+        "survey_codes",
+        str(dataset.pk),
+        count=9,
+        out=str(target),
+        pdf=str(pdf),
+        stdout=io.StringIO(),
     )
     frame = pd.read_csv(target, encoding="utf-8-sig", dtype=str)
     assert list(frame.columns) == ["code", "url"]
     assert len(frame) == 9
-    assert all(url.endswith(f"/answer/{code}/") for code, url in zip(frame["code"], frame["url"]))
+    assert all(
+        url.endswith(f"/answer/{code}/")
+        for code, url in zip(frame["code"], frame["url"], strict=True)
+    )
     assert pdf.read_bytes().startswith(b"%PDF")
     assert AccessCode.objects.filter(dataset=dataset).count() == 9
     with pytest.raises(CommandError):  # never overwrites an earlier list
@@ -149,7 +157,8 @@ def test_the_code_page_says_used_after_submission_and_no_second_answer(client: C
     )  # the double submit (back button, second tap)
     assert again.status_code == 410
     saved = client.post(
-        f"/answer/{code}/", {"page": 3, "nav": "next", "lonely_direct": "1", "fielding": str(dataset.pk)}
+        f"/answer/{code}/",
+        {"page": 3, "nav": "next", "lonely_direct": "1", "fielding": str(dataset.pk)},
     )
     assert saved.status_code == 410
     assert len(services.microdata_frame(dataset)) == 1
@@ -161,7 +170,9 @@ def test_resume_with_the_same_code_keeps_the_earlier_pages(client: Client) -> No
     code = issue(dataset)[0]
     url = f"/answer/{code}/"
     for number in (1, 2):
-        client.post(url, {"page": number, "nav": "next", "fielding": str(dataset.pk), **ANSWERS[number]})
+        client.post(
+            url, {"page": number, "nav": "next", "fielding": str(dataset.pk), **ANSWERS[number]}
+        )
     phone_closed = Client()  # a new browser: nothing but the code
     page = phone_closed.get(url)
     body = page.content.decode()
@@ -272,15 +283,27 @@ SPEC = {
     "variables": [
         {"name": "resp_id", "type": "id", "required": True},
         {"name": "mode", "type": "code", "codes": {1: "郵送", 2: "WEB"}},
-        {"name": "lonely", "question": "孤独を感じますか", "type": "code", "codes": {1: "ない", 2: "ある"}},
-        {"name": "since", "question": "いつからですか", "type": "code", "codes": {1: "1年未満", 2: "1年以上"}},
+        {
+            "name": "lonely",
+            "question": "孤独を感じますか",
+            "type": "code",
+            "codes": {1: "ない", 2: "ある"},
+        },
+        {
+            "name": "since",
+            "question": "いつからですか",
+            "type": "code",
+            "codes": {1: "1年未満", 2: "1年以上"},
+        },
         {"name": "act_1", "question": "趣味", "type": "code", "codes": {0: "いいえ", 1: "はい"}},
         {"name": "act_2", "question": "町内会", "type": "code", "codes": {0: "いいえ", 1: "はい"}},
         {"name": "income", "question": "世帯年収", "type": "code", "codes": {1: "低", 2: "高"}},
     ],
     "web": {
         "pages": [{"items": ["lonely"]}, {"items": ["since"]}, {"items": ["acts", "income"]}],
-        "multiple": [{"name": "acts", "question": "参加している活動", "options": ["act_1", "act_2"]}],
+        "multiple": [
+            {"name": "acts", "question": "参加している活動", "options": ["act_1", "act_2"]}
+        ],
         "decline": ["income"],
         "skip": [{"if": {"lonely": [1]}, "skip": ["since"]}],
     },

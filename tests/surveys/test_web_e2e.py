@@ -75,9 +75,7 @@ def test_resident_answers_the_whole_questionnaire_on_a_phone(
     assert frame.iloc[0]["lonely_direct"] == 5 and frame.iloc[0]["sex"] == 2
 
 
-def test_easy_japanese_and_closed_period_pages_are_clean(
-    phone_page: Any, live_server: Any
-) -> None:
+def test_easy_japanese_and_closed_period_pages_are_clean(phone_page: Any, live_server: Any) -> None:
     services.instrument_load_all()
     dataset = open_fielding()
     code = web.codes_issue(dataset=dataset, count=1)[0]
