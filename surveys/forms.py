@@ -38,6 +38,21 @@ class UploadForm(forms.Form):
     )
 
 
+class MarginsForm(forms.Form):
+    file = forms.FileField(
+        label=_("Population margins (CSV: variable,code,count)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv"}),
+    )
+    weight_min_ratio = forms.FloatField(
+        label=_("Lowest weight (ratio to the mean, optional)"), required=False, min_value=0.01
+    )
+    weight_max_ratio = forms.FloatField(
+        label=_("Highest weight (ratio to the mean, optional)"), required=False, min_value=1
+    )
+    clear = forms.BooleanField(label=_("Remove the margins (unweighted report)"), required=False)
+
+
 class ReportForm(forms.Form):
     mode = forms.ChoiceField(choices=ReportJob.Mode.choices, label=_("Mode"))
 

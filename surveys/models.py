@@ -85,6 +85,14 @@ class Dataset(models.Model):
         default=RuleVersion.H30,
     )
     is_synthetic = models.BooleanField(_("synthetic (demo) data"), default=False)
+    # Population margins for raking ([{"variable", "code", "count"}]); empty: unweighted.
+    margins = models.JSONField(_("population margins"), default=list, blank=True)
+    weight_min_ratio = models.FloatField(
+        _("lowest weight (ratio to the mean)"), null=True, blank=True
+    )
+    weight_max_ratio = models.FloatField(
+        _("highest weight (ratio to the mean)"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.EMPTY
     )

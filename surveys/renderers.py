@@ -51,7 +51,14 @@ def tidy_rows(result: dict[str, Any]) -> list[list[Any]]:
                 _num(r["national_pct"], 2),
                 _num(r["national_n"], None),
                 _num(r["diff_pt"], 1),
+                _num(r.get("diff_ci_low"), 1),
+                _num(r.get("diff_ci_high"), 1),
                 _num(r["p_value"], 4),
+                _num(r.get("p_adjusted"), 4),
+                _num(r.get("weighted_pct"), 1),
+                _num(r.get("weighted_ci_low"), 1),
+                _num(r.get("weighted_ci_high"), 1),
+                _num(r.get("deff"), 3),
                 1 if r.get("suppressed") else 0,
             ]
         )
@@ -117,7 +124,13 @@ def summary_lines(result: dict[str, Any]) -> list[tuple[str, str]]:
         ("回収率と非回答", (result.get("response") or {}).get("text", "")),
         ("百分率の分母", "各グループの全回答者（無回答を含む）"),
         ("信頼区間", "Wilson 法による95%信頼区間"),
-        ("検定", "全国の標本数が分かる場合のみ、2標本の比率の差の z 検定（p 値）"),
+        (
+            "検定",
+            "全国の標本数が分かる場合のみ、2標本の比率の差の z 検定（p 値）と Newcombe の"
+            "ハイブリッド・スコア法による差の95%信頼区間。無回答の行は検定しません。"
+            "p_adjusted は表（指標×内訳）ごとの Holm 法による調整済み p 値。"
+            "分布全体はカイ二乗検定（全国の全選択肢と標本数が分かる場合）。",
+        ),
     ]
     if meta.get("mode") == "publish":
         lines.append(
@@ -141,14 +154,33 @@ def summary_lines(result: dict[str, Any]) -> list[tuple[str, str]]:
                 text += f"／{NO_NATIONAL}"
         lines.append((std["label"], text))
         lines.append(("年齢調整の方法", std["weights_note"]))
+    weighting = result.get("weighting")
+    if weighting:
+        lines.append(("重み付け", weighting.get("note", "")))
     hik = result.get("hikikomori")
     if hik:
-        lines.append(("ひきこもりの定義", f"{hik['rule']} 方式"))
-        for rule, steps in hik["exclusions"].items():
+        lines.append(("ひきこもりの定義", hik.get("note") or hik.get("rule", "")))
+        threshold = hik.get("threshold")
+        hidden = f"{threshold}人未満" if threshold else "—"
+
+        def count(v: Any) -> str:
+            return hidden if v is None else f"{v}人"
+
+        for group in dict.fromkeys(s["group"] for s in hik.get("steps", [])):
+            steps = [s for s in hik["steps"] if s["group"] == group]
             desc = "、".join(
-                f"{s['step']} {s['removed']}人" for s in steps if s.get("removed") is not None
+                f"{s['step']} {count(s['strict'])}（包含 {count(s['inclusive'])}）" for s in steps
             )
-            lines.append((f"除外の人数（{rule} 方式）", desc))
+            label = group or "全体"
+            lines.append((f"除外の人数（{label}、{steps[0]['rule']}、厳格／包含）", desc))
+        for e in hik.get("missing_effect", []):
+            lines.append(
+                (
+                    f"無回答の扱いの影響（{e['group'] or '全体'}）",
+                    f"厳格 {count(e['strict'])}・包含 {count(e['inclusive'])}"
+                    f"（包含で {count(e['moved'])} 増える）",
+                )
+            )
     return lines
 
 

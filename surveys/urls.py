@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.dataset_create, name="dataset-create"),
     path("d/<uuid:pk>/", views.dataset_detail, name="dataset-detail"),
     path("d/<uuid:pk>/upload/", views.file_upload, name="file-upload"),
+    path("d/<uuid:pk>/margins/", views.dataset_margins, name="dataset-margins"),
     path("d/<uuid:pk>/microdata/", views.microdata_view, name="microdata-view"),
     path("d/<uuid:pk>/report/", views.report_build, name="report-build"),
     path("d/<uuid:pk>/report/<str:mode>/", views.report_detail, name="report-detail"),

@@ -16,7 +16,7 @@ from kitakyushu_pf.exports import attachment_response
 from kitakyushu_pf.roles import ANALYST, SECRETARIAT, role_required, user_has_role
 
 from . import selectors, services
-from .forms import DatasetForm, NationalUploadForm, ReportForm, UploadForm
+from .forms import DatasetForm, MarginsForm, NationalUploadForm, ReportForm, UploadForm
 from .models import AuditLog, Dataset, DatasetFile, Instrument, ReportJob
 from .renderers import INDICATOR_TITLES, RENDERERS, filename, summary_lines, tidy_rows
 
@@ -78,11 +78,46 @@ def dataset_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         "files": list(selectors.dataset_files(dataset)),
         "upload_form": UploadForm(),
         "report_form": ReportForm(),
+        "margins_form": MarginsForm(),
         "reports": [(mode, label, reports.get(mode)) for mode, label in ReportJob.Mode.choices],
         "max_upload_mb": settings.PORTAL_MAX_UPLOAD_BYTES // (1024 * 1024),
         "can_edit": user_has_role(request.user, ANALYST),
     }
     return _no_store(render(request, "surveys/dataset_detail.html", context))
+
+
+@require_POST
+@role_required(ANALYST)
+def dataset_margins(request: HttpRequest, pk: UUID) -> HttpResponse:
+    dataset = get_object_or_404(Dataset.objects.select_related("instrument"), pk=pk)
+    form = MarginsForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(dataset)
+    data = form.cleaned_data
+    low, high = data.get("weight_min_ratio"), data.get("weight_max_ratio")
+    bounds = (low, high) if low is not None and high is not None else None
+    upload = data.get("file")
+    if not data.get("clear") and upload is None:
+        messages.error(request, _("Choose a margins file, or tick the box to remove them."))
+        return redirect(dataset)
+    try:
+        count = services.dataset_margins_set(
+            dataset=dataset,
+            content=None if data.get("clear") else upload.read(),
+            bounds=bounds,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(dataset)
+    if count:
+        messages.success(request, _("The margins were saved. The reports are being rebuilt."))
+    else:
+        messages.success(request, _("The margins were removed. The reports are being rebuilt."))
+    return redirect(dataset)
 
 
 @require_POST

@@ -33,6 +33,46 @@ class ReportInputs:
     # National respondent profile rows (indicator "respondent_profile"): wave, breakdown,
     # group, pct, status, source. Empty: no age standardisation.
     national_profile: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Population margins for raking: {variable: {code: count}}; None: unweighted report.
+    margins: dict[str, dict[int, float]] | None = None
+    # Trimming bounds (ratios to the mean weight) set by the analyst; None: no trimming.
+    weight_bounds: tuple[float, float] | None = None
+
+
+def headline_answers(spec: dict[str, Any]) -> dict[str, str]:
+    """Indicator → the answer label its breakdowns are read by (kept visible if possible)."""
+    report = spec.get("report", {})
+    codes = dict(report.get("headline_answers", {}))
+    if report.get("headline"):
+        codes.setdefault(report["headline"]["indicator"], report["headline"]["code"])
+    out = {}
+    for ind, code in codes.items():
+        labels = _labels(spec, ind)
+        if int(code) in labels:
+            out[ind] = labels[int(code)]
+    return out
+
+
+def weighting_note(info: dict[str, Any] | None) -> str:
+    if not info:
+        return ""
+    variables = "・".join(info["variables"])
+    if info.get("empty_cells"):
+        return (
+            f"母集団の構成（{variables}）に回答者のいない区分（{'、'.join(info['empty_cells'])}）"
+            "があるため、重み付けできませんでした。"
+        )
+    state = (
+        f"{info['iterations']}回の反復で収束（最大相対誤差 {info['max_rel_error']:.1e}）"
+        if info["converged"]
+        else f"{info['iterations']}回で収束せず（最大相対誤差 {info['max_rel_error']:.1e}）"
+    )
+    trimmed = "、重みの上下限あり" if info.get("trimmed") else "、重みの切り詰めなし"
+    return (
+        f"住民基本台帳の人数（{variables}）へのレイキング（反復比例調整）: {state}{trimmed}。"
+        f"重み付けの変数が無回答の{info['excluded_blank']:,}人は重み付き集計に含めていません。"
+        "95%信頼区間は Kish の有効標本数による Wilson 法、deff = n·Σw²/(Σw)²。"
+    )
 
 
 def report_compute(
@@ -46,6 +86,12 @@ def report_compute(
     spec = inputs.spec
     frame = agg.derive(inputs.frame, spec.get("derived", []))
     report = spec.get("report", {})
+    weights = None
+    weighting: dict[str, Any] | None = None
+    if inputs.margins:
+        weights, weighting = agg.rake(frame, inputs.margins, bounds=inputs.weight_bounds)
+        if weighting.get("empty_cells") or not weighting["converged"]:
+            weights = None
     tables = []
     indicators = report.get("indicators", [])
     breakdowns = report.get("breakdowns", [])
@@ -53,7 +99,9 @@ def report_compute(
     done = 0
     for ind in indicators:
         answers = _labels(spec, ind)
-        tables.append(agg.distribution(frame, indicator=ind, answer_labels=answers))
+        tables.append(
+            agg.distribution(frame, indicator=ind, answer_labels=answers, weights=weights)
+        )
         for b in breakdowns:
             done += 1
             if b == ind:
@@ -65,43 +113,39 @@ def report_compute(
                     answer_labels=answers,
                     breakdown=b,
                     group_labels=_labels(spec, b),
+                    weights=weights,
                 )
             )
             progress(10 + int(60 * done / steps))
-    hik_rows = pd.DataFrame()
-    exclusions: dict[str, list[dict[str, Any]]] = {}
+    hikikomori = None
+    hik = pd.DataFrame()
     if report.get("hikikomori"):
         band_labels = _labels(spec, "age_band")
         band_labels = {k: v for k, v in band_labels.items() if v != "その他の年齢"}
-        for rule in ("H27", "H30"):
-            prevalence, excl = agg.hikikomori_prevalence(frame, rule=rule, band_labels=band_labels)
-            exclusions[rule] = [
-                {
-                    k: (None if pd.isna(v) else int(v)) if k in ("removed", "remaining") else v
-                    for k, v in rec.items()
-                }
-                for rec in excl.to_dict("records")
-            ]
-            if rule == inputs.rule:
-                hik_rows = prevalence
+        hik, hikikomori = hikikomori_section(
+            frame, band_labels=band_labels, national=inputs.hikikomori_national
+        )
+        if publish:
+            hik, hikikomori = protect_hikikomori(hik, hikikomori, threshold=threshold)
     progress(75)
     dist = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     parts = []
+    chi_square: list[dict[str, Any]] = []
     if len(dist):
-        dist = agg.compare_national(agg.add_wilson(dist), inputs.national)
+        dist = agg.add_weighted(agg.compare_national(agg.add_wilson(dist), inputs.national))
+        chi_square = agg.chi_square_by_distribution(dist)
         if publish:
-            dist = apply_suppression(dist, threshold=threshold)
+            dist = apply_suppression(
+                dist, threshold=threshold, protect_answers=headline_answers(spec)
+            )
+            hidden = {
+                (r.indicator, r.breakdown, r.group) for r in dist.itertuples() if r.suppressed
+            }
+            chi_square = [
+                c for c in chi_square if (c["indicator"], c["breakdown"], c["group"]) not in hidden
+            ]
         parts.append(dist)
-    if len(hik_rows):
-        hik = agg.compare_national(agg.add_wilson(hik_rows), inputs.hikikomori_national)
-        if publish:
-            small = bool((hik["city_n"] < threshold).any())
-            hik["suppressed"] = small
-            if small:
-                hik["city_n"] = hik["city_n"].astype("Int64")
-                hik.loc[:, "city_n"] = pd.NA
-                for col in ("city_pct", "city_ci_low", "city_ci_high", "diff_pt", "p_value"):
-                    hik[col] = np.nan
+    if len(hik):
         parts.append(hik)
     progress(85)
     rows_frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
@@ -112,23 +156,135 @@ def report_compute(
     headline = report.get("headline")
     if headline and report.get("standardise_by"):
         standardised = _standardised(frame, inputs, headline, report["standardise_by"])
-        if publish and standardised:
-            hidden = rows_frame[
-                (rows_frame["indicator"] == headline["indicator"])
-                & (rows_frame["breakdown"] == report["standardise_by"])
-                & (rows_frame["answer"] == _labels(spec, headline["indicator"])[headline["code"]])
-                & rows_frame["suppressed"]
-            ]
-            if len(hidden):
-                standardised = {
-                    **{k: standardised[k] for k in ("label", "weights_note", "national")},
-                    "suppressed": True,
-                }
     return {
         "rows": _records(rows_frame),
         "standardised": standardised,
-        "hikikomori": {"rule": inputs.rule, "exclusions": exclusions} if exclusions else None,
+        "hikikomori": hikikomori,
+        "chi_square": chi_square,
+        "weighting": {**weighting, "note": weighting_note(weighting)} if weighting else None,
     }
+
+
+def hikikomori_section(
+    frame: pd.DataFrame, *, band_labels: dict[int, str], national: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Prevalence by age band, each band under the rule of the national wave it is compared
+    with (15〜39歳: H27, 40〜64歳: H30), with 無回答 strict (compared with the nation) and
+    inclusive (shown beside it, not compared), and the exclusion steps of both."""
+    rule = {code: agg.WAVE_RULE_BY_BAND.get(label, "H30") for code, label in band_labels.items()}
+    strict, excl_strict = agg.hikikomori_prevalence(
+        frame, rule=rule, band_labels=band_labels, missing="strict"
+    )
+    inclusive, excl_inclusive = agg.hikikomori_prevalence(
+        frame, rule=rule, band_labels=band_labels, missing="inclusive"
+    )
+    compared = agg.compare_national(agg.add_wilson(strict), national) if len(strict) else strict
+    beside = agg.add_wilson(inclusive).assign(indicator="hikikomori_inclusive")
+    rows = pd.concat([compared, beside], ignore_index=True)
+    steps = []
+    for s, i in zip(excl_strict.to_dict("records"), excl_inclusive.to_dict("records"), strict=True):
+        steps.append(
+            {"group": s["group"], "rule": s["rule"], "step": s["step"],
+             "strict": _int_or_none(s["removed"] if s["remaining"] is None
+                                    or pd.isna(s["remaining"]) else s["remaining"]),
+             "inclusive": _int_or_none(i["removed"] if i["remaining"] is None
+                                       or pd.isna(i["remaining"]) else i["remaining"]),
+             "is_count_of_candidates": s["step"] == agg.STEP_CANDIDATE}
+        )  # fmt: skip
+    effect = []
+    for group in ["", *band_labels.values()]:
+        a = strict[(strict["group"] == group) & (strict["answer"] == "広義")]
+        b = inclusive[(inclusive["group"] == group) & (inclusive["answer"] == "広義")]
+        if len(a) and len(b):
+            sn, inn = int(a["city_n"].iloc[0]), int(b["city_n"].iloc[0])
+            effect.append({"group": group, "strict": sn, "inclusive": inn, "moved": inn - sn})
+    rule_by_band = {band_labels[c]: r for c, r in rule.items()}
+    note = (
+        "各年齢区分を、比較する全国調査と同じ基準で判定しています（"
+        + "、".join(f"{b}: {r}方式" for b, r in rule_by_band.items())
+        + "）。無回答は、全国調査の慣行どおり判定不能として除く「厳格」を全国と比較し、"
+        "2022年の市の集計のように広義ひきこもり群に含める「包含」を並べて示します。"
+    )
+    return rows, {
+        "rule_by_band": rule_by_band,
+        "rule": "・".join(f"{b} {r}" for b, r in rule_by_band.items()),
+        "steps": steps,
+        "missing_effect": effect,
+        "note": note,
+    }
+
+
+def _int_or_none(v: Any) -> int | None:
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else int(v)
+
+
+def _hide_linked(counts: list[int | None], threshold: int) -> set[int]:
+    """Indices to hide in one additive chain (Σ parts = whole): every count below the
+    threshold, and when that is a single one, the smallest other so it cannot be subtracted."""
+    present = [i for i, c in enumerate(counts) if c is not None]
+    hidden = {i for i in present if counts[i] < threshold}  # type: ignore[operator]
+    if len(hidden) == 1:
+        others = [i for i in present if i not in hidden]
+        if others:
+            hidden.add(min(others, key=lambda i: counts[i]))  # type: ignore[arg-type,return-value]
+    return hidden
+
+
+def protect_hikikomori(
+    rows: pd.DataFrame, section: dict[str, Any], *, threshold: int
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Publication mode: the same small-count rule for the prevalence cells and for the counts
+    in prose (exclusion steps, the effect of the 無回答 choice).
+
+    準 + 狭義 = 広義 in each scope, and the total is the sum of the bands: a cell below the
+    threshold hides its scope's 準 and 狭義 (and 広義 if it is small too), and a hidden band
+    hides the total in the same place.
+    """
+    out = rows.copy()
+    out["suppressed"] = False
+    for ind in ("hikikomori", "hikikomori_inclusive"):
+        sel = out["indicator"] == ind
+        hidden_groups: dict[str, set[str]] = {}
+        for group, sub in out[sel].groupby("group", sort=False):
+            n = dict(zip(sub["answer"], sub["city_n"], strict=True))
+            hide: set[str] = set()
+            if any(v < threshold for v in n.values()):
+                hide |= {"準", "狭義"}
+                if n.get("広義", threshold) < threshold:
+                    hide.add("広義")
+            hidden_groups[str(group)] = hide
+        band_hidden = set().union(*(h for g, h in hidden_groups.items() if g != ""))
+        if band_hidden:
+            hidden_groups[""] = hidden_groups.get("", set()) | band_hidden
+        for group, hide in hidden_groups.items():
+            mask = sel & (out["group"] == group) & out["answer"].isin(hide)
+            out.loc[mask, "suppressed"] = True
+    mask = out["suppressed"].to_numpy()
+    out["city_n"] = out["city_n"].astype("Int64")
+    out.loc[mask, "city_n"] = pd.NA
+    for col in ("city_pct", "city_ci_low", "city_ci_high", "diff_pt", "diff_ci_low",
+                "diff_ci_high", "p_value", "p_adjusted"):  # fmt: skip
+        if col in out.columns:
+            out.loc[mask, col] = np.nan
+    section = {**section, "threshold": threshold}
+    steps = [dict(s) for s in section["steps"]]
+    for choice in ("strict", "inclusive"):
+        for group in dict.fromkeys(s["group"] for s in steps):
+            chain = [i for i, s in enumerate(steps) if s["group"] == group]
+            hide = _hide_linked([steps[i][choice] for i in chain], threshold)
+            for j in hide:
+                steps[chain[j]][choice] = None
+    section["steps"] = steps
+    effect = []
+    for e in section["missing_effect"]:
+        e = dict(e)
+        hide = _hide_linked([e["strict"], e["inclusive"], e["moved"]], threshold)
+        for j, key in enumerate(("strict", "inclusive", "moved")):
+            if j in hide:
+                e[key] = None
+        effect.append(e)
+    section["missing_effect"] = effect
+    return out, section
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
@@ -154,24 +310,43 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 def _standardised(
     frame: pd.DataFrame, inputs: ReportInputs, headline: dict[str, Any], by: str
 ) -> dict[str, Any] | None:
+    """Direct standardisation of the headline to the national respondent mix.
+
+    The sex × age mix (breakdown sex_age_group, groups 「男性・16〜19歳」) is used when the
+    national profile has it, the age mix (breakdown `by`) otherwise; the earliest wave with the
+    mix is used and named in the note.
+    """
     profile = inputs.national_profile
     if not len(profile):
         return None
-    profile = profile[profile["breakdown"] == by].sort_values("wave", kind="stable")
-    if not len(profile):
+    sex_age = profile[profile["breakdown"] == "sex_age_group"].sort_values("wave", kind="stable")
+    age_only = profile[profile["breakdown"] == by].sort_values("wave", kind="stable")
+    use = sex_age if len(sex_age) and "sex" in frame.columns else age_only
+    if not len(use):
         return None
-    wave = profile.iloc[0]["wave"]
-    labels = _labels(inputs.spec, by)
-    code_of = {v: k for k, v in labels.items()}
-    same_wave = profile[profile["wave"] == wave]
-    weights = {
-        code_of[g]: float(p)
-        for g, p in zip(same_wave["group"], same_wave["pct"], strict=True)
-        if g in code_of
-    }
+    wave = use.iloc[0]["wave"]
+    same_wave = use[use["wave"] == wave]
+    age_code = {v: k for k, v in _labels(inputs.spec, by).items()}
+    weights: dict[tuple[int, ...], float] = {}
+    if use is sex_age:
+        sex_code = {v: k for k, v in _labels(inputs.spec, "sex").items()}
+        for g, p in zip(same_wave["group"], same_wave["pct"], strict=True):
+            sex, _, age = str(g).partition("・")
+            if sex in sex_code and age in age_code:
+                weights[(sex_code[sex], age_code[age])] = float(p)
+        strata = ["sex", by]
+        mix = "性別×年齢"
+    else:
+        for g, p in zip(same_wave["group"], same_wave["pct"], strict=True):
+            if g in age_code:
+                weights[(age_code[g],)] = float(p)
+        strata = [by]
+        mix = "年齢"
+    if not weights:
+        return None
     source = same_wave.iloc[0]
-    result = agg.age_standardised_rate(
-        frame, indicator=headline["indicator"], code=headline["code"], by=by, weights=weights
+    result = agg.direct_standardised(
+        frame, indicator=headline["indicator"], code=headline["code"], by=strata, weights=weights
     )
     answer = _labels(inputs.spec, headline["indicator"])[headline["code"]]
     nat = inputs.national[
@@ -191,10 +366,14 @@ def _standardised(
     return {
         **result,
         "label": f"「{answer}」の年齢調整割合",
+        "mix_wave": wave,
+        "mix": mix,
         "weights_note": (
-            f"全国調査（{wave}）の回答者の年齢構成（{source['status']}、"
-            f"出典: {source['source']}）による直接法。"
-            f"{inputs.spec['wave']} の回答者年齢構成は未確認のため {wave} を用いています。"
+            f"全国調査（{wave}）の回答者の{mix}構成（{source['status']}、"
+            f"出典: {source['source']}）による直接法。95%信頼区間は Fay–Feuer のガンマ法。"
+            f"{inputs.spec['wave']} の回答者構成は見つからなかったため "
+            f"{wave} を代わりに用いています。性別・年齢が無回答または"
+            f"「その他・答えたくない」の{result['left_out']:,}人は除いています。"
         ),
         "national": national,
         "suppressed": False,

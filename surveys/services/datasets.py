@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import uuid
 from collections.abc import Iterable
 from datetime import date, timedelta
@@ -241,7 +243,8 @@ def datasetfile_load(
         raise
     from .reports import report_request  # reports reads microdata: imported here, not on top
 
-    report_request(dataset=dataset, mode=ReportJob.Mode.INTERNAL, dispatch=dispatch)
+    for mode in ReportJob.Mode.values:  # both the internal and the publication report
+        report_request(dataset=dataset, mode=mode, dispatch=dispatch)
 
 
 def dataset_discard(*, dataset: Dataset) -> None:
@@ -258,3 +261,111 @@ def dataset_discard(*, dataset: Dataset) -> None:
             folder.rmdir()
 
         transaction.on_commit(remove)
+
+
+# --- Population margins (weighting) -----------------------------------------------------------
+
+MARGIN_COLUMNS = ["variable", "code", "count"]
+MARGIN_TOTAL_TOLERANCE = 0.01
+
+
+def dataset_margins_parse(*, dataset: Dataset, content: bytes) -> list[dict[str, Any]]:
+    """Read a margins CSV (variable,code,count; UTF-8 or CP932): every variable a coded variable
+    of the instrument, every code one of its codes, counts positive integers, and the
+    variables' totals equal within 1 %. Raises ValidationError with every problem."""
+    from django.utils.translation import gettext as _
+
+    from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
+
+    try:
+        text, _encoding = decode_text_upload(content)
+    except UndecodableUpload as exc:
+        raise ValidationError(str(exc)) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    if [c.strip() for c in (reader.fieldnames or [])] != MARGIN_COLUMNS:
+        raise ValidationError(_("The columns must be variable,code,count in this order."))
+    coded = {
+        v["name"]: {str(k) for k in v.get("codes", {})}
+        for v in dataset.instrument.spec["variables"]
+        if v["type"] == "code"
+    }
+    rows, errors, seen = [], [], set()
+    for line, row in enumerate(reader, start=2):
+        variable = (row["variable"] or "").strip()
+        code = (row["code"] or "").strip()
+        count = (row["count"] or "").strip().replace(",", "")
+        if variable not in coded:
+            errors.append(
+                _("Line %(line)d: %(variable)s is not a coded variable of this questionnaire.")
+                % {"line": line, "variable": variable}
+            )
+            continue
+        if code not in coded[variable]:
+            errors.append(
+                _("Line %(line)d: %(code)s is not a code of %(variable)s.")
+                % {"line": line, "code": code, "variable": variable}
+            )
+            continue
+        if not count.isdigit() or int(count) == 0:
+            errors.append(
+                _("Line %(line)d: the count must be a positive whole number (%(count)s).")
+                % {"line": line, "count": count}
+            )
+            continue
+        if (variable, code) in seen:
+            errors.append(_("Line %(line)d: this variable and code appear twice.") % {"line": line})
+            continue
+        seen.add((variable, code))
+        rows.append({"variable": variable, "code": int(code), "count": int(count)})
+    if not rows and not errors:
+        errors.append(_("The file has no margins."))
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["variable"]] = totals.get(r["variable"], 0) + r["count"]
+    if totals and not errors:
+        low, high = min(totals.values()), max(totals.values())
+        if high > low * (1 + MARGIN_TOTAL_TOLERANCE):
+            errors.append(
+                _("The totals of the variables differ by more than 1%%: %(totals)s.")
+                % {"totals": ", ".join(f"{k} {v:,}" for k, v in totals.items())}
+            )
+    if errors:
+        raise ValidationError(errors)
+    return rows
+
+
+def dataset_margins_set(
+    *,
+    dataset: Dataset,
+    content: bytes | None,
+    bounds: tuple[float, float] | None = None,
+    dispatch: bool = True,
+) -> int:
+    """Store (or with content None, clear) the population margins and the optional trimming
+    bounds, then re-request both reports. Returns the number of margin rows."""
+    from django.utils.translation import gettext as _
+
+    rows = dataset_margins_parse(dataset=dataset, content=content) if content else []
+    if bounds is not None and not (0 < bounds[0] <= 1 <= bounds[1]):
+        raise ValidationError(_("The weight bounds must satisfy 0 < lowest ≤ 1 ≤ highest."))
+    with transaction.atomic():
+        dataset.margins = rows
+        dataset.weight_min_ratio = bounds[0] if bounds else None
+        dataset.weight_max_ratio = bounds[1] if bounds else None
+        dataset.save(update_fields=["margins", "weight_min_ratio", "weight_max_ratio"])
+        if dataset.status == Dataset.Status.LOADED:
+            from .reports import report_request
+
+            for mode in ReportJob.Mode.values:
+                report_request(dataset=dataset, mode=mode, dispatch=dispatch)
+    return len(rows)
+
+
+def dataset_margins(dataset: Dataset) -> dict[str, dict[int, float]] | None:
+    """The margins as {variable: {code: count}} for raking, or None."""
+    if not dataset.margins:
+        return None
+    out: dict[str, dict[int, float]] = {}
+    for r in dataset.margins:
+        out.setdefault(r["variable"], {})[int(r["code"])] = float(r["count"])
+    return out

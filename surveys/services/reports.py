@@ -16,7 +16,7 @@ from kitakyushu_pf.services import dispatch_on_commit
 from ..models import Dataset, ReportJob
 from ._common import _setting
 from .calculations import ReportInputs, report_compute
-from .datasets import microdata_frame
+from .datasets import dataset_margins, microdata_frame
 from .national import _national_frame, national_profile
 
 # --- Reports ----------------------------------------------------------------------------------
@@ -109,6 +109,12 @@ def report_job_run(*, job: ReportJob, pid: int | None = None) -> ReportJob:
         hikikomori_national=hik,
         rule=dataset.hikikomori_rule,
         national_profile=national_profile(survey=spec["survey"]),
+        margins=dataset_margins(dataset),
+        weight_bounds=(
+            (dataset.weight_min_ratio, dataset.weight_max_ratio)
+            if dataset.weight_min_ratio is not None and dataset.weight_max_ratio is not None
+            else None
+        ),
     )
     progress(10)
     _test_sleep_in_report()

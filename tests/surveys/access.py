@@ -24,6 +24,16 @@ ENTRIES = {
         secretariat=DENIED,
         note="POST only (the form is on the dataset page)",
     ),
+    "surveys/d/<uuid:pk>/margins/": Access(
+        "/surveys/d/{dataset}/margins/",
+        method="POST",
+        data={"clear": "on"},
+        anonymous=LOGIN,
+        member=DENIED,
+        analyst=REDIRECT,
+        secretariat=DENIED,
+        note="POST only (the form is on the dataset page)",
+    ),
     "surveys/d/<uuid:pk>/microdata/": analyst_only("/surveys/d/{dataset}/microdata/"),
     "surveys/d/<uuid:pk>/report/": Access(
         "/surveys/d/{dataset}/report/",

@@ -106,7 +106,7 @@ def test_hikikomori_rule_h27_excludes_housework_outright() -> None:
     removed = exclusions.set_index("step")["removed"]
     assert removed["6か月未満"] == 1
     assert removed["病気（統合失調症・身体の病気）"] == 1
-    assert removed.iloc[-1] == 2  # rows 2 and 3
+    assert removed[agg._housework_label("H27")] == 2  # rows 2 and 3
 
 
 def test_hikikomori_rule_h30_excludes_only_those_who_talked_with_non_family() -> None:
@@ -117,7 +117,8 @@ def test_hikikomori_rule_h30_excludes_only_those_who_talked_with_non_family() ->
     assert total.to_dict() == {"準": 1, "狭義": 1, "広義": 2}
     band2 = prevalence[prevalence["group"] == "40〜64歳"].set_index("answer")
     assert band2.loc["広義", "city_n"] == 1 and band2.loc["広義", "city_base"] == 3
-    assert exclusions["removed"].iloc[-1] == 1  # only row 3, who talked with non-family
+    removed = exclusions.set_index("step")["removed"]
+    assert removed[agg._housework_label("H30")] == 1  # only row 3, who talked with non-family
 
 
 def test_tidy_has_exactly_the_published_columns() -> None:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("surveys", "0002_reference_data"),
+        ("surveys", "0003_dataset_margins"),
     ]
 
     operations = [
