@@ -305,6 +305,14 @@ class Questionnaire:
         return [p for p in self.pages if any(i.name not in hidden for i in p.items)]
 
 
+def _asked(var: dict[str, Any]) -> str:
+    """The printed wording when it is a whole question, else the short description."""
+    wording = str(var.get("wording") or "")
+    if wording.endswith(("か。", "か？", "か")):
+        return wording
+    return str(var.get("question") or var.get("name", ""))
+
+
 def questionnaire(instrument: Instrument) -> Questionnaire:
     spec = instrument.spec
     web = spec.get("web") or {}
@@ -314,7 +322,14 @@ def questionnaire(instrument: Instrument) -> Questionnaire:
     variables = {v["name"]: v for v in spec["variables"]}
     items: dict[str, Item] = {}
     grouped: set[str] = set()
-    for group in web.get("multiple") or []:
+    skip = list(web.get("skip") or [])
+    # Multiple-answer questions: the instrument's own `multiple_answer` (one yes/no column per
+    # option), or a web-only `multiple` group.
+    groups = [
+        {**g, "options": list(g.get("columns") or g.get("options") or [])}
+        for g in [*(spec.get("multiple_answer") or []), *(web.get("multiple") or [])]
+    ]
+    for group in groups:
         options = []
         for name in group["options"]:
             grouped.add(name)
@@ -323,12 +338,12 @@ def questionnaire(instrument: Instrument) -> Questionnaire:
         items[group["name"]] = Item(
             name=group["name"],
             kind="multiple",
-            question=group.get("question", ""),
+            question=_asked(group),
             easy=easy.get(group["name"], ""),
             options=options,
             decline=group["name"] in decline,
             variables=list(group["options"]),
-            number=str(group.get("number", "")),
+            number=str(group.get("question_number") or group.get("number") or ""),
         )
     for var in spec["variables"]:
         name = var["name"]
@@ -338,15 +353,22 @@ def questionnaire(instrument: Instrument) -> Questionnaire:
         items[name] = Item(
             name=name,
             kind=kind,
-            question=str(var.get("question", name)),
+            question=_asked(var),
             easy=str(easy.get(name, "")),
             options=[(str(k), str(v)) for k, v in (var.get("codes") or {}).items()],
             decline=name in decline,
             variables=[name],
-            number=str(var.get("number", var.get("qno", "")) or ""),
+            number=str(var.get("question_number") or var.get("number") or ""),
             minimum=var.get("min"),
             maximum=var.get("max"),
         )
+        asked_if = var.get("asked_if")
+        if asked_if:  # the paper's filter: asked only of respondents with these answers
+            codes = {int(c) for c in asked_if.get("codes", [])}
+            source = variables.get(asked_if["variable"], {})
+            others = [int(k) for k in (source.get("codes") or {}) if int(k) not in codes]
+            if others:
+                skip.append({"if": {asked_if["variable"]: others}, "skip": [name]})
     if web.get("pages"):
         layout = [(str(p.get("title", "")), list(p["items"])) for p in web["pages"]]
         placed = {n for _, names in layout for n in names}
@@ -359,11 +381,13 @@ def questionnaire(instrument: Instrument) -> Questionnaire:
             ("", names[i : i + QUESTIONS_PER_PAGE])
             for i in range(0, len(names), QUESTIONS_PER_PAGE)
         ]
+    # Names the instrument does not have (yet) are left out, and so are pages left empty.
+    kept = [(title, [items[n] for n in names if n in items]) for title, names in layout]
     pages = [
-        Page(index=n, title=title, items=[items[name] for name in names if name in items])
-        for n, (title, names) in enumerate(layout, start=1)
+        Page(index=n, title=title, items=page_items)
+        for n, (title, page_items) in enumerate([k for k in kept if k[1]], start=1)
     ]
-    return Questionnaire(pages=pages, items=items, skip=list(web.get("skip") or []), fixed=fixed)
+    return Questionnaire(pages=pages, items=items, skip=skip, fixed=fixed)
 
 
 def page_read(page: Page, data: Any) -> dict[str, Any]:
@@ -574,6 +598,9 @@ def merge_frame(dataset: Dataset, frame: pd.DataFrame) -> pd.DataFrame:
             extra[name] = extra[name].fillna(-1).astype(dtype)
     if not len(frame.columns):
         return extra
+    for name in extra.columns:
+        if name not in frame.columns:  # an optional column the paper file left out: 無回答
+            frame[name] = np.full(len(frame), -1, dtype=extra[name].dtype)
     return pd.concat([frame, extra[frame.columns]], ignore_index=True)
 
 

@@ -20,13 +20,49 @@ from .factories import DatasetFactory, csv_text, good_row, load_dataset
 
 pytestmark = pytest.mark.django_db
 
-ANSWERS = {
-    1: {"sex": "2", "age_group": "3", "household": "1", "marital": "1"},
-    2: {"employment": "3", "income": "2"},
-    3: {"lonely_direct": "5"},
-    4: {"ucla_1": "3", "ucla_2": "4", "ucla_3": "3"},
-    5: {"has_confidant": "2", "contact_freq": "7", "participation": "2"},
-}
+# What a resident ticks, by variable; items of the instrument not listed get their first option
+# (the test follows the instrument: the extended questionnaire adds pages and items).
+CHOSEN = {
+    "sex": "2", "age_group": "3", "household": "1", "marital": "1", "employment": "3",
+    "income": "2", "has_confidant": "2", "lonely_direct": "5", "ucla_1": "3", "ucla_2": "4",
+    "ucla_3": "3", "contact_freq": "7", "participation": "1",
+}  # fmt: skip
+
+
+def answers_by_page(instrument: Instrument | None = None) -> dict[int, dict[str, Any]]:
+    q = web.questionnaire(instrument or Instrument.objects.get(slug="tsunagari-r3"))
+    out: dict[int, dict[str, Any]] = {}
+    for page in q.pages:
+        out[page.index] = {}
+        for item in page.items:
+            if item.kind == "multiple":
+                out[page.index][item.name] = [item.options[0][0]]
+            else:
+                out[page.index][item.name] = CHOSEN.get(item.name, item.options[0][0])
+    return out
+
+
+class _Answers(dict):  # type: ignore[type-arg]
+    """ANSWERS[page] read from the instrument when first used (the database is ready then)."""
+
+    def _load(self) -> None:
+        if not dict.__len__(self):
+            self.update(answers_by_page())
+
+    def __getitem__(self, key: int) -> Any:
+        self._load()
+        return dict.__getitem__(self, key)
+
+    def items(self) -> Any:  # type: ignore[override]
+        self._load()
+        return dict.items(self)
+
+    def __len__(self) -> int:
+        self._load()
+        return dict.__len__(self)
+
+
+ANSWERS = _Answers()
 
 
 @pytest.fixture(autouse=True)
@@ -140,6 +176,10 @@ def test_a_whole_questionnaire_lands_in_the_dataset_as_web(client: Client) -> No
     assert len(frame) == 1
     row = frame.iloc[0]
     assert row["mode"] == 2 and row["lonely_direct"] == 5 and row["income"] == 2
+    q = web.questionnaire(dataset.instrument)
+    for item in q.items.values():  # the extended questionnaire's tick boxes: yes/no columns
+        if item.kind == "multiple":
+            assert [row[v] for v in item.variables] == [1] + [0] * (len(item.variables) - 1)
     assert row["resp_id"] != code and code not in row["resp_id"]
     dataset.refresh_from_db()
     assert dataset.n_respondents == 1 and dataset.status == Dataset.Status.LOADED
@@ -177,7 +217,7 @@ def test_resume_with_the_same_code_keeps_the_earlier_pages(client: Client) -> No
     page = phone_closed.get(url)
     body = page.content.decode()
     assert page.status_code == 200
-    assert "3 / 5" in body or "3ページ" in body
+    assert f"3 / {len(ANSWERS)}" in body
     assert 'name="lonely_direct"' in body
     back = phone_closed.get(url + "?p=1").content.decode()
     assert 'value="2" checked' in back  # sex = 女性 was kept
@@ -188,10 +228,11 @@ def test_back_and_next_and_progress(client: Client) -> None:
     code = issue(dataset)[0]
     url = f"/answer/{code}/"
     first = client.get(url).content.decode()
-    assert "1 / 5" in first or "1ページ" in first
+    assert f"1 / {len(ANSWERS)}" in first
     response = client.post(url, {"page": 2, "nav": "back", "fielding": str(dataset.pk)})
     assert response["Location"].endswith("?p=1")
-    response = client.post(url, {"page": 5, "nav": "next", "fielding": str(dataset.pk)})
+    last = max(ANSWERS)
+    response = client.post(url, {"page": last, "nav": "next", "fielding": str(dataset.pk)})
     assert response["Location"].endswith("?p=review")
 
 
@@ -298,9 +339,38 @@ SPEC = {
         {"name": "act_1", "question": "趣味", "type": "code", "codes": {0: "いいえ", 1: "はい"}},
         {"name": "act_2", "question": "町内会", "type": "code", "codes": {0: "いいえ", 1: "はい"}},
         {"name": "income", "question": "世帯年収", "type": "code", "codes": {1: "低", 2: "高"}},
+        {
+            "name": "trig_a",
+            "label": "一人暮らし",
+            "type": "code",
+            "codes": {0: "選択なし", 1: "選択"},
+        },
+        {"name": "trig_b", "label": "死別", "type": "code", "codes": {0: "選択なし", 1: "選択"}},
+        {
+            "name": "dur",
+            "question": "どのくらい続いていますか",
+            "type": "code",
+            "codes": {1: "1年未満", 2: "1年以上"},
+            "asked_if": {"variable": "lonely", "codes": [2]},
+            "question_number": "問5",
+        },
+    ],
+    # the instrument's own multiple-answer declaration (one yes/no column per option)
+    "multiple_answer": [
+        {
+            "name": "trig",
+            "question": "出来事（複数回答）",
+            "columns": ["trig_a", "trig_b"],
+            "question_number": "問4",
+        },
     ],
     "web": {
-        "pages": [{"items": ["lonely"]}, {"items": ["since"]}, {"items": ["acts", "income"]}],
+        "pages": [
+            {"items": ["lonely"]},
+            {"items": ["since"]},
+            {"items": ["acts", "income"]},
+            {"items": ["trig", "dur"]},
+        ],
         "multiple": [
             {"name": "acts", "question": "参加している活動", "options": ["act_1", "act_2"]}
         ],
@@ -332,6 +402,22 @@ def test_skip_logic_multiple_answers_and_decline(client: Client, test_fielding: 
     row = services.microdata_frame(test_fielding).iloc[0]
     assert row["since"] == -1 and row["act_1"] == 0 and row["act_2"] == 1
     assert row["income"] == -1  # 答えたくない is recorded as 無回答
+    assert row["trig_a"] == -1 and row["trig_b"] == -1  # nothing ticked: 無回答
+
+
+def test_instrument_multiple_answer_and_asked_if(client: Client, test_fielding: Dataset) -> None:
+    code = issue(test_fielding)[0]
+    url, f = f"/answer/{code}/", str(test_fielding.pk)
+    client.post(url, {"page": 1, "nav": "next", "fielding": f, "lonely": "1"})
+    page = client.get(url + "?p=4").content.decode()
+    assert "問4" in page and 'value="trig_b"' in page and 'name="dur"' not in page
+    client.post(url, {"page": 4, "nav": "next", "fielding": f, "trig": ["trig_b"], "dur": "2"})
+    client.post(url, {"page": 1, "nav": "next", "fielding": f, "lonely": "2"})
+    assert 'name="dur"' in client.get(url + "?p=4").content.decode()  # asked now
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(url, {"nav": "submit", "fielding": f})
+    row = services.microdata_frame(test_fielding).iloc[0]
+    assert (row["trig_a"], row["trig_b"], row["dur"]) == (0, 1, 2)
 
 
 def test_skip_back_shows_the_follow_up_again(client: Client, test_fielding: Dataset) -> None:
