@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CasestudiesConfig(AppConfig):
     name = "casestudies"
     verbose_name = _("Case studies")
+
+    def ready(self) -> None:
+        from . import retention  # noqa: F401  (registers the retention rules)

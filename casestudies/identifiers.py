@@ -1,4 +1,25 @@
-"""Find obvious personal identifiers in free text before a case study is saved."""
+"""Find personal identifiers in a case study's free text before it is shared with members.
+
+``identifiers_find(text)`` is the one entry point: it returns every span that could identify a
+person, with its kind, its exact text and its position in the text as typed, so the author sees
+the spans highlighted and rewrites or confirms each.
+
+Two kinds of evidence are combined:
+
+- the portal's Japanese analyser (``kitakyushu_pf.japanese``, SudachiPy): people's names
+  (固有名詞・人名, with or without an honorific), and place names below the ward (固有名詞・地名
+  other than countries, prefectures, cities, the seven wards and regions), with the school or
+  building they name;
+- patterns for what has a fixed shape: phone numbers, e-mail addresses, URLs, LINE/SNS IDs and
+  @handles, postal codes, addresses down to 丁目/番地/号, buildings and rooms, full dates
+  (和暦 included), birth years and exact ages.
+
+Role words (利用者さん・相談員さん・民生委員さん・大家さん), letters standing for a person (Aさん),
+age bands (70代), months (2023年2月) and wards (小倉北区) are not identifiers. The finder is
+measured on ``tests/casestudies/deid_eval.tsv``.
+"""
+
+from __future__ import annotations
 
 import re
 import unicodedata
@@ -6,60 +27,274 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext_lazy as _
 
-KANJI = r"[\u4e00-\u9fff々〆ヶ]"
-KATAKANA = r"[ァ-ヺー]"
-# Words that end in a role, not a name: 利用者さん, 相談員さん, 民生委員さん, 園長さん …
-ROLE_ENDINGS = (
-    *"者員長生師士親母父族人様妻夫娘孫",
-    "息子",
-    "女子",
-    "男子",
-)
-
-PATTERNS: list[tuple[str, re.Pattern[str], object]] = [
-    (
-        "email",
-        re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
-        _("an e-mail address"),
-    ),
-    (
-        "phone",
-        re.compile(r"(?<!\d)0\d{1,4}[-(（)）\s]?\d{1,4}[-)）\s]?\d{3,4}(?!\d)"),
-        _("a phone number"),
-    ),
-    ("postal_code", re.compile(r"〒\s*\d{3}-?\d{4}|〒"), _("a postal code")),
-    (
-        "address",
-        re.compile(r"(?:\d+|[一二三四五六七八九十]+)丁目|番地|\d+番\d*号?|\d+号(?![線館機車])"),
-        _("a postal address"),
-    ),
-]
-NAME_PATTERNS = [
-    re.compile(rf"({KANJI}{{1,4}}[ 　]{KANJI}{{1,4}})(様|さん)"),
-    re.compile(rf"({KANJI}{{3,6}})(様|さん)"),
-    re.compile(rf"({KATAKANA}{{2,}}[ 　・]{KATAKANA}{{2,}})(様|さん)"),
-]
+from kitakyushu_pf import japanese
 
 
 @dataclass(frozen=True)
 class Finding:
+    """A span of ``text`` that may identify a person; ``start``/``end`` index the text as typed."""
+
     kind: str
     text: str
     label: object
+    start: int = 0
+    end: int = 0
+
+
+LABELS: dict[str, object] = {
+    "name": _("a person's name"),
+    "place": _("a place name narrower than a ward"),
+    "address": _("a postal address"),
+    "postal_code": _("a postal code"),
+    "phone": _("a phone number"),
+    "email": _("an e-mail address"),
+    "url": _("a web address"),
+    "sns": _("a LINE or social media ID"),
+    "date": _("an exact date"),
+    "age": _("an exact age"),
+}
+
+HONORIFICS = ("さん", "様", "さま", "氏", "くん", "君", "ちゃん", "先生", "殿")
+# Places a case may name: they cover too many people to point at one.
+_WARDS = ("門司区", "小倉北区", "小倉南区", "若松区", "八幡東区", "八幡西区", "戸畑区")
+_REGIONS = {
+    "日本", "九州", "北九州", "北部九州", "関東", "関西", "東北", "北海道", "沖縄", "本州",
+    "四国", "中国地方", "アジア", "海外", "国内", "市内", "県内", "区内",
+}  # fmt: skip
+_PLACE_SUFFIX_ALLOWED = ("市", "県", "府", "都", "国")
+# What a place or a proper noun names when one of these follows it.
+_FACILITY = (
+    "小学校", "中学校", "高校", "高等学校", "中等教育学校", "特別支援学校", "大学", "幼稚園",
+    "保育園", "保育所", "こども園", "団地", "ハイツ", "マンション", "アパート", "コーポ", "荘",
+    "レジデンス", "寮", "病院", "医院", "クリニック",
+)  # fmt: skip
+_ERAS = r"(?:明治|大正|昭和|平成|令和|[MTSHR]\.?)"
+_NUM = r"[0-9０-９一二三四五六七八九十〇元]+"
+
+_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("url", re.compile(r"https?://[^\s　、。「」（）()]+")),
+    ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
+    (
+        "sns",
+        re.compile(
+            r"(?:LINE|ライン|インスタ(?:グラム)?|Instagram|Twitter|ツイッター|TikTok|ティックトック|"
+            r"Facebook|フェイスブック|X)(?:\s*の)?\s*(?:ID|id|アカウント名?|ユーザー名)?"
+            r"\s*(?:は|:|：)?\s*(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,})"
+        ),
+    ),
+    ("sns", re.compile(r"(?<![\w.@])@[A-Za-z0-9_][A-Za-z0-9_.]{1,29}")),
+    (
+        "phone",
+        re.compile(
+            r"(?<!\d)(?:[(（]0\d{1,4}[)）]|0\d{1,4})[-‐－ー−\s]?\d{1,4}[-‐－ー−)）\s]?\d{3,4}(?!\d)"
+        ),
+    ),
+    ("postal_code", re.compile(r"〒\s*\d{3}-?\d{4}|〒|(?<!\d)\d{3}-\d{4}(?!\d)")),
+    (
+        "date",
+        re.compile(
+            rf"{_ERAS}{_NUM}[年.．/]\s*\d{{1,2}}[月.．/]\s*\d{{1,2}}日?|"
+            r"\d{4}\s*[年/.．-]\s*\d{1,2}\s*[月/.．-]\s*\d{1,2}日?|"
+            r"(?<![\d年])\d{1,2}月\d{1,2}日|"
+            rf"(?:{_ERAS}{_NUM}|\d{{4}})年(?:\d{{1,2}}月)?生まれ"
+        ),
+    ),
+    (
+        "address",
+        re.compile(
+            rf"(?:{_NUM})丁目(?:\d+(?:番地?|-)\d*(?:号|-\d+)?)?|{_NUM}番地(?:\d+号?)?|"
+            r"(?<!\d)(?!(?:110|119|118|171|189|188|7119)番)\d+番\d*号?|\d+号(?:室|棟)|\d+-\d+-\d+|\d+号(?![線館機車数])"
+        ),
+    ),
+    # 72歳, 83才 — but not 70代, 20歳のとき (an age at a past event), 65歳以上 (a band).
+    (
+        "age",
+        re.compile(
+            r"(?<![\d０-９])\d{1,3}\s*[歳才](?!\s*(?:代|以上|以下|未満|前後|の(?:とき|時|頃|ころ)|"
+            r"頃|ころ|から|まで|くらい|位|ぐらい|程度))"
+        ),
+    ),
+    # 本人（68）, 翔太（17）: a bare number in brackets right after a word.
+    ("age", re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff])[（(]\d{1,3}[)）]")),
+    # Where the person lives, named: グループホーム「さくらの家」, ショートステイ先の「ひまわり荘」.
+    (
+        "address",
+        re.compile(
+            r"(?:(?<=グループホーム)|(?<=ケアホーム)|(?<=老人ホーム)|(?<=シェアハウス)|(?<=施設)|"
+            r"(?<=入所先)|(?<=ステイ先)|(?<=住まい))(?:の)?「[^」]{1,20}」"
+        ),
+    ),
+    # A nickname: 「ミカ」と呼ばれ…
+    ("name", re.compile(r"「[\u3040-\u30ffー]{2,8}」(?=と呼|って呼|と名乗)")),
+]
+_ACRONYM = re.compile(r"[A-Z]{1,5}")
+# Roles of people in support work. The dictionary splits some of them oddly (保 + 健師), so a
+# name found inside one of these words is a role, not a name.
+ROLE_WORDS = (
+    "保健師", "看護師", "助産師", "医師", "薬剤師", "社会福祉士", "介護福祉士", "精神保健福祉士",
+    "公認心理師", "臨床心理士", "心理士", "作業療法士", "理学療法士", "言語聴覚士", "栄養士",
+    "保育士", "弁護士", "司法書士", "行政書士", "税理士", "保護司", "教師", "教諭", "教員",
+    "相談員", "支援員", "指導員", "推進員", "民生委員", "児童委員", "主任児童委員", "協力員",
+    "ケアマネ", "ケアマネジャー", "ケアマネージャー", "ヘルパー", "ワーカー", "ソーシャルワーカー",
+    "コーディネーター", "スタッフ", "ボランティア", "職員", "利用者", "相談者", "当事者", "家族",
+    "会長", "理事長", "代表", "所長", "園長", "院長", "校長", "教頭", "担任", "店長", "大家",
+    "管理人", "主治医", "通訳", "先輩", "後輩", "友人", "知人", "近所",
+)  # fmt: skip
+
+
+def _normalise(text: str) -> tuple[str, list[int]]:
+    """NFKC per character, with the original index of every output character.
+
+    Half-width voiced marks (ﾀﾞ) are normalised with the letter before them, so 「ﾀﾞ」 → 「ダ」.
+    """
+    out: list[str] = []
+    where: list[int] = []
+    i = 0
+    while i < len(text):
+        j = i + 1
+        while j < len(text) and text[j] in "\uff9e\uff9f":
+            j += 1
+        piece = unicodedata.normalize("NFKC", text[i:j])
+        out.append(piece)
+        where.extend([i] * len(piece))
+        i = j
+    where.append(len(text))
+    return "".join(out), where
+
+
+def _is_role_noun(token: japanese.Token) -> bool:
+    return token.pos[1] != "固有名詞"
+
+
+def _is_name_token(token: japanese.Token) -> bool:
+    if token.pos[:3] != ("名詞", "固有名詞", "人名"):
+        return False
+    return not _ACRONYM.fullmatch(token.surface)  # CSWさん is a role, not a name
+
+
+def _allowed_place(surface: str, token: japanese.Token) -> bool:
+    if token.pos[3] == "国" or surface in _REGIONS:
+        return True
+    if surface in _WARDS or (surface.endswith("区") and len(surface) <= 4):
+        return True
+    return surface.endswith(_PLACE_SUFFIX_ALLOWED)
+
+
+def _token_spans(norm: str) -> list[tuple[str, int, int]]:
+    spans: list[tuple[str, int, int]] = []
+    toks = japanese.tokens(norm)
+    i = 0
+    while i < len(toks):
+        token = toks[i]
+        following = toks[i + 1] if i + 1 < len(toks) else None
+        if _is_name_token(token):
+            # A run of name parts (姓 + 名, グエン・ヴァン・アン) and the honorific after it.
+            j = i
+            while j + 1 < len(toks) and (
+                _is_name_token(toks[j + 1])
+                or (
+                    toks[j + 1].surface in ("・", " ")
+                    and j + 2 < len(toks)
+                    and toks[j + 2].pos[0] == "名詞"
+                    and toks[j + 2].begin == toks[j + 1].end
+                )
+                or (
+                    toks[j + 1].pos[:2] == ("名詞", "普通名詞")
+                    and toks[j].surface == "・"
+                    and toks[j + 1].begin == toks[j].end
+                )
+            ):
+                j += 1
+            end = toks[j].end
+            nxt = toks[j + 1] if j + 1 < len(toks) else None
+            if nxt is not None and nxt.surface in HONORIFICS and nxt.begin == end:
+                end = nxt.end
+            elif nxt is not None and any(norm.startswith(f, end) for f in _FACILITY):
+                # 引野中学校, 城野ハイツ: a surname-shaped place naming a school or building.
+                named = next(f for f in _FACILITY if norm.startswith(f, end))
+                spans.append(("place", token.begin, end + len(named)))
+                i = j + 1
+                continue
+            spans.append(("name", token.begin, end))
+            i = j + 1
+            continue
+        if token.pos[:3] == ("名詞", "固有名詞", "地名"):
+            surface = token.surface
+            start = token.begin
+            ward = next((w for w in _WARDS if surface.startswith(w) and surface != w), None)
+            if ward:  # 小倉北区大手町 → 大手町
+                start += len(ward)
+                surface = surface[len(ward) :]
+            if following is not None and following.surface.startswith("駅"):
+                i += 1
+                continue
+            end = token.end
+            facility = next((f for f in _FACILITY if norm.startswith(f, end)), None)
+            if facility:
+                spans.append(("place", start, end + len(facility)))
+            elif not _allowed_place(surface, token):
+                spans.append(("place", start, end))
+            i += 1
+            continue
+        # Anything else with an honorific that is not a role word: 〇〇荘, unknown names.
+        if (
+            following is not None
+            and following.surface in HONORIFICS
+            and following.begin == token.end
+            and token.pos[0] == "名詞"
+            and not _is_role_noun(token)
+            and not _ACRONYM.fullmatch(token.surface)
+        ):
+            spans.append(("name", token.begin, following.end))
+        elif (
+            token.pos[0] == "名詞"
+            and following is not None
+            and following.begin == token.end
+            and following.surface in ("荘", "ハイツ", "コーポ", "レジデンス")
+            and re.fullmatch(r"[\u3040-\u30ff\u4e00-\u9fffー]+", token.surface)
+        ):
+            spans.append(("address", token.begin, following.end))
+        i += 1
+    return spans
 
 
 def identifiers_find(text: str) -> list[Finding]:
-    normalised = unicodedata.normalize("NFKC", text or "")
-    findings: list[Finding] = []
-    for kind, pattern, label in PATTERNS:
-        for match in pattern.finditer(normalised):
-            findings.append(Finding(kind, match.group(0), label))
-    for pattern in NAME_PATTERNS:
-        for match in pattern.finditer(normalised):
-            name = match.group(1)
-            if name.replace(" ", "").replace("　", "").endswith(ROLE_ENDINGS):
-                continue
-            if any(f.kind == "name" and name in f.text for f in findings):
-                continue
-            findings.append(Finding("name", match.group(0), _("a full name")))
-    return findings
+    """Every span of ``text`` that could identify a person, in order, overlapping spans merged."""
+    if not text:
+        return []
+    norm, where = _normalise(text)
+    raw: list[tuple[str, int, int]] = []
+    for kind, pattern in _PATTERNS:
+        for match in pattern.finditer(norm):
+            if kind == "sns" and "id" in pattern.groupindex:
+                raw.append((kind, match.start("id"), match.end("id")))
+            else:
+                raw.append((kind, match.start(), match.end()))
+    roles = [
+        (m.start(), m.end()) for word in ROLE_WORDS for m in re.finditer(re.escape(word), norm)
+    ]
+    for kind, start, end in _token_spans(norm):
+        if kind == "name" and any(
+            rs <= start < re_ and (end <= re_ or norm[re_:end] in HONORIFICS) for rs, re_ in roles
+        ):
+            continue  # 保健師さん, 相談員さん
+        raw.append((kind, start, end))
+    # Merge overlapping spans: the earliest (and, at the same start, the longest) names the kind.
+    raw.sort(key=lambda s: (s[1], -(s[2] - s[1])))
+    merged: list[tuple[str, int, int]] = []
+    for kind, start, end in raw:
+        if merged and start < merged[-1][2]:
+            last_kind, last_start, last_end = merged[-1]
+            merged[-1] = (last_kind, last_start, max(last_end, end))
+            continue
+        merged.append((kind, start, end))
+    return [
+        Finding(
+            kind=kind,
+            text=text[where[start] : where[end]],
+            label=LABELS[kind],
+            start=where[start],
+            end=where[end],
+        )
+        for kind, start, end in merged
+    ]

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -44,6 +45,14 @@ class CaseStudy(models.Model):
     feedback = models.TextField(_("participant feedback"), blank=True)
     is_published = models.BooleanField(_("published to members"), default=True)
     is_sample = models.BooleanField(_("sample"), default=False)
+    identifier_confirmations = models.JSONField(
+        _("identifier checks confirmed"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Spans the finder flagged and the author kept on purpose: field, kind, text, who, when."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -101,3 +110,30 @@ class PathwayStep(models.Model):
         if self.organisation_id:
             return self.organisation.name  # type: ignore[union-attr]
         return self.organisation_name
+
+
+class CaseStudyRead(models.Model):
+    """Who opened which case study, when: the secretariat's read log of the members' library."""
+
+    case_study = models.ForeignKey(
+        CaseStudy, on_delete=models.CASCADE, related_name="reads", verbose_name=_("case study")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="case_study_reads",
+        verbose_name=_("reader"),
+    )
+    reader_label = models.CharField(
+        _("reader (as shown)"), max_length=200, help_text=_("Name and organisation when read.")
+    )
+    opened_at = models.DateTimeField(_("opened"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-opened_at"]
+        verbose_name = _("case-study read")
+        verbose_name_plural = _("case-study reads")
+
+    def __str__(self) -> str:
+        return f"{self.case_study_id} · {self.reader_label} · {self.opened_at:%Y-%m-%d %H:%M}"

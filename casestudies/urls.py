@@ -9,4 +9,6 @@ urlpatterns = [
     path("new/", views.casestudy_edit, name="casestudy-create"),
     path("<int:pk>/", views.casestudy_detail, name="casestudy-detail"),
     path("<int:pk>/edit/", views.casestudy_edit, name="casestudy-edit"),
+    path("reads/", views.casestudy_reads, name="casestudy-reads"),
+    path("<int:pk>/reads/", views.casestudy_reads, name="casestudy-reads-one"),
 ]

@@ -345,6 +345,10 @@ CELERY_BEAT_SCHEDULE["members-freshness-check"] = {
     "schedule": 24 * 60 * 60.0,
 }
 
+# --- casestudies ---
+# How long the read log (who opened which case study, when) is kept.
+CASESTUDIES_READ_LOG_DAYS = env.int("CASESTUDIES_READ_LOG_DAYS", default=730)
+
 # --- trainings ---
 CELERY_BEAT_SCHEDULE["trainings-reminders"] = {
     "task": "trainings.tasks.reminders_send",

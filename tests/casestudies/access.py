@@ -9,6 +9,8 @@ ENTRIES = {
     "casestudies/<int:pk>/": roles_only("/casestudies/{casestudy}/", "member", "secretariat"),
     "casestudies/new/": roles_only("/casestudies/new/", "secretariat"),
     "casestudies/<int:pk>/edit/": roles_only("/casestudies/{casestudy}/edit/", "secretariat"),
+    "casestudies/reads/": roles_only("/casestudies/reads/", "secretariat"),
+    "casestudies/<int:pk>/reads/": roles_only("/casestudies/{casestudy}/reads/", "secretariat"),
 }
 
 

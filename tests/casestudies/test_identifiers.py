@@ -1,6 +1,10 @@
+from pathlib import Path
+
 import pytest
 
 from casestudies.identifiers import identifiers_find
+
+from . import deid_eval
 
 
 @pytest.mark.parametrize(
@@ -23,6 +27,23 @@ def test_identifiers_are_found(text: str, kind: str) -> None:
     assert kind in {f.kind for f in identifiers_find(text)}
 
 
+# The examples the regular expressions missed on main: each must be flagged, on the right words.
+@pytest.mark.parametrize(
+    ("text", "flagged"),
+    [
+        ("田中さんは72歳", {"田中さん", "72歳"}),
+        ("昭和28年5月3日生まれ", {"昭和28年5月3日"}),
+        ("小倉北区大手町に住む72歳の女性", {"大手町", "72歳"}),
+        ("LINE ID: hanako_88", {"hanako_88"}),
+        ("母親の佐藤よし子さん", {"佐藤よし子さん"}),
+        ("鈴木一郎氏", {"鈴木一郎氏"}),
+        ("インスタのアカウント @mika_kokura", {"@mika_kokura"}),
+    ],
+)
+def test_examples_missed_by_patterns_are_flagged(text: str, flagged: set[str]) -> None:
+    assert {f.text for f in identifiers_find(text)} == flagged
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -31,7 +52,43 @@ def test_identifiers_are_found(text: str, kind: str) -> None:
         "お母さんと息子さんの二人暮らし。",
         "2023年2月に3回面談した。",
         "国道3号線沿いのスーパーで会った。",
+        "保健所の保健師さんと社協のCSWさんが訪問した。",
+        "110番通報の後、小倉北区の区役所につないだ。",
     ],
 )
 def test_ordinary_anonymised_text_passes(text: str) -> None:
     assert identifiers_find(text) == []
+
+
+def test_spans_point_into_the_text_as_typed() -> None:
+    text = "ｶﾞｽ代が払えない 山田花子さん（０９０－１２３４－５６７８）"
+    findings = identifiers_find(text)
+    assert [text[f.start : f.end] for f in findings] == [f.text for f in findings]
+    assert [f.text for f in findings] == ["山田花子さん", "０９０－１２３４－５６７８"]
+
+
+def _score(name: str) -> deid_eval.Score:
+    original = deid_eval.EVAL_FILE
+    deid_eval.EVAL_FILE = Path(deid_eval.__file__).with_name(name)
+    try:
+        return deid_eval.score()
+    finally:
+        deid_eval.EVAL_FILE = original
+
+
+@pytest.mark.parametrize("name", ["deid_eval.tsv", "deid_holdout.tsv"])
+def test_evaluation_sets_meet_recall_and_false_flag_goals(name: str) -> None:
+    score = _score(name)
+    assert score.spans >= 19 and score.clean >= 13
+    assert score.recall >= 0.95, score.misses
+    assert score.false_flag_rate <= 0.10, score.false_flags
+
+
+def test_evaluation_set_is_large_enough_and_balanced() -> None:
+    cases = deid_eval.cases()
+    with_ids = [c for c in cases if c.expected]
+    assert len(cases) >= 100
+    assert len(with_ids) >= 50 and len(cases) - len(with_ids) >= 50
+    for case in with_ids:
+        for span in case.expected:
+            assert span in case.text, (span, case.text)

@@ -20,6 +20,8 @@ def urls(case_study: CaseStudy) -> dict[str, list[str]]:
         "secretariat": [
             reverse("casestudies:casestudy-create"),
             reverse("casestudies:casestudy-edit", args=[case_study.pk]),
+            reverse("casestudies:casestudy-reads"),
+            reverse("casestudies:casestudy-reads-one", args=[case_study.pk]),
         ],
     }
 
@@ -116,3 +118,78 @@ def test_pathway_step_text_is_checked_too(secretariat_client: Any) -> None:
     response = secretariat_client.post(reverse("casestudies:casestudy-create"), data)
     assert response.status_code == 200
     assert CaseStudy.objects.count() == 0
+
+
+def test_title_is_checked_and_flagged_spans_are_highlighted(secretariat_client: Any) -> None:
+    data = _form("80代の男性Aさんの事例。")
+    data["title"] = "田中さん（72歳）の事例"
+    response = secretariat_client.post(reverse("casestudies:casestudy-create"), data)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<mark class="identifier">田中さん</mark>' in body
+    assert '<mark class="identifier">72歳</mark>' in body
+    assert "個人を特定しうる情報が見つかりました" in body
+    assert CaseStudy.objects.count() == 0
+
+
+def test_author_must_confirm_each_flagged_span_to_keep_it(secretariat_client: Any) -> None:
+    url = reverse("casestudies:casestudy-create")
+    data = _form("森さんの畑で作業を手伝った。40歳の男性Bさん。")
+    first = secretariat_client.post(url, data)
+    tokens = [s.token for p in first.context["identifier_panels"] for s in p.spans]
+    assert [t.split(":", 2)[2] for t in tokens] == ["森さん", "40歳"]
+
+    # Confirming only one of the two is not enough: nothing is saved.
+    partly = secretariat_client.post(url, {**data, "confirm_identifier": [tokens[0]]})
+    assert partly.status_code == 200 and CaseStudy.objects.count() == 0
+    assert "40歳" in partly.content.decode()
+
+    both = secretariat_client.post(url, {**data, "confirm_identifier": tokens})
+    assert both.status_code == 302
+    case_study = CaseStudy.objects.get()
+    kept = [(c["field"], c["text"], c["by"]) for c in case_study.identifier_confirmations]
+    assert kept == [("summary", "森さん", "sec"), ("summary", "40歳", "sec")]
+
+
+def test_a_confirmation_for_other_text_does_not_let_a_new_identifier_through(
+    secretariat_client: Any,
+) -> None:
+    data = _form("090-1234-5678 に電話した。")
+    data["confirm_identifier"] = ["summary:phone:093-000-0000"]
+    response = secretariat_client.post(reverse("casestudies:casestudy-create"), data)
+    assert response.status_code == 200 and CaseStudy.objects.count() == 0
+
+
+def test_every_opening_is_logged_and_only_the_secretariat_sees_the_log(
+    member_client: Any, client: Any, secretariat_user: Any
+) -> None:
+    case_study = CaseStudyFactory(title="見守りの事例")
+    detail = reverse("casestudies:casestudy-detail", args=[case_study.pk])
+    assert member_client.get(detail).status_code == 200
+    assert member_client.get(detail).status_code == 200
+    reads = reverse("casestudies:casestudy-reads-one", args=[case_study.pk])
+    assert member_client.get(reads).status_code == 403
+
+    client.force_login(secretariat_user)
+    response = client.get(reads)
+    rows = list(response.context["page_obj"])
+    assert len(rows) == 2
+    assert rows[0].user.username == "mem"
+    assert "見守りの事例" in response.content.decode()
+
+
+def test_read_log_is_purged_after_its_retention_period(settings: Any) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from casestudies.models import CaseStudyRead
+    from kitakyushu_pf.retention import retention_run
+
+    settings.CASESTUDIES_READ_LOG_DAYS = 730
+    case_study = CaseStudyFactory()
+    old = CaseStudyRead.objects.create(case_study=case_study, reader_label="古い閲覧")
+    CaseStudyRead.objects.create(case_study=case_study, reader_label="新しい閲覧")
+    CaseStudyRead.objects.filter(pk=old.pk).update(opened_at=timezone.now() - timedelta(days=731))
+    assert retention_run()["casestudies.read_log"] == 1
+    assert list(CaseStudyRead.objects.values_list("reader_label", flat=True)) == ["新しい閲覧"]
