@@ -74,77 +74,69 @@ def distribution(
 
     With `weights` the table also carries w_n (Σw of the cell), w_base (Σw of the group),
     w2_base (Σw² of the group) and w_count (respondents of the group with a positive weight).
+    Counted with one bincount over (group, answer) codes (small integers).
     """
-    answers = [*answer_labels, MISSING]
+    answers = np.array([*answer_labels, MISSING], dtype=np.int64)
+    ans = frame[indicator].to_numpy().astype(np.int64)
     if breakdown is None:
-        counts = frame[indicator].value_counts()
-        table = pd.DataFrame({"total": counts}).T.reindex(columns=answers, fill_value=0)
-        table.index = pd.Index([MISSING - 1])
+        grp = np.full(len(frame), MISSING - 1, dtype=np.int64)
+        groups = np.array([MISSING - 1], dtype=np.int64)
     else:
-        grouped = frame.groupby([breakdown, indicator], sort=False).size()
-        table = grouped.unstack(fill_value=0).reindex(columns=answers, fill_value=0)
-        order = [g for g in [*(group_labels or {}), MISSING] if g in table.index]
-        table = table.reindex(index=order)
-    table = table.fillna(0).astype(np.int64)
+        grp = frame[breakdown].to_numpy().astype(np.int64)
+        groups = np.array([*(group_labels or {}), MISSING], dtype=np.int64)
+    lo_a = int(min(ans.min(), answers.min())) if len(ans) else int(answers.min())
+    hi_a = int(max(ans.max(), answers.max())) if len(ans) else int(answers.max())
+    lo_g = int(min(grp.min(), groups.min())) if len(grp) else int(groups.min())
+    hi_g = int(max(grp.max(), groups.max())) if len(grp) else int(groups.max())
+    n_a, n_g = hi_a - lo_a + 1, hi_g - lo_g + 1
+    flat = (grp - lo_g) * n_a + (ans - lo_a)
+    counts = np.bincount(flat, minlength=n_g * n_a).reshape(n_g, n_a)
+    seen = counts.sum(axis=1) > 0
+    groups = groups[seen[groups - lo_g]]
+    table = counts[np.ix_(groups - lo_g, answers - lo_a)]
     base = table.sum(axis=1)
-    long = table.stack().rename("city_n").reset_index()
-    long.columns = ["group_code", "answer_code", "city_n"]
-    long["city_base"] = long["group_code"].map(base).astype(np.int64)
-    long = long[long["city_base"] > 0]
+    keep_g = base > 0
+    groups, table, base = groups[keep_g], table[keep_g], base[keep_g]
+    g_col = np.repeat(groups, len(answers))
+    a_col = np.tile(answers, len(groups))
     glabels = {**(group_labels or {}), MISSING: NO_ANSWER, MISSING - 1: ""}
     alabels = {**answer_labels, MISSING: NO_ANSWER}
     extra: dict[str, np.ndarray] = {}
     if weights is not None:
         w = np.asarray(weights, dtype=float)
-        ans = frame[indicator].to_numpy().astype(np.int64)
-        grp = (
-            np.full(len(frame), MISSING - 1, dtype=np.int64)
-            if breakdown is None
-            else frame[breakdown].to_numpy().astype(np.int64)
-        )
-        g_codes, g_pos = np.unique(grp, return_inverse=True)
-        a_codes, a_pos = np.unique(ans, return_inverse=True)
-        cell = np.bincount(g_pos * len(a_codes) + a_pos, weights=w,
-                           minlength=len(g_codes) * len(a_codes))  # fmt: skip
-        w_base = np.bincount(g_pos, weights=w, minlength=len(g_codes))
-        w2_base = np.bincount(g_pos, weights=w * w, minlength=len(g_codes))
-        w_count = np.bincount(g_pos, weights=(w > 0).astype(float), minlength=len(g_codes))
-        gi = np.searchsorted(g_codes, long["group_code"].to_numpy())
-        ai = np.searchsorted(a_codes, long["answer_code"].to_numpy())
-        gi_ok = np.clip(gi, 0, len(g_codes) - 1)
-        ai_ok = np.clip(ai, 0, len(a_codes) - 1)
-        a_found = a_codes[ai_ok] == long["answer_code"].to_numpy()
+        cell = np.bincount(flat, weights=w, minlength=n_g * n_a).reshape(n_g, n_a)
+        w_base = np.bincount(grp - lo_g, weights=w, minlength=n_g)
+        w2_base = np.bincount(grp - lo_g, weights=w * w, minlength=n_g)
+        w_count = np.bincount(grp - lo_g, weights=(w > 0).astype(float), minlength=n_g)
         extra = {
-            "w_n": np.where(a_found, cell[gi_ok * len(a_codes) + ai_ok], 0.0),
-            "w_base": w_base[gi_ok],
-            "w2_base": w2_base[gi_ok],
-            "w_count": w_count[gi_ok],
+            "w_n": cell[np.ix_(groups - lo_g, answers - lo_a)].ravel(),
+            "w_base": np.repeat(w_base[groups - lo_g], len(answers)),
+            "w2_base": np.repeat(w2_base[groups - lo_g], len(answers)),
+            "w_count": np.repeat(w_count[groups - lo_g], len(answers)),
         }
     return pd.DataFrame(
         {
             **extra,
             "indicator": indicator,
             "breakdown": breakdown or "total",
-            "group": long["group_code"].map(glabels).to_numpy(),
-            "answer": long["answer_code"].map(alabels).to_numpy(),
-            "group_code": long["group_code"].to_numpy(),
-            "answer_code": long["answer_code"].to_numpy(),
-            "city_n": long["city_n"].to_numpy(),
-            "city_base": long["city_base"].to_numpy(),
+            "group": [glabels[int(g)] for g in g_col],
+            "answer": [alabels[int(a)] for a in a_col],
+            "group_code": g_col,
+            "answer_code": a_col,
+            "city_n": table.ravel().astype(np.int64),
+            "city_base": np.repeat(base, len(answers)).astype(np.int64),
         }
     )
 
 
 def add_wilson(table: pd.DataFrame) -> pd.DataFrame:
     """Percentages and 95% Wilson score intervals (0–100) from city_n / city_base."""
-    from statsmodels.stats.proportion import proportion_confint
-
     out = table.copy()
     n = out["city_n"].to_numpy(dtype=float)
     base = out["city_base"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         out["city_pct"] = np.where(base > 0, 100 * n / base, np.nan)
-    low, high = proportion_confint(n, np.where(base > 0, base, 1), alpha=0.05, method="wilson")
+    low, high = wilson_interval(n, np.where(base > 0, base, 1))
     out["city_ci_low"] = np.where(base > 0, 100 * np.asarray(low), np.nan)
     out["city_ci_high"] = np.where(base > 0, 100 * np.asarray(high), np.nan)
     return out
@@ -156,8 +148,6 @@ def compare_national(table: pd.DataFrame, national: pd.DataFrame) -> pd.DataFram
     The z-test needs the national count, recovered as round(pct × n / 100) from the published
     percentage and base; where the nation has no base n there is no test.
     """
-    from statsmodels.stats.proportion import proportions_ztest
-
     keys = ["indicator", "breakdown", "group", "answer"]
     wanted = [*keys, "pct", "base_n", "status", "source", "wave"]
     absent = [c for c in wanted if c not in national.columns]
@@ -194,18 +184,26 @@ def compare_national(table: pd.DataFrame, national: pd.DataFrame) -> pd.DataFram
         idx = np.flatnonzero(testable)
         lo, hi = newcombe_diff_ci(x1[idx], n1[idx], x2[idx], n2[idx])
         low[idx], high[idx] = 100 * lo, 100 * hi
-        for i in idx:
-            counts = np.array([int(x1[i]), int(x2[i])])
-            nobs = np.array([int(n1[i]), int(n2[i])])
-            if counts.sum() == 0 or counts.sum() == nobs.sum():
-                continue
-            _, p = proportions_ztest(counts, nobs)
-            p_values[i] = float(p)
+        p_values[idx] = two_proportion_p(x1[idx], n1[idx], x2[idx], n2[idx])
     out["diff_ci_low"] = low
     out["diff_ci_high"] = high
     out["p_value"] = p_values
     out["p_adjusted"] = holm_within_tables(out)
     return out
+
+
+def two_proportion_p(x1: np.ndarray, n1: np.ndarray, x2: np.ndarray, n2: np.ndarray) -> np.ndarray:
+    """Two-sided p-value of the pooled two-proportion z-test (as statsmodels'
+    proportions_ztest); NaN where both proportions are 0 or both 1."""
+    from scipy.special import ndtr
+
+    x1, n1, x2, n2 = (np.asarray(v, dtype=float) for v in (x1, n1, x2, n2))
+    pooled = (x1 + x2) / (n1 + n2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        se = np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+        z = (x1 / n1 - x2 / n2) / se
+    p = 2 * ndtr(-np.abs(z))
+    return np.where(se > 0, p, np.nan)
 
 
 def wilson_interval(x: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
@@ -217,7 +215,9 @@ def wilson_interval(x: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.nd
         denom = 1 + z**2 / n
         centre = (p + z**2 / (2 * n)) / denom
         half = z * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
-    return np.clip(centre - half, 0, 1), np.clip(centre + half, 0, 1)
+    low = np.minimum(np.clip(centre - half, 0, 1), p)  # never above p (rounding at p = 0)
+    high = np.maximum(np.clip(centre + half, 0, 1), p)
+    return low, high
 
 
 def newcombe_diff_ci(
@@ -239,10 +239,19 @@ def newcombe_diff_ci(
     )
 
 
+def holm(p: np.ndarray) -> np.ndarray:
+    """Holm's step-down adjusted p-values."""
+    p = np.asarray(p, dtype=float)
+    m = len(p)
+    order = np.argsort(p, kind="stable")
+    stepped = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    out = np.empty(m)
+    out[order] = np.minimum(stepped, 1.0)
+    return out
+
+
 def holm_within_tables(table: pd.DataFrame) -> np.ndarray:
     """Holm-adjusted p-values, one family per table (indicator × breakdown)."""
-    from statsmodels.stats.multitest import multipletests
-
     out = np.full(len(table), np.nan)
     p = table["p_value"].to_numpy(dtype=float)
     keys = table["indicator"].astype(str) + "\x00" + table["breakdown"].astype(str)
@@ -250,7 +259,7 @@ def holm_within_tables(table: pd.DataFrame) -> np.ndarray:
         rows = idx.to_numpy()
         rows = rows[~np.isnan(p[rows])]
         if len(rows):
-            out[rows] = multipletests(p[rows], method="holm")[1]
+            out[rows] = holm(p[rows])
     return out
 
 
@@ -260,7 +269,7 @@ def chi_square_by_distribution(table: pd.DataFrame) -> list[dict[str, Any]]:
     Only where the nation publishes every answer of the group with its base n; 無回答 is left
     out on both sides. National counts are round(pct × n / 100).
     """
-    from scipy.stats import chi2_contingency
+    from scipy.special import chdtrc
 
     results = []
     keys = ["indicator", "breakdown", "group"]
@@ -274,7 +283,11 @@ def chi_square_by_distribution(table: pd.DataFrame) -> list[dict[str, Any]]:
         keep = observed.sum(axis=0) > 0
         if keep.sum() < 2 or city.sum() == 0:
             continue
-        chi2, p, dof, _ = chi2_contingency(observed[:, keep], correction=False)
+        obs = observed[:, keep]
+        expected = obs.sum(axis=1, keepdims=True) * obs.sum(axis=0, keepdims=True) / obs.sum()
+        chi2 = float(((obs - expected) ** 2 / expected).sum())
+        dof = obs.shape[1] - 1
+        p = float(chdtrc(dof, chi2))
         results.append(
             {"indicator": ind, "breakdown": b, "group": g, "chi2": float(chi2), "df": int(dof),
              "p_value": float(p), "answers": int(keep.sum())}
@@ -379,18 +392,17 @@ def fay_feuer_interval(
 ) -> tuple[float, float, float]:
     """Directly standardised rate Σ w_s x_s / n_s (w summing to 1) with the gamma interval of
     Fay & Feuer (1997). Returns (rate, low, high) as proportions."""
-    from scipy.stats import gamma
+    from scipy.special import gammaincinv
+
+    def gamma_ppf(q: float, shape: float, scale: float) -> float:
+        return float(gammaincinv(shape, q) * scale)
 
     x, n, w = (np.asarray(v, dtype=float) for v in (x, n, w))
     rate = float((w * x / n).sum())
     var = float((w**2 * x / n**2).sum())
     wm = float((w / n).max())
-    low = 0.0 if rate == 0 else float(gamma.ppf(alpha / 2, rate**2 / var, scale=var / rate))
-    high = float(
-        gamma.ppf(
-            1 - alpha / 2, (rate + wm) ** 2 / (var + wm**2), scale=(var + wm**2) / (rate + wm)
-        )
-    )
+    low = 0.0 if rate == 0 else gamma_ppf(alpha / 2, rate**2 / var, var / rate)
+    high = gamma_ppf(1 - alpha / 2, (rate + wm) ** 2 / (var + wm**2), (var + wm**2) / (rate + wm))
     return rate, low, high
 
 

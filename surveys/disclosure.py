@@ -22,7 +22,7 @@ within MAX_ROUNDS rounds, every quantity but N is hidden.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 import numpy as np
@@ -236,9 +236,11 @@ NO_ANSWER = "無回答"
 # answer are only chosen when no other pattern protects.
 COST_NO_ANSWER = 0.25
 COST_KEEP = 1000.0
+# Share of quantities below the threshold above which everything but N is hidden at once.
+MOSTLY_SMALL = 0.6
 
 
-def _cost(key: Key, value: int, protect: dict[Hashable, Hashable]) -> float:
+def _cost(key: Key, value: int, protect: Mapping[Any, Any]) -> float:
     base = float(np.log(2.0 + value))
     if key[0] in ("T", "B"):
         return base * COST_KEEP
@@ -374,7 +376,7 @@ def suppression_pattern(
     table: pd.DataFrame,
     *,
     threshold: int,
-    protect_answers: dict[Hashable, Hashable] | None = None,
+    protect_answers: Mapping[Any, Any] | None = None,
 ) -> tuple[set[Key], dict]:
     """The set of suppressed quantities (cells, totals, bases) for a tidy distribution table.
 
@@ -396,6 +398,10 @@ def suppression_pattern(
     costs = np.array([_cost(k, values[k], protect) for k in keys])
     hidden = np.array([values[k] < threshold for k in keys], dtype=bool)
     primary = hidden.copy()
+    if primary.mean() > MOSTLY_SMALL:
+        # Most quantities are small (a pilot file): protecting each one in turn would hide
+        # nearly everything anyway; hide everything but N at once (never leaks more).
+        return set(keys), {"values": values, "equations": equations, "rows_of": rows_of}
     # The quantities of one table (indicator × breakdown) and its margins: the first place to
     # look for a change (everything else fixed); the whole system when that finds nothing.
     table_of: dict[Hashable, list[int]] = defaultdict(list)
@@ -404,7 +410,7 @@ def suppression_pattern(
             table_of[(k[1], k[2])].append(i)
     local: dict[int, np.ndarray] = {}
     for t, members in table_of.items():
-        ind, b = t  # type: ignore[misc]
+        ind, b = t[0], t[1]  # type: ignore[index]
         margins = [
             i
             for i, k in enumerate(keys)
@@ -481,7 +487,7 @@ def apply_suppression(
     table: pd.DataFrame,
     *,
     threshold: int,
-    protect_answers: dict[Hashable, Hashable] | None = None,
+    protect_answers: Mapping[Any, Any] | None = None,
 ) -> pd.DataFrame:
     """Blank suppressed counts and every figure derived from them; add `suppressed`."""
     out = table.reset_index(drop=True).copy()

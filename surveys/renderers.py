@@ -243,9 +243,18 @@ def _register_font() -> str:
 def pdf_tables(result: dict[str, Any]) -> dict[str, list[list[Any]]]:
     """The table data the PDF prints, per indicator (also used to check it against the CSV)."""
     tables: dict[str, list[list[Any]]] = {}
+    col = {name: i for i, name in enumerate(TIDY_COLUMNS)}
     for row, src in zip(tidy_rows(result), result.get("rows", []), strict=True):
         tables.setdefault(row[0], []).append(
-            [row[1], row[2], row[3], *row[4:13], _national_label(src), row[13]]
+            [
+                row[1],
+                row[2],
+                row[3],
+                *row[col["city_n"] : col["diff_pt"] + 1],
+                row[col["p_value"]],
+                _national_label(src),
+                row[col["suppressed"]],
+            ]
         )
     return tables
 

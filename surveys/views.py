@@ -94,7 +94,7 @@ def dataset_margins(request: HttpRequest, pk: UUID) -> HttpResponse:
     if not form.is_valid():
         for errors in form.errors.values():
             for message in errors:
-                messages.error(request, message)
+                messages.error(request, str(message))
         return redirect(dataset)
     data = form.cleaned_data
     low, high = data.get("weight_min_ratio"), data.get("weight_max_ratio")
@@ -106,7 +106,7 @@ def dataset_margins(request: HttpRequest, pk: UUID) -> HttpResponse:
     try:
         count = services.dataset_margins_set(
             dataset=dataset,
-            content=None if data.get("clear") else upload.read(),
+            content=None if data.get("clear") or upload is None else upload.read(),
             bounds=bounds,
         )
     except ValidationError as exc:

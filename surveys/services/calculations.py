@@ -136,7 +136,7 @@ def report_compute(
         chi_square = agg.chi_square_by_distribution(dist)
         if publish:
             dist = apply_suppression(
-                dist, threshold=threshold, protect_answers=headline_answers(spec)
+                dist, threshold=threshold, protect_answers=dict(headline_answers(spec))
             )
             hidden = {
                 (r.indicator, r.breakdown, r.group) for r in dist.itertuples() if r.suppressed
@@ -253,7 +253,7 @@ def protect_hikikomori(
                 if n.get("広義", threshold) < threshold:
                     hide.add("広義")
             hidden_groups[str(group)] = hide
-        band_hidden = set().union(*(h for g, h in hidden_groups.items() if g != ""))
+        band_hidden: set[str] = set().union(*(h for g, h in hidden_groups.items() if g != ""))
         if band_hidden:
             hidden_groups[""] = hidden_groups.get("", set()) | band_hidden
         for group, hide in hidden_groups.items():
@@ -267,20 +267,20 @@ def protect_hikikomori(
         if col in out.columns:
             out.loc[mask, col] = np.nan
     section = {**section, "threshold": threshold}
-    steps = [dict(s) for s in section["steps"]]
+    steps: list[dict[str, Any]] = [dict(s) for s in section["steps"]]
     for choice in ("strict", "inclusive"):
         for group in dict.fromkeys(s["group"] for s in steps):
             chain = [i for i, s in enumerate(steps) if s["group"] == group]
-            hide = _hide_linked([steps[i][choice] for i in chain], threshold)
-            for j in hide:
+            hidden_idx = _hide_linked([steps[i][choice] for i in chain], threshold)
+            for j in hidden_idx:
                 steps[chain[j]][choice] = None
     section["steps"] = steps
-    effect = []
-    for e in section["missing_effect"]:
-        e = dict(e)
-        hide = _hide_linked([e["strict"], e["inclusive"], e["moved"]], threshold)
+    effect: list[dict[str, Any]] = []
+    for item in section["missing_effect"]:
+        e: dict[str, Any] = dict(item)
+        hidden_idx = _hide_linked([e["strict"], e["inclusive"], e["moved"]], threshold)
         for j, key in enumerate(("strict", "inclusive", "moved")):
-            if j in hide:
+            if j in hidden_idx:
                 e[key] = None
         effect.append(e)
     section["missing_effect"] = effect

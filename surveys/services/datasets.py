@@ -289,7 +289,9 @@ def dataset_margins_parse(*, dataset: Dataset, content: bytes) -> list[dict[str,
         for v in dataset.instrument.spec["variables"]
         if v["type"] == "code"
     }
-    rows, errors, seen = [], [], set()
+    rows: list[dict[str, Any]] = []
+    errors: list[str] = []
+    seen: set[tuple[str, str]] = set()
     for line, row in enumerate(reader, start=2):
         variable = (row["variable"] or "").strip()
         code = (row["code"] or "").strip()
@@ -321,7 +323,7 @@ def dataset_margins_parse(*, dataset: Dataset, content: bytes) -> list[dict[str,
         errors.append(_("The file has no margins."))
     totals: dict[str, int] = {}
     for r in rows:
-        totals[r["variable"]] = totals.get(r["variable"], 0) + r["count"]
+        totals[str(r["variable"])] = totals.get(str(r["variable"]), 0) + int(r["count"])
     if totals and not errors:
         low, high = min(totals.values()), max(totals.values())
         if high > low * (1 + MARGIN_TOTAL_TOLERANCE):

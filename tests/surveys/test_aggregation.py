@@ -80,9 +80,13 @@ def test_direct_age_standardisation() -> None:
     assert out["rate_pct"] == pytest.approx(43.75)
     assert out["crude_pct"] == pytest.approx(100 * 2 / 6)
     assert out["n"] == 6
-    # Var = .0625·.25·.75/4 + .5625·.25/2 = 0.0732422 → half-width 53.04 pt, clipped at 0.
-    assert out["ci_high"] == pytest.approx(43.75 + 53.04, abs=0.05)
-    assert out["ci_low"] == 0.0
+    # Fay–Feuer: y = .4375, v = .0625·1/16 + .5625·1/4 = .14453, wm = .75/2 = .375.
+    from scipy.stats import chi2
+
+    y, v, wm = 0.4375, 0.0625 / 16 + 0.5625 / 4, 0.375
+    assert out["ci_low"] == pytest.approx(100 * v / (2 * y) * chi2.ppf(0.025, 2 * y * y / v))
+    high = (v + wm**2) / (2 * (y + wm)) * chi2.ppf(0.975, 2 * (y + wm) ** 2 / (v + wm**2))
+    assert out["ci_high"] == pytest.approx(100 * high)
 
 
 HIKI = pd.DataFrame(

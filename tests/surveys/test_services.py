@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reference_data_is_shipped_by_the_migration() -> None:
-    assert NationalFigure.objects.count() == 82
+    assert NationalFigure.objects.count() == 98
     figure = NationalFigure.objects.get(
         survey="tsunagari", wave="R3", indicator="lonely_direct", breakdown="total",
         answer="しばしばある・常にある",

@@ -34,6 +34,19 @@ def test_newcombe_hybrid_score_matches_statsmodels(x1: int, n1: int, x2: int, n2
     assert high[0] == pytest.approx(ref[1], abs=1e-10)
 
 
+@pytest.mark.parametrize(("x1", "n1", "x2", "n2"), CASES)
+def test_two_proportion_z_test_matches_statsmodels(x1: int, n1: int, x2: int, n2: int) -> None:
+    from statsmodels.stats.proportion import proportions_ztest
+
+    ours = agg.two_proportion_p(np.array([x1]), np.array([n1]), np.array([x2]), np.array([n2]))
+    assert ours[0] == pytest.approx(proportions_ztest([x1, x2], [n1, n2])[1], rel=1e-9)
+
+
+def test_holm_matches_statsmodels() -> None:
+    p = np.array([0.01, 0.04, 0.03, 0.2, 0.001, 0.04])
+    assert np.allclose(agg.holm(p), multipletests(p, method="holm")[1])
+
+
 def test_newcombe_hand_value() -> None:
     # Newcombe (1998) table II example (a): 56/70 vs 48/80 → −0.0524 … +0.3339? No: that is
     # method 10 for 56/70 − 48/80 = 0.2000, interval 0.0524 to 0.3339.

@@ -289,9 +289,12 @@ def test_margins_on_the_dataset_page_weight_both_reports(
         assert job.status == "DONE"
         weighting = job.result["weighting"]
         assert weighting["converged"] and "レイキング" in weighting["note"]
-        head = next(r for r in job.result["rows"] if r["indicator"] == "lonely_direct"
-                    and r["breakdown"] == "total" and r["answer"] == "決してない")  # fmt: skip
-        assert head["weighted_pct"] is not None and head["deff"] >= 1
+    internal = ReportJob.objects.get(dataset=loaded, mode="internal")
+    head = next(r for r in internal.result["rows"] if r["indicator"] == "lonely_direct"
+                and r["breakdown"] == "total" and r["answer"] == "決してない")  # fmt: skip
+    assert head["weighted_pct"] is not None and head["deff"] >= 1
+    page = analyst_client.get(reverse("surveys:report-detail", args=[loaded.pk, "internal"]))
+    assert "レイキング" in page.content.decode()
 
 
 def test_margins_with_a_wrong_code_are_refused_in_japanese(
