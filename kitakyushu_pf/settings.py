@@ -445,6 +445,18 @@ SURVEYS_REPORT_RELAY_AFTER = env.int("SURVEYS_REPORT_RELAY_AFTER", default=60)
 # TEST-ONLY switch for the fault tests (never set it in production): seconds the report build
 # sleeps after it has recorded its worker pid, so that the test can kill that process mid-task.
 SURVEYS_TEST_SLEEP_IN_REPORT = env.float("SURVEYS_TEST_SLEEP_IN_REPORT", default=0.0)
+# --- Survey web answering (surveys/web.py) ---------------------------------------------------
+# Key of the access codes' keyed hash (HMAC-SHA256); empty: SECRET_KEY. Changing it makes every
+# issued code unusable, so set it once per installation and keep it with the secret key.
+SURVEYS_CODE_KEY = env.str("SURVEYS_CODE_KEY", default="")
+# Wrong codes allowed per IP address and over the whole site (django-ratelimit, shared cache).
+SURVEYS_ANSWER_RATE_IP = env.str("SURVEYS_ANSWER_RATE_IP", default="20/h")
+SURVEYS_ANSWER_RATE_ALL = env.str("SURVEYS_ANSWER_RATE_ALL", default="300/10m")
+# A web answer queues a rebuild of the dataset's reports (at most one queued at a time).
+SURVEYS_WEB_REPORT_DISPATCH = env.bool("SURVEYS_WEB_REPORT_DISPATCH", default=True)
+# Only for bench/answer_burst.py: the bare Django form POST baseline at /answer/bench-baseline/.
+SURVEYS_BENCH_BASELINE = env.bool("SURVEYS_BENCH_BASELINE", default=False)
+
 # --- trainings: personal links, retention ---
 # "My registrations" links stay valid this many days after the person's last session.
 TRAININGS_ME_LINK_DAYS = env.int("TRAININGS_ME_LINK_DAYS", default=30)

@@ -33,6 +33,7 @@ urlpatterns = [
     path("casestudies/", include("casestudies.urls")),
     path("surveys/", include("surveys.urls")),
     path("handbook/", include("handbook.urls")),
+    path("answer/", include("surveys.answer_urls")),
 ]
 
 handler403 = "kitakyushu_pf.views.permission_denied"

@@ -348,3 +348,6 @@ class SharedReport(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+from .web_models import AccessCode, WebAnswer, WebFielding  # noqa: E402, F401

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, web_views
 
 app_name = "surveys"
 
@@ -29,5 +29,15 @@ urlpatterns = [
     path("audit/", views.audit_log, name="audit-log"),
     path(
         "instruments/<slug:slug>/template/", views.instrument_template, name="instrument-template"
+    ),
+    path("d/<uuid:pk>/web/", web_views.web_fieldwork, name="web-fieldwork"),
+    path("d/<uuid:pk>/web/open/", web_views.web_open, name="web-open"),
+    path("d/<uuid:pk>/web/codes/", web_views.web_codes_issue, name="web-codes"),
+    path("d/<uuid:pk>/web/unused/", web_views.web_codes_unused, name="web-unused"),
+    path("d/<uuid:pk>/web/destroyed/", web_views.web_codes_destroyed, name="web-destroyed"),
+    path(
+        "d/<uuid:pk>/web/duplicate/<int:code_pk>/",
+        web_views.web_duplicate_choose,
+        name="web-duplicate",
     ),
 ]

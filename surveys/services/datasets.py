@@ -130,7 +130,10 @@ def microdata_arrays(dataset: Dataset) -> dict[str, np.ndarray]:
 
 
 def microdata_frame(dataset: Dataset) -> pd.DataFrame:
-    return pd.DataFrame(microdata_arrays(dataset))
+    """Uploaded rows plus the web answers that count (surveys.web)."""
+    from ..web import merge_frame
+
+    return merge_frame(dataset, pd.DataFrame(microdata_arrays(dataset)))
 
 
 def _problems_file(dataset_file: DatasetFile, problems: list[Problem]) -> None:
@@ -196,9 +199,18 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
         dataset_file.status = DatasetFile.Status.INVALID
         dataset_file.save(update_fields=fields)
         return dataset_file
+    from .. import web
+
+    code_hashes: list[str] = []
+    if "resp_id" in result.columns:  # a fielding's codes on paper: keep only the code's hash
+        result.columns["resp_id"], code_hashes = web.paper_ids_link(
+            dataset, result.columns["resp_id"]
+        )
     datasetfile_load(
         dataset_file=dataset_file, columns=result.columns, fields=fields, dispatch=dispatch
     )
+    if code_hashes or web.WebFielding.objects.filter(dataset=dataset).exists():
+        web.paper_codes_mark(dataset, code_hashes)
     return dataset_file
 
 

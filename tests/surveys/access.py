@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.access import DENIED, LOGIN, OK, REDIRECT, Access, roles_only
+from tests.access import DENIED, LOGIN, NOT_FOUND, OK, REDIRECT, Access, public, roles_only
 
 BOTH = ("analyst", "secretariat")
 
@@ -72,6 +72,64 @@ ENTRIES = {
     "surveys/instruments/<slug:slug>/template/": roles_only(
         "/surveys/instruments/tsunagari-r3/template/", *BOTH
     ),
+    # Web answering (issue 14): public pages reached with a printed code; staff pages.
+    "answer/": public("/answer/"),
+    "answer/thanks/": public("/answer/thanks/"),
+    "answer/bench-baseline/": Access(
+        "/answer/bench-baseline/",
+        anonymous=NOT_FOUND,
+        member=NOT_FOUND,
+        analyst=NOT_FOUND,
+        secretariat=NOT_FOUND,
+        note="exists only with SURVEYS_BENCH_BASELINE on",
+    ),
+    "answer/<str:code>/": public("/answer/{code}/", note="anyone holding the printed code"),
+    "surveys/d/<uuid:pk>/web/": roles_only("/surveys/d/{web_dataset}/web/", *BOTH),
+    "surveys/d/<uuid:pk>/web/open/": Access(
+        "/surveys/d/{dataset}/web/open/",
+        method="POST",
+        data={"opens_on": "2026-01-01", "closes_on": "2026-01-31"},
+        anonymous=LOGIN,
+        member=DENIED,
+        analyst=REDIRECT,
+        secretariat=DENIED,
+    ),
+    "surveys/d/<uuid:pk>/web/codes/": Access(
+        "/surveys/d/{web_dataset}/web/codes/",
+        method="POST",
+        data={"count": "2"},
+        anonymous=LOGIN,
+        member=DENIED,
+        analyst=OK,
+        secretariat=DENIED,
+        note="the download is the only place the plain codes exist",
+    ),
+    "surveys/d/<uuid:pk>/web/unused/": Access(
+        "/surveys/d/{web_dataset}/web/unused/",
+        method="POST",
+        anonymous=LOGIN,
+        member=DENIED,
+        analyst=REDIRECT,
+        secretariat=DENIED,
+        note="without the held list: back to the fieldwork page",
+    ),
+    "surveys/d/<uuid:pk>/web/destroyed/": Access(
+        "/surveys/d/{other_web_dataset}/web/destroyed/",
+        method="POST",
+        anonymous=LOGIN,
+        member=DENIED,
+        analyst=REDIRECT,
+        secretariat=DENIED,
+    ),
+    "surveys/d/<uuid:pk>/web/duplicate/<int:code_pk>/": Access(
+        "/surveys/d/{web_dataset}/web/duplicate/{code_pk}/",
+        method="POST",
+        data={"counted": "web"},
+        anonymous=LOGIN,
+        member=DENIED,
+        analyst=REDIRECT,
+        secretariat=DENIED,
+    ),
 }
 
 
@@ -86,9 +144,24 @@ def setup() -> dict[str, Any]:
     publish = services.report_request(dataset=dataset, mode=ReportJob.Mode.PUBLISH, dispatch=False)
     services.report_job_run(job=publish)
     shared = services.report_share(dataset=dataset, user=None)
+    from django.utils import timezone
+
+    from surveys import web
+
+    today = timezone.localdate()
+    web_dataset = load_dataset(synthetic_csv(20))
+    web.fielding_open(dataset=web_dataset, opens_on=today, closes_on=today)
+    code = web.codes_issue(dataset=web_dataset, count=1)[0]
+    other = load_dataset(synthetic_csv(20))
+    web.fielding_open(dataset=other, opens_on=today, closes_on=today)
+    access = web.code_find(code)
     return {
         "dataset": dataset.pk,
         "file": dataset.files.get().pk,
         "job": job.pk,
         "shared": shared.pk,
+        "web_dataset": web_dataset.pk,
+        "other_web_dataset": other.pk,
+        "code": code,
+        "code_pk": access.pk if access else 0,
     }

@@ -1,0 +1,190 @@
+"""500 residents sending their web answers at once (after a QR campaign), against `make serve`.
+
+    export DATABASE_URL=postgres://… CACHE_URL=redis://… CELERY_BROKER_URL=redis://…
+    SURVEYS_BENCH_BASELINE=1 make serve PORT=8714                    # one shell
+    .venv/bin/python bench/answer_burst.py --url http://127.0.0.1:8714   # another, same env
+
+Run the script with the server's DJANGO_SECRET_KEY (or SURVEYS_CODE_KEY): it issues the codes.
+It opens a fielding and issues N codes through this shell's DATABASE_URL (the server's), fills
+every page but the last for each code, lets N clients load and send their last page (untimed),
+then releases them at once to submit. Reported: submit p50/p95, answers/s, 5xx, and the database
+afterwards (every 302 is one kept answer: nothing lost, nothing twice). As a baseline, the same N
+clients POST a bare Django form (CSRF + validation + redirect, no database) under the same
+gunicorn in the same run; ratio = baseline latency ÷ submit latency, and answers/s ÷ baseline
+posts/s (goal ≥ 0.5).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def burst(count: int, prepare: Any, send: Any) -> tuple[list[int], list[float], float]:
+    barrier = threading.Barrier(count)
+    statuses, seconds = [0] * count, [0.0] * count
+    marks: list[float] = []
+    lock = threading.Lock()
+
+    def worker(i: int) -> None:
+        try:
+            state = prepare(i)
+        except requests.RequestException:
+            state = None
+        barrier.wait(timeout=600)
+        start = time.perf_counter()
+        with lock:
+            marks.append(start)
+        try:
+            statuses[i] = send(i, state) if state is not None else 0
+        except requests.RequestException:
+            statuses[i] = 0
+        end = time.perf_counter()
+        seconds[i] = end - start
+        with lock:
+            marks.append(end)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return statuses, seconds, max(marks) - min(marks)
+
+
+def report(name: str, statuses: list[int], seconds: list[float], wall: float) -> dict[str, float]:
+    errors = sum(1 for s in statuses if s == 0 or s >= 500)
+    p50, p95 = percentile(seconds, 0.5), percentile(seconds, 0.95)
+    rate = len(statuses) / wall
+    print(
+        f"{name:<18} n={len(statuses)} 5xx/conn={errors} p50={p50 * 1000:.0f} ms "
+        f"p95={p95 * 1000:.0f} ms throughput={rate:.1f}/s"
+    )
+    return {"p50": p50, "p95": p95, "rate": rate, "errors": errors}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--url", default="http://127.0.0.1:8714")
+    parser.add_argument("--count", type=int, default=500)
+    args = parser.parse_args()
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitakyushu_pf.settings")
+    import django
+
+    django.setup()
+    from django.utils import timezone
+
+    from surveys import services, web
+    from surveys.models import Instrument, WebAnswer
+
+    services.instrument_load(slug="tsunagari-r3")
+    today = timezone.localdate()
+    dataset = services.dataset_create(
+        instrument=Instrument.objects.get(slug="tsunagari-r3"),
+        title=f"bench answer_burst {timezone.now():%Y-%m-%d %H:%M:%S}",
+        sample_size=args.count,
+    )
+    web.fielding_open(dataset=dataset, opens_on=today, closes_on=today)
+    codes = web.codes_issue(dataset=dataset, count=args.count)
+    q = web.questionnaire(dataset.instrument)
+    answers = {
+        1: {"sex": "1", "age_group": "4", "household": "2", "marital": "2"},
+        2: {"employment": "1", "income": "5"},
+        3: {"lonely_direct": "3"},
+        4: {"ucla_1": "2", "ucla_2": "2", "ucla_3": "1"},
+    }
+    for code in codes:
+        access = web.code_find(code)
+        assert access is not None
+        for page in q.pages[:-1]:
+            web.page_save(access=access, page=page, answers=answers[page.index])
+    last = q.pages[-1]
+    last_answers = {"has_confidant": "1", "contact_freq": "3", "participation": "1"}
+    print(f"{args.url}: {args.count} codes, fielding {dataset.pk}")
+
+    # Baseline: a bare Django form POST under the same gunicorn.
+    def base_prepare(i: int) -> Any:
+        s = requests.Session()
+        page = s.get(f"{args.url}/answer/bench-baseline/", timeout=120)
+        page.raise_for_status()
+        return s, TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+
+    def base_send(i: int, state: Any) -> int:
+        s, token = state
+        r = s.post(
+            f"{args.url}/answer/bench-baseline/",
+            data={"csrfmiddlewaretoken": token, "choice": "1"},
+            headers={"Referer": f"{args.url}/answer/bench-baseline/"},
+            allow_redirects=False,
+            timeout=300,
+        )
+        return r.status_code
+
+    base = report("baseline form POST", *burst(args.count, base_prepare, base_send))
+
+    def prepare(i: int) -> Any:
+        """Load the last page and send it (not timed); the timed request is the submission."""
+        s = requests.Session()
+        url = f"{args.url}/answer/{codes[i]}/"
+        page = s.get(f"{url}?p={last.index}", timeout=120)
+        page.raise_for_status()
+        token = TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
+        r = s.post(
+            url,
+            data={"csrfmiddlewaretoken": token, "fielding": str(dataset.pk),
+                  "page": last.index, "nav": "next", **last_answers},
+            headers={"Referer": url}, allow_redirects=False, timeout=300,
+        )  # fmt: skip
+        r.raise_for_status()
+        return s, token
+
+    def send(i: int, state: Any) -> int:
+        s, token = state
+        url = f"{args.url}/answer/{codes[i]}/"
+        r = s.post(
+            url,
+            data={"csrfmiddlewaretoken": token, "fielding": str(dataset.pk), "nav": "submit"},
+            headers={"Referer": url}, allow_redirects=False, timeout=300,
+        )  # fmt: skip
+        return r.status_code
+
+    statuses, seconds, wall = burst(args.count, prepare, send)
+    sub = report("web submit", statuses, seconds, wall)
+    kept = WebAnswer.objects.filter(dataset=dataset, submitted_on__isnull=False).count()
+    accepted = sum(1 for s in statuses if s == 302)
+    frame = services.microdata_frame(dataset)
+    dataset.refresh_from_db()
+    lost = accepted - kept
+    print(
+        f"accepted (302) {accepted}, kept in the dataset {kept} (microdata rows {len(frame)}, "
+        f"n_respondents {dataset.n_respondents}), lost {lost}"
+    )
+    print(
+        f"ratio latency p50 {base['p50'] / sub['p50']:.2f} p95 {base['p95'] / sub['p95']:.2f}; "
+        f"ratio throughput {sub['rate'] / base['rate']:.2f} (goal ≥ 0.5)"
+    )
+    ok = lost == 0 and sub["errors"] == 0 and kept == args.count == len(frame)
+    print("OK" if ok else "FAILED")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

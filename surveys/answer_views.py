@@ -1,0 +1,280 @@
+"""Public pages where residents answer with the code on their letter (no log-in, no JavaScript).
+
+Only the CSRF cookie is set (the forms need it). The code travels in the URL (the QR code on
+the letter); nothing about the device, the address or the exact time is stored.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+from django_ratelimit.core import get_usage
+
+from . import web
+from .web_models import AccessCode
+
+logger = logging.getLogger(__name__)
+
+REFUSED_STATUS = {"used": 410, "closed": 403, "before": 403, "other": 409, "unknown": 404}
+
+
+def _rates() -> tuple[str, str]:
+    return (
+        getattr(settings, "SURVEYS_ANSWER_RATE_IP", "20/h"),
+        getattr(settings, "SURVEYS_ANSWER_RATE_ALL", "300/10m"),
+    )
+
+
+def _overall(group: str, request: HttpRequest) -> str:
+    return "all"
+
+
+def _throttled(request: HttpRequest, *, increment: bool = False) -> bool:
+    """Wrong codes are counted per IP address and over the whole site (django-ratelimit,
+    in the shared cache); the IP address is never written anywhere else."""
+    per_ip, overall = _rates()
+    limited = False
+    for key, rate in (("ip", per_ip), (_overall, overall)):
+        usage = get_usage(
+            request, group="surveys.answer.code", key=key, rate=rate, increment=increment
+        )
+        if usage is not None and (
+            usage["should_limit"] or (not increment and usage["count"] >= usage["limit"])
+        ):
+            limited = True
+    return limited
+
+
+def _easy(request: HttpRequest) -> bool:
+    return (request.GET.get("easy") or request.POST.get("easy")) == "1"
+
+
+def _render(
+    request: HttpRequest, template: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    context = {"easy": _easy(request), **context}
+    response = render(request, f"surveys/answer/{template}", context, status=status)
+    response["Cache-Control"] = "no-store"
+    response["Referrer-Policy"] = "same-origin"  # the code in the URL never leaves the site
+    return response
+
+
+def _throttled_page(request: HttpRequest) -> HttpResponse:
+    return _render(request, "throttled.html", {}, status=429)
+
+
+def _refused(request: HttpRequest, reason: str, access: AccessCode | None = None) -> HttpResponse:
+    fielding = getattr(access.dataset, "web", None) if access else None
+    return _render(
+        request,
+        "refused.html",
+        {"reason": reason, "fielding": fielding},
+        status=REFUSED_STATUS.get(reason, 403),
+    )
+
+
+def _with_easy(url: str, request: HttpRequest) -> str:
+    return url + ("&" if "?" in url else "?") + "easy=1" if _easy(request) else url
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer_start(request: HttpRequest) -> HttpResponse:
+    """Type the code from the letter."""
+    error = ""
+    if request.method == "POST":
+        if _throttled(request):
+            return _throttled_page(request)
+        typed = request.POST.get("code", "")
+        access = web.code_find(typed)
+        if access is None:
+            _throttled(request, increment=True)
+            error = "not-found"
+        else:
+            code = web.code_normalise(typed)
+            return redirect(_with_easy(reverse("answer-page", args=[code]), request))
+    return _render(request, "start.html", {"error": error}, status=404 if error else 200)
+
+
+def _locate(request: HttpRequest, code: str) -> tuple[AccessCode | None, HttpResponse | None]:
+    if _throttled(request):
+        return None, _throttled_page(request)
+    access = web.code_find(code)
+    if access is None:
+        _throttled(request, increment=True)
+        return None, _refused(request, "unknown")
+    return access, None
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def answer_page(request: HttpRequest, code: str) -> HttpResponse:
+    access, denied = _locate(request, code)
+    if denied is not None:
+        return denied
+    assert access is not None
+    code = web.code_normalise(code)
+    fielding_id = request.POST.get("fielding") if request.method == "POST" else None
+    try:
+        web.code_check(access, dataset_id=fielding_id or None)
+    except web.WebRefused as exc:
+        return _refused(request, exc.reason, access)
+    q = web.questionnaire(access.dataset.instrument)
+    here = reverse("answer-page", args=[code])
+    if request.method == "POST":
+        return _answer_post(request, access, q, here)
+    draft, saved_page = web.draft_of(access)
+    pages = q.visible_pages(draft)
+    wanted = request.GET.get("p")
+    if wanted == "review":
+        return _review(request, access, q, draft, pages, here)
+    try:
+        number = int(wanted) if wanted else 0
+    except ValueError:
+        number = 0
+    if not number:  # first visit or resume: the page after the last saved one
+        number = next((p.index for p in pages if p.index > saved_page), pages[-1].index)
+        if saved_page and saved_page >= pages[-1].index:
+            return redirect(_with_easy(here + "?p=review", request))
+    page = next((p for p in pages if p.index == number), pages[0])
+    position = pages.index(page)
+    return _render(
+        request,
+        "page.html",
+        {
+            "access": access,
+            "dataset": access.dataset,
+            "page": page,
+            "items": [
+                _item_context(item, draft, request)
+                for item in page.items
+                if item.name not in q.skipped(draft)
+            ],
+            "position": position + 1,
+            "total": len(pages),
+            "percent": int(100 * position / len(pages)),
+            "first": position == 0,
+            "resumed": bool(saved_page) and not wanted,
+            "here": here,
+        },
+    )
+
+
+def _item_context(item: web.Item, draft: dict[str, Any], request: HttpRequest) -> dict[str, Any]:
+    given = draft.get(item.name)
+    chosen = set(given) if isinstance(given, list) else {given}
+    options = [(v, label, v in chosen) for v, label in item.options]
+    if item.decline:
+        options.append((web.DECLINE, web.DECLINE_LABEL, web.DECLINE in chosen))
+    question = item.easy if (_easy(request) and item.easy) else item.question
+    return {
+        "item": item,
+        "question": question,
+        "options": options,
+        "value": given if item.kind == "integer" else "",
+    }
+
+
+def _answer_post(
+    request: HttpRequest, access: AccessCode, q: web.Questionnaire, here: str
+) -> HttpResponse:
+    nav = request.POST.get("nav", "next")
+    if nav == "submit":
+        try:
+            web.answer_submit(access=access)
+        except web.WebRefused as exc:
+            return _refused(request, exc.reason, access)
+        except web.AnswerInvalid as exc:
+            return _render(
+                request,
+                "invalid.html",
+                {"problems": exc.problems, "here": here},
+                status=422,
+            )
+        return redirect(_with_easy(reverse("answer-thanks"), request))
+    try:
+        number = int(request.POST.get("page", "0"))
+    except ValueError:
+        number = 0
+    page = next((p for p in q.pages if p.index == number), None)
+    if page is None:
+        return redirect(_with_easy(here, request))
+    answers = web.page_read(page, request.POST)
+    try:
+        draft = web.page_save(access=access, page=page, answers=answers)
+    except web.WebRefused as exc:
+        return _refused(request, exc.reason, access)
+    pages = q.visible_pages(draft)
+    indexes = [p.index for p in pages]
+    if nav == "back":
+        earlier = [i for i in indexes if i < page.index]
+        target = f"?p={earlier[-1]}" if earlier else f"?p={indexes[0]}"
+    else:
+        later = [i for i in indexes if i > page.index]
+        target = f"?p={later[0]}" if later else "?p=review"
+    return redirect(_with_easy(here + target, request))
+
+
+def _review(
+    request: HttpRequest,
+    access: AccessCode,
+    q: web.Questionnaire,
+    draft: dict[str, Any],
+    pages: list[web.Page],
+    here: str,
+) -> HttpResponse:
+    hidden = q.skipped(draft)
+    rows = []
+    for page in pages:
+        for item in page.items:
+            if item.name in hidden:
+                continue
+            given = draft.get(item.name)
+            labels: dict[str, str] = dict(item.options) | {web.DECLINE: web.DECLINE_LABEL}
+            if isinstance(given, list):
+                shown = "、".join(labels.get(str(v), str(v)) for v in given)
+            else:
+                shown = labels.get(given or "", given or "")
+            rows.append((page.index, item, shown))
+    return _render(
+        request,
+        "review.html",
+        {
+            "access": access,
+            "dataset": access.dataset,
+            "rows": rows,
+            "here": here,
+            "last": pages[-1].index,
+            "total": len(pages),
+        },
+    )
+
+
+@never_cache
+def answer_thanks(request: HttpRequest) -> HttpResponse:
+    return _render(request, "thanks.html", {})
+
+
+class _BaselineForm(forms.Form):
+    choice = forms.ChoiceField(choices=[("1", "1"), ("2", "2")])
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def bench_baseline(request: HttpRequest) -> HttpResponse:
+    """The bench's baseline: a bare Django form POST (CSRF, validation, redirect), nothing
+    else. Exists only with SURVEYS_BENCH_BASELINE on."""
+    if not getattr(settings, "SURVEYS_BENCH_BASELINE", False):
+        raise Http404
+    form = _BaselineForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return redirect(reverse("answer-thanks"))
+    return render(request, "surveys/answer/bench_baseline.html", {"form": form})
