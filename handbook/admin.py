@@ -10,6 +10,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from kitakyushu_pf.admin import HTTPS_URLS
 from kitakyushu_pf.exports import csv_response
@@ -94,7 +95,7 @@ class PhoneStatusFilter(admin.SimpleListFilter):
 
 
 @admin.register(Service)
-class ServiceAdmin(ContentAdminMixin, admin.ModelAdmin):
+class ServiceAdmin(ContentAdminMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "provider",

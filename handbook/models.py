@@ -7,6 +7,7 @@ Usage figures are daily counts only: no IP address, user agent or per-person tra
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 WEEKDAY_HOLIDAY = 7
 
@@ -174,6 +175,8 @@ class Service(models.Model):
     )
     is_active = models.BooleanField(_("shown"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # Every change (by the secretariat or approved from an organisation) is kept, with its author.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     class Meta:
         ordering = ["name"]

@@ -10,12 +10,14 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from . import hours, search
@@ -128,6 +130,8 @@ class ServiceInfo:
     last_checked: dt.date | None
     is_sample: bool
     worry_ids: tuple[int, ...]
+    # The provider's page on the public member list, when it is a member organisation.
+    organisation_url: str = ""
 
     @property
     def tel(self) -> str:
@@ -141,7 +145,8 @@ class ServiceInfo:
 
     @property
     def tel_href(self) -> str:
-        digits = self.tel.replace("-", "").replace("#", "%23")
+        # Typed full-width (０９３－…) in the admin, dialled half-width.
+        digits = unicodedata.normalize("NFKC", self.tel).replace("-", "").replace("#", "%23")
         return f"tel:{digits}" if digits else ""
 
 
@@ -221,6 +226,11 @@ def snapshot_build(version: str | None = None) -> Snapshot:
             last_checked=s.last_checked,
             is_sample=s.is_sample,
             worry_ids=worry_ids,
+            organisation_url=(
+                f"{reverse('members:organisation-list')}#org-{s.provider_id}"
+                if s.provider and s.provider.status == "member"
+                else ""
+            ),
         )
     worries: dict[int, WorryInfo] = {}
     cat_worries: dict[int, list[int]] = {}

@@ -25,7 +25,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
+from kitakyushu_pf.uploads import decode_text_upload
 
 from . import hours
 from .models import Channel, OpeningHours, Service, UsageDaily, Worry, WrongEntryReport
@@ -315,10 +315,7 @@ class ImportResult:
 
 
 def _decode(data: bytes) -> str:
-    try:
-        return decode_text_upload(data)[0]
-    except UndecodableUpload as exc:
-        raise ValidationError(str(exc)) from exc
+    return decode_text_upload(data)[0]  # raises ValidationError
 
 
 def services_import_csv(*, data: bytes) -> ImportResult:

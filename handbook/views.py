@@ -43,7 +43,7 @@ from kitakyushu_pf.security import denial_log
 
 from . import hsds, schemes, selectors, services
 from .forms import ReportForm
-from .models import Service, UsageDaily
+from .models import Service, UsageDaily, Worry
 
 MAX_WORRIES = 10
 LOCAL_PAGES_MAX = 512
@@ -555,11 +555,19 @@ def staff_usage_csv(request: HttpRequest) -> HttpResponse:
     services.usage_flush()
     since = timezone.localdate() - dt.timedelta(days=365)
     kinds = dict(UsageDaily.Kind.choices)
+    # A ticked worry is counted under its id; the secretariat reads its words.
+    worry_texts = {str(pk): text for pk, text in Worry.objects.values_list("pk", "text")}
+
+    def key_text(r: UsageDaily) -> str:
+        if r.kind == UsageDaily.Kind.WORRY_TICKED:
+            return worry_texts.get(r.key, r.key)
+        return r.key
+
     return csv_response(
         f"handbook-usage-{timezone.localdate():%Y%m%d}.csv",
         [str(_("date")), str(_("kind")), str(_("key")), str(_("count"))],
         (
-            [r.date.isoformat(), str(kinds.get(r.kind, r.kind)), r.key, r.count]
+            [r.date.isoformat(), str(kinds.get(r.kind, r.kind)), key_text(r), r.count]
             for r in selectors.usage_daily(since=since)
         ),
     )

@@ -2,7 +2,7 @@
 
 import base64
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -67,17 +67,93 @@ def email_compose(
     recipient's language. The body always opens with the city's fixed text
     (``portal/email/_opening.txt``), so anything a user typed appears only below it.
     """
+    subject_text, body = email_render(
+        template=template, context=context, subject=subject, language=language
+    )
+    return email_enqueue(key=key, to=to, subject=subject_text, body=body, attachments=attachments)
+
+
+def email_render(
+    *, template: str, context: dict[str, object], subject: object, language: str | None = None
+) -> tuple[str, str]:
+    """(subject, body) of :func:`email_compose` without queueing: the city's opening first."""
     with translation.override(language or settings.LANGUAGE_CODE):
         opening = render_to_string("portal/email/_opening.txt", context).strip()
         body = render_to_string(template, context)
         subject_text = " ".join(str(subject).split())
-    return email_enqueue(
-        key=key,
-        to=to,
-        subject=subject_text,
-        body=f"{opening}\n\n{body.lstrip()}",
-        attachments=attachments,
-    )
+    return subject_text, f"{opening}\n\n{body.lstrip()}"
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    subject: str
+    body: str
+    attachments: Sequence[Attachment] = ()
+
+
+# Renderers of e-mails reserved now and written later (by the worker, just before sending),
+# by the app part of the key: ``{"trainings": render(email) -> RenderedEmail | None}``.
+_RENDERERS: dict[str, Callable[[OutboxEmail], "RenderedEmail | None"]] = {}
+
+
+def outbox_renderer(
+    app: str,
+) -> Callable[
+    [Callable[[OutboxEmail], RenderedEmail | None]], Callable[[OutboxEmail], RenderedEmail | None]
+]:
+    """Register the function that writes ``app``'s reserved e-mails (see :func:`email_reserve`)."""
+
+    def decorator(
+        func: Callable[[OutboxEmail], RenderedEmail | None],
+    ) -> Callable[[OutboxEmail], RenderedEmail | None]:
+        _RENDERERS[app] = func
+        return func
+
+    return decorator
+
+
+def email_reserve(*, key: str, to: Sequence[str], new_event: bool = False) -> OutboxEmail | None:
+    """Queue an e-mail whose text is written later, by the worker, before it is sent.
+
+    The row (key, recipient) is written in the caller's transaction, so the e-mail is owed as
+    surely as with :func:`email_enqueue`, but the request does not pay for templates or
+    attachments. The app's :func:`outbox_renderer` writes it (in the recipient's language, with
+    :func:`email_render`) when it is sent. None when that event's e-mail already exists.
+    """
+    from .tasks import outbox_send
+
+    if new_event:
+        # The event was created in this very transaction, so its key cannot exist yet: no
+        # savepoint (the caller may be holding a row lock); a clash raises IntegrityError.
+        email = OutboxEmail.objects.create(key=key, to=list(to), subject="", body="")
+    else:
+        try:
+            with transaction.atomic():
+                email = OutboxEmail.objects.create(key=key, to=list(to), subject="", body="")
+        except IntegrityError:
+            return None
+    dispatch_on_commit(outbox_send, email.pk)
+    return email
+
+
+def _render_reserved(email: OutboxEmail) -> bool:
+    """Write a reserved e-mail in place; False when there is nothing to send any more."""
+    renderer = _RENDERERS.get(email.key.split(":", 1)[0])
+    rendered = renderer(email) if renderer else None
+    if rendered is None:
+        return False
+    email.subject = rendered.subject[:255]
+    email.body = rendered.body
+    email.attachments = [
+        {
+            "filename": a.filename,
+            "content_b64": base64.b64encode(a.content).decode("ascii"),
+            "mimetype": a.mimetype,
+        }
+        for a in rendered.attachments
+    ]
+    email.save(update_fields=["subject", "body", "attachments"])
+    return True
 
 
 def email_enqueue(
@@ -123,6 +199,12 @@ def email_send(*, email_id: int) -> bool:
     with transaction.atomic():
         email = OutboxEmail.objects.select_for_update().filter(pk=email_id).first()
         if email is None or email.sent_at is not None:
+            return False
+        if not email.body and not _render_reserved(email):
+            # Reserved, and its event no longer calls for an e-mail (e.g. the data was purged).
+            email.attempts = MAX_ATTEMPTS
+            email.last_error = "nothing to send"
+            email.save(update_fields=["attempts", "last_error"])
             return False
         email.attempts += 1
         message = EmailMultiAlternatives(

@@ -1,5 +1,7 @@
 """Settings for つながるPF, driven by the environment (see .env.example and README)."""
 
+import os
+import secrets
 from pathlib import Path
 
 import environ
@@ -13,29 +15,65 @@ VAR_DIR = BASE_DIR / "var"
 env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
+# --- Environment: fail closed ---------------------------------------------------------------
+# development (also when unset, so that a newcomer's manage.py commands just work), test (the
+# test suite and the servers it starts) or production. Anything else refuses to start.
+ENVIRONMENTS = ("development", "test", "production")
 DJANGO_ENV = env.str("DJANGO_ENV", default="development")
+if DJANGO_ENV not in ENVIRONMENTS:
+    raise ImproperlyConfigured(
+        f"DJANGO_ENV={DJANGO_ENV!r} is not known: use one of {', '.join(ENVIRONMENTS)} "
+        "(unset means development)."
+    )
 PRODUCTION = DJANGO_ENV == "production"
+DEVELOPMENT = DJANGO_ENV == "development"
+VAR_DIR.mkdir(exist_ok=True)
 
-DEBUG = env.bool("DJANGO_DEBUG", default=not PRODUCTION)
-if PRODUCTION and DEBUG:
-    raise ImproperlyConfigured("DJANGO_DEBUG must be off when DJANGO_ENV=production.")
+# DEBUG only ever in development (on by default there; `make serve` turns it off).
+DEBUG = env.bool("DJANGO_DEBUG", default=DEVELOPMENT)
+if DEBUG and not DEVELOPMENT:
+    raise ImproperlyConfigured(
+        f"DJANGO_DEBUG must be off when DJANGO_ENV={DJANGO_ENV}: DEBUG is for development only."
+    )
 
-if PRODUCTION or not DEBUG:
-    # Fail fast: production never starts with a guessable key or an open host list.
+MIN_SECRET_KEY_LENGTH = 50
+
+
+def _checkout_secret_key(path: Path) -> str:
+    """The development/test key of this checkout: generated once, kept in var/, never in code."""
+    if not path.exists():
+        tmp = path.with_name(f".{path.name}.{os.getpid()}")
+        tmp.write_text(secrets.token_urlsafe(64))
+        tmp.chmod(0o600)
+        try:
+            os.link(tmp, path)  # atomic: two processes starting at once agree on one key
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink(missing_ok=True)
+    return path.read_text().strip()
+
+
+if PRODUCTION:
+    # Production never starts with a guessable key or an open host list.
     try:
         SECRET_KEY = env.str("DJANGO_SECRET_KEY")
         ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
     except ImproperlyConfigured as exc:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set when DEBUG is off."
+            "DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must be set when DJANGO_ENV=production."
         ) from exc
-    if not SECRET_KEY or not ALLOWED_HOSTS:
+    if not ALLOWED_HOSTS:
+        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must not be empty in production.")
+    if len(SECRET_KEY) < MIN_SECRET_KEY_LENGTH:
         raise ImproperlyConfigured(
-            "DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS must not be empty when DEBUG is off."
+            f"DJANGO_SECRET_KEY is {len(SECRET_KEY)} characters long: production needs "
+            f"{MIN_SECRET_KEY_LENGTH} or more random characters "
+            '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
         )
 else:
-    SECRET_KEY = env.str(
-        "DJANGO_SECRET_KEY", default="development-only-key-not-for-production-use-0123456789"
+    SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _checkout_secret_key(
+        VAR_DIR / "dev-secret-key"
     )
     ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 
@@ -54,6 +92,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "csp",
     "axes",
+    "simple_history",
     "kitakyushu_pf",
     "members",
     "trainings",
@@ -75,6 +114,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -94,6 +134,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "kitakyushu_pf.context_processors.portal",
             ],
+            # Dates in the reader's language without a {% load %} in every template.
+            "builtins": ["kitakyushu_pf.templatetags.portal_i18n"],
         },
     },
 ]
@@ -101,7 +143,6 @@ TEMPLATES = [
 WSGI_APPLICATION = "kitakyushu_pf.wsgi.application"
 
 # --- Database -------------------------------------------------------------------------------
-VAR_DIR.mkdir(exist_ok=True)
 DATABASES = {
     "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'portal.sqlite3'}"),
 }
@@ -159,15 +200,29 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "members:after-login"
 LOGOUT_REDIRECT_URL = "home"
 
+# Two lockout rules: a user name from one address (AXES_FAILURE_LIMIT), and a user name from
+# anywhere (AXES_USERNAME_FAILURE_LIMIT, higher: guessing spread over many addresses).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_USERNAME_FAILURE_LIMIT = env.int("AXES_USERNAME_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "username"]
+AXES_HANDLER = "kitakyushu_pf.axes_handler.PortalAxesHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+# Behind the HTTPS proxy the client address is the proxy's unless the proxies are counted.
+AXES_BEHIND_PROXY = env.bool("AXES_BEHIND_PROXY", default=PRODUCTION)
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+if PRODUCTION and AXES_BEHIND_PROXY and AXES_IPWARE_PROXY_COUNT < 1:
+    raise ImproperlyConfigured(
+        "AXES_PROXY_COUNT=0 in production would make every client behind the HTTPS proxy one "
+        "address (anyone could lock any account out): set AXES_PROXY_COUNT to the number of "
+        "proxies in front of the portal, or AXES_BEHIND_PROXY=false if there is none."
+    )
+# Log-in records (attempts, failures, successes) are purged after this many days.
+AXES_LOG_RETENTION_DAYS = env.int("AXES_LOG_RETENTION_DAYS", default=90)
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "ja"
@@ -176,13 +231,18 @@ TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The portal's date formats per language (kitakyushu_pf/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["kitakyushu_pf.formats"]
 
 # --- Static and media -----------------------------------------------------------------------
 STATIC_URL = "static/"
 STATIC_ROOT = env.path("DJANGO_STATIC_ROOT", default=str(VAR_DIR / "static"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 Path(STATIC_ROOT).mkdir(parents=True, exist_ok=True)
-MEDIA_URL = "media/"
+# Uploaded media (flyers). In production serve them from a separate origin (README,
+# "Deployment"): DJANGO_MEDIA_URL=https://media.tsunagaru.example.jp/. A relative MEDIA_URL is
+# served by the portal itself, always as a download (Content-Disposition: attachment, nosniff).
+MEDIA_URL = env.str("DJANGO_MEDIA_URL", default="/media/")
 MEDIA_ROOT = env.path("DJANGO_MEDIA_ROOT", default=str(VAR_DIR / "media"))
 # Uploaded microdata and case files are never served by the web server: downloads go through
 # views that check permissions and write the audit log.
@@ -239,10 +299,6 @@ CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
-CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
-    "outbox-relay": {"task": "kitakyushu_pf.tasks.outbox_relay", "schedule": 60.0},
-    "portal-retention": {"task": "kitakyushu_pf.tasks.retention_run", "schedule": 24 * 3600.0},
-}
 
 # --- Security -------------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -321,10 +377,6 @@ if env.str("DJANGO_EMAIL_BACKEND", default=""):
 PORTAL_JOB_TMP_DIR = env.str("PORTAL_JOB_TMP_DIR", default=str(VAR_DIR / "jobs"))
 # Grace after a job's hard time limit before the sweeper declares it failed.
 PORTAL_JOB_SWEEP_GRACE_SECONDS = env.int("PORTAL_JOB_SWEEP_GRACE_SECONDS", default=300)
-CELERY_BEAT_SCHEDULE["background-job-sweep"] = {
-    "task": "kitakyushu_pf.tasks.background_jobs_sweep",
-    "schedule": 300.0,
-}
 # Fault-injection probes (tasks and a slow-query page) exist only when this is on: the fault
 # tests set it in their own worker and web server, never in production.
 PORTAL_FAULT_PROBES = env.bool("PORTAL_FAULT_PROBES", default=False)
@@ -342,24 +394,16 @@ MEMBERS_FRESHNESS_DAYS = env.int("MEMBERS_FRESHNESS_DAYS", default=182)
 MEMBERS_FRESHNESS_LINK_DAYS = env.int("MEMBERS_FRESHNESS_LINK_DAYS", default=30)
 # Organisations that joined within this many days are marked as new on the onboarding page.
 MEMBERS_NEW_MEMBER_DAYS = env.int("MEMBERS_NEW_MEMBER_DAYS", default=180)
-CELERY_BEAT_SCHEDULE["members-freshness-check"] = {
-    "task": "members.tasks.members_freshness_check",
-    "schedule": 24 * 60 * 60.0,
-}
+# Set-your-password links (invitations) are valid this many days and work once.
+MEMBERS_INVITATION_DAYS = env.int("MEMBERS_INVITATION_DAYS", default=7)
+# A handbook window whose information was checked longer ago than this is stale.
+MEMBERS_WINDOW_FRESHNESS_DAYS = env.int("MEMBERS_WINDOW_FRESHNESS_DAYS", default=182)
 
 # --- casestudies ---
 # How long the read log (who opened which case study, when) is kept.
 CASESTUDIES_READ_LOG_DAYS = env.int("CASESTUDIES_READ_LOG_DAYS", default=730)
 
 # --- trainings ---
-CELERY_BEAT_SCHEDULE["trainings-reminders"] = {
-    "task": "trainings.tasks.reminders_send",
-    "schedule": 60.0 * 60,  # hourly; each reminder is sent once (outbox key), the day before
-}
-CELERY_BEAT_SCHEDULE["trainings-questionnaires"] = {
-    "task": "trainings.tasks.questionnaires_send",
-    "schedule": 60.0 * 30,
-}
 # TEST-ONLY switches for the registration race tests (never set them in production):
 # disable the session row lock (plain count-then-insert) and sleep after the capacity check so
 # that concurrent requests interleave. Both default off.
@@ -367,8 +411,6 @@ TRAININGS_TEST_DISABLE_LOCKING = env.bool("TRAININGS_TEST_DISABLE_LOCKING", defa
 TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK = env.float(
     "TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK", default=0.0
 )
-if PRODUCTION and (TRAININGS_TEST_DISABLE_LOCKING or TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK):
-    raise ImproperlyConfigured("The TRAININGS_TEST_* switches are for tests only.")
 
 # --- handbook ---
 # Seconds between writes of the in-memory anonymous usage counts to the daily rows.
@@ -398,14 +440,80 @@ SURVEYS_XLSX_MAX_RATIO = env.int("SURVEYS_XLSX_MAX_RATIO", default=200)
 SURVEYS_REPORT_SOFT_TIME_LIMIT = env.int("SURVEYS_REPORT_SOFT_TIME_LIMIT", default=600)
 SURVEYS_REPORT_TIME_LIMIT = env.int("SURVEYS_REPORT_TIME_LIMIT", default=660)
 SURVEYS_RETENTION_DAYS = env.int("SURVEYS_RETENTION_DAYS", default=3 * 365)
-CELERY_BEAT_SCHEDULE["surveys-reportjob-sweep"] = {
-    "task": "surveys.tasks.reportjob_sweep_task",
-    "schedule": 60.0,  # also re-enqueues jobs still QUEUED after a broker outage
-}
 # Report jobs still QUEUED this many seconds after being queued are sent to the broker again.
 SURVEYS_REPORT_RELAY_AFTER = env.int("SURVEYS_REPORT_RELAY_AFTER", default=60)
 # TEST-ONLY switch for the fault tests (never set it in production): seconds the report build
 # sleeps after it has recorded its worker pid, so that the test can kill that process mid-task.
 SURVEYS_TEST_SLEEP_IN_REPORT = env.float("SURVEYS_TEST_SLEEP_IN_REPORT", default=0.0)
-if PRODUCTION and SURVEYS_TEST_SLEEP_IN_REPORT:
-    raise ImproperlyConfigured("The SURVEYS_TEST_* switches are for tests only.")
+# --- trainings: personal links, retention ---
+# "My registrations" links stay valid this many days after the person's last session.
+TRAININGS_ME_LINK_DAYS = env.int("TRAININGS_ME_LINK_DAYS", default=30)
+# Questionnaire links stay valid this many days after their session.
+TRAININGS_QUESTIONNAIRE_LINK_DAYS = env.int("TRAININGS_QUESTIONNAIRE_LINK_DAYS", default=60)
+# Registrations (and their e-mails) are anonymised this many days after the programme ends.
+TRAININGS_RETENTION_DAYS = env.int("TRAININGS_RETENTION_DAYS", default=365)
+
+# --- abuse limits (kitakyushu_pf/ratelimits.py, django-ratelimit on the default cache) ---
+# A cache outage must not refuse everyone: count in a bounded per-process table instead.
+RATELIMIT_FAIL_OPEN = True
+RATELIMIT_USE_CACHE = "default"
+# Registrations per recipient address per day and per client IP per hour.
+PORTAL_RATELIMIT_REGISTER_PER_ADDRESS_DAY = env.int(
+    "PORTAL_RATELIMIT_REGISTER_PER_ADDRESS_DAY", default=6
+)
+PORTAL_RATELIMIT_REGISTER_PER_IP_HOUR = env.int("PORTAL_RATELIMIT_REGISTER_PER_IP_HOUR", default=20)
+
+# --- Periodic tasks (Celery beat): the whole schedule, in one block --------------------------
+HOUR = 60 * 60.0
+DAY = 24 * HOUR
+CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
+    # portal
+    "outbox-relay": {"task": "kitakyushu_pf.tasks.outbox_relay", "schedule": 60.0},
+    "background-job-sweep": {
+        "task": "kitakyushu_pf.tasks.background_jobs_sweep",
+        "schedule": 300.0,
+    },
+    # Every retention rule of every app (surveys microdata and problem lists included).
+    "portal-retention": {"task": "kitakyushu_pf.tasks.retention_run", "schedule": DAY},
+    # members
+    "members-freshness-check": {"task": "members.tasks.members_freshness_check", "schedule": DAY},
+    "members-news-digest": {"task": "members.tasks.members_news_digest", "schedule": DAY},
+    # hourly; one reminder per person (outbox key), the day before
+    "members-meeting-reminders": {
+        "task": "members.tasks.members_meeting_reminders",
+        "schedule": HOUR,
+    },
+    # trainings: each reminder is sent once (outbox key), the day before
+    "trainings-reminders": {"task": "trainings.tasks.reminders_send", "schedule": HOUR},
+    "trainings-questionnaires": {
+        "task": "trainings.tasks.questionnaires_send",
+        "schedule": HOUR / 2,
+    },
+    # surveys: also re-enqueues report jobs still QUEUED after a broker outage
+    "surveys-reportjob-sweep": {"task": "surveys.tasks.reportjob_sweep_task", "schedule": 60.0},
+}
+
+# --- Test-only switches: refused in production -----------------------------------------------
+# The hooks they turn on live in kitakyushu_pf/test_hooks.py. Any variable named *_TEST_* counts.
+TEST_ONLY_SWITCHES = ("PORTAL_FAULT_PROBES", "DJANGO_EMAIL_BACKEND", "DJANGO_CONN_HEALTH_CHECKS")
+_APP_PREFIXES: tuple[str, ...] = ("PORTAL_", "DJANGO_", "AXES_", "MEMBERS_", "TRAININGS_")
+_APP_PREFIXES += ("CASESTUDIES_", "SURVEYS_", "HANDBOOK_")
+
+
+def _test_switches_set(environ: dict[str, str]) -> list[str]:
+    return sorted(
+        name
+        for name, value in environ.items()
+        if value.strip()
+        and (name in TEST_ONLY_SWITCHES or (name.startswith(_APP_PREFIXES) and "_TEST_" in name))
+    )
+
+
+if PRODUCTION and (_refused := _test_switches_set(dict(os.environ))):
+    prefixes = sorted({name.split("_TEST_")[0] for name in _refused if "_TEST_" in name})
+    raise ImproperlyConfigured(
+        "Test-only switches are set but DJANGO_ENV=production refuses them: "
+        + ", ".join(_refused)
+        + "".join(f". The {prefix}_TEST_* switches are for tests only" for prefix in prefixes)
+        + "."
+    )

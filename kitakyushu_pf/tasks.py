@@ -50,7 +50,7 @@ def background_jobs_sweep() -> int:
 
 
 if settings.PORTAL_FAULT_PROBES:
-    from . import fault_probes  # noqa: F401  (registers the probe tasks in the worker)
+    from . import test_hooks  # noqa: F401  (registers the probe tasks in the worker)
 
 
 @shared_task(ignore_result=True, soft_time_limit=600, time_limit=660)

@@ -1,9 +1,13 @@
 """Test settings: the production settings with fast, isolated overrides."""
 
+import os
 import tempfile
 
-from .settings import *  # noqa: F403
-from .settings import CACHES, env
+# The suite runs as DJANGO_ENV=test whatever the shell says (servers it starts inherit it).
+os.environ["DJANGO_ENV"] = "test"
+
+from .settings import *  # noqa: E402, F403
+from .settings import CACHES, env  # noqa: E402
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -5,6 +7,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .ratelimits import ratelimit
 
 admin.site.site_header = _("Tsunagaru PF administration")
 admin.site.site_title = _("Tsunagaru PF")
@@ -15,6 +18,14 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    # The reset mail goes to a typed address: the shared abuse limits apply.
+    path(
+        "accounts/password_reset/",
+        ratelimit("accounts.password_reset", address_field="email")(
+            auth_views.PasswordResetView.as_view()
+        ),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("members/", include("members.urls")),
@@ -27,12 +38,19 @@ urlpatterns = [
 handler403 = "kitakyushu_pf.views.permission_denied"
 handler500 = "kitakyushu_pf.views.server_error"
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
+if settings.MEDIA_URL.startswith("/"):
+    # Media on the portal's own origin: always downloads (production uses a separate origin).
+    from django.urls import re_path
 
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
+            views.media_download,
+            name="media",
+        )
+    ]
 
 if settings.PORTAL_FAULT_PROBES:
-    from .fault_probes import probe_slow_query
+    from .test_hooks import probe_slow_query
 
     urlpatterns += [path("_probes/slow-query", probe_slow_query)]

@@ -5,8 +5,10 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template import loader
+from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
 from .middleware import DATABASE_ERRORS, database_unavailable_response
@@ -95,3 +97,15 @@ def settings_summary() -> dict[str, object]:
         "database": settings.DATABASES["default"]["ENGINE"],
         "eager": settings.CELERY_TASK_ALWAYS_EAGER,
     }
+
+
+def media_download(request: HttpRequest, path: str) -> HttpResponseBase:
+    """An uploaded file, always as a download: never rendered under the portal's origin."""
+    from django.views.static import serve
+
+    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    name = path.rsplit("/", 1)[-1]
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

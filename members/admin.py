@@ -4,10 +4,11 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -19,10 +20,18 @@ from .forms import DeclineForm
 from .models import (
     CouncilMeeting,
     FieldOfSupport,
+    Invitation,
+    MeetingRsvp,
     MembershipApplication,
+    NewsAttachment,
+    NewsPost,
+    NewsQuestion,
     Organisation,
     Person,
+    Poll,
+    PollChoice,
     Ward,
+    WindowProposal,
 )
 
 
@@ -65,6 +74,7 @@ class PersonInline(admin.StackedInline):
         "fields",
         ("email", "phone"),
         ("listed_by_name", "is_contact"),
+        ("news_digest", "on_steering_committee"),
         ("user", "last_confirmed_at"),
     ]
     filter_horizontal = ["fields"]
@@ -122,21 +132,53 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "role", "listed_by_name", "is_contact", "user"]
-    list_filter = ["listed_by_name", "is_contact", "fields", "organisation__kind"]
+    list_display = [
+        "name",
+        "organisation",
+        "role",
+        "listed_by_name",
+        "is_contact",
+        "on_steering_committee",
+        "user",
+    ]
+    list_filter = [
+        "listed_by_name",
+        "is_contact",
+        "on_steering_committee",
+        "fields",
+        "organisation__kind",
+    ]
     search_fields = ["name", "kana", "role", "ask_me_about", "organisation__name"]
     autocomplete_fields = ["organisation", "user"]
     filter_horizontal = ["fields"]
     list_select_related = ["organisation", "user"]
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        # Pickers (autocomplete) label each person with their organisation.
+        return super().get_queryset(request).select_related("organisation")
+
+
+class MeetingRsvpInline(admin.TabularInline):
+    model = MeetingRsvp
+    extra = 0
+    fields = ["person", "answer", "answered_at", "checked_in_at"]
+    autocomplete_fields = ["person"]
+
 
 @admin.register(CouncilMeeting)
 class CouncilMeetingAdmin(admin.ModelAdmin):
+    inlines = [MeetingRsvpInline]
     list_display = ["held_on", "title", "kind", "organisation_count", "people_count", "is_sample"]
     list_filter = ["kind", "is_sample"]
     search_fields = ["title", "agenda", "minutes"]
     date_hierarchy = "held_on"
     filter_horizontal = ["organisations", "people"]
+
+    def formfield_for_manytomany(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "people":
+            # Each choice shows the person's organisation (two 「相談員」 told apart).
+            kwargs["queryset"] = Person.objects.select_related("organisation")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[CouncilMeeting]:
         return (
@@ -171,10 +213,70 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
     ]
     list_filter = ["status", "kind", "fields", "is_sample"]
     search_fields = ["organisation_name", "organisation_kana", "contact_name", "contact_email"]
-    readonly_fields = ["status", "reviewer", "reviewed_at", "organisation", "submitted_at"]
+    readonly_fields = [
+        "status",
+        "reviewer",
+        "reviewed_at",
+        "decision_reason",
+        "organisation",
+        "submitted_at",
+    ]
     filter_horizontal = ["fields", "wards"]
     list_select_related = ["reviewer", "organisation"]
     actions = ["start_review", "approve", "decline"]
+    change_form_template = "admin/members/application_change_form.html"
+
+    def get_urls(self) -> list[Any]:
+        from django.urls import path
+
+        return [
+            path(
+                "<int:pk>/decide/",
+                self.admin_site.admin_view(self.decide_view),
+                name="members_membershipapplication_decide",
+            ),
+            *super().get_urls(),
+        ]
+
+    def decide_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The approve / decline buttons of one application's own page."""
+        from django.shortcuts import get_object_or_404, redirect
+
+        application = get_object_or_404(MembershipApplication, pk=pk)
+        if request.method != "POST" or not self.has_change_permission(request, application):
+            raise PermissionDenied
+        reason = request.POST.get("decision_reason", "").strip()
+        try:
+            if request.POST.get("decision") == "approve":
+                services.application_approve(
+                    application=application, reviewer=request.user, reason=reason
+                )
+                self.message_user(
+                    request,
+                    _("Approved: the organisation is a member and the contact got a log-in link."),
+                    messages.SUCCESS,
+                )
+            else:
+                services.application_decline(
+                    application=application, reviewer=request.user, reason=reason
+                )
+                self.message_user(request, _("The application was declined."), messages.SUCCESS)
+        except ValidationError as exc:
+            self.message_user(request, " ".join(exc.messages), messages.ERROR)
+        return redirect("admin:members_membershipapplication_change", pk)
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        application = self.get_object(request, object_id)
+        extra_context = {
+            **(extra_context or {}),
+            "decide_url": reverse("admin:members_membershipapplication_decide", args=[object_id])
+            if application is not None and application.is_open
+            else "",
+            "reason_help": MembershipApplication._meta.get_field("decision_reason").help_text,
+        }
+        return super().change_view(request, object_id, form_url, extra_context)
 
     def _run(
         self, request: HttpRequest, queryset: QuerySet[MembershipApplication], call: Any
@@ -247,3 +349,93 @@ class MembershipApplicationAdmin(admin.ModelAdmin):
                 "action_checkbox_name": ACTION_CHECKBOX_NAME,
             },
         )
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = [
+        "email",
+        "person",
+        "created_at",
+        "expires_at",
+        "sent_count",
+        "accepted_at",
+        "revoked_at",
+    ]
+    list_filter = ["accepted_at", "revoked_at"]
+    search_fields = ["email", "person__name", "person__organisation__name"]
+    readonly_fields = [
+        "person", "email", "invited_by", "created_at", "expires_at", "sent_count",
+        "accepted_at", "revoked_at",
+    ]  # fmt: skip
+    list_select_related = ["person__organisation"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(WindowProposal)
+class WindowProposalAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "organisation", "state", "proposed_at", "reviewer"]
+    list_filter = ["state"]
+    readonly_fields = [
+        "organisation",
+        "service",
+        "data",
+        "proposed_by",
+        "proposed_at",
+        "reviewer",
+        "reviewed_at",
+    ]
+    list_select_related = ["organisation", "reviewer"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class NewsAttachmentInline(admin.TabularInline):
+    model = NewsAttachment
+    extra = 1
+
+
+@admin.register(NewsPost)
+class NewsPostAdmin(admin.ModelAdmin):
+    list_display = ["title", "published_at", "digest_sent_at"]
+    search_fields = ["title", "body"]
+    inlines = [NewsAttachmentInline]
+    exclude = ["author"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change:
+            obj.author = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(NewsQuestion)
+class NewsQuestionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "person", "post", "asked_at", "is_answered"]
+    list_filter = ["is_answered"]
+    readonly_fields = ["post", "person", "text", "asked_at", "is_answered"]
+    list_select_related = ["person__organisation", "post"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        from .news import question_answer
+
+        if obj.answer.strip() and "answer" in form.changed_data:
+            question_answer(question=obj, answer=obj.answer)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+class PollChoiceInline(admin.TabularInline):
+    model = PollChoice
+    extra = 3
+
+
+@admin.register(Poll)
+class PollAdmin(admin.ModelAdmin):
+    list_display = ["question", "opens_at", "closes_at"]
+    inlines = [PollChoiceInline]

@@ -739,7 +739,37 @@ def seed_demo() -> str:
         )
         application.fields.set([fields[s] for s in app_fields])
 
+    _seed_everyday(now)
+
     return (
         f"{len(NPOS)} member NPOs, {len(WARD_OFFICES) + len(CITY_DIVISIONS)} city departments, "
         f"{people_count} people, {len(MEETINGS)} meetings, {len(APPLICATIONS)} pending applications"
     )
+
+
+def _seed_everyday(now: datetime) -> None:
+    """Demo news, a poll and the demo member on the steering committee (all marked サンプル)."""
+    from .models import NewsPost, Poll, PollChoice
+
+    NewsPost.objects.update_or_create(
+        title="（サンプル）令和8年度 孤独・孤立対策に関する市の取組について",
+        defaults=dict(
+            body=(
+                "デモ用のお知らせです。実際の行政情報ではありません。\n"
+                "市の新しい取組や、国の動きを会員の皆さまにお知らせする場所です。"
+            ),
+            published_at=now - timedelta(days=2),
+            digest_sent_at=now - timedelta(days=2),
+        ),
+    )
+    poll, _created = Poll.objects.update_or_create(
+        question="（サンプル）次回の研修会で取り上げてほしいテーマは？",
+        defaults=dict(
+            description="デモ用の意見聴取です。",
+            opens_at=now - timedelta(days=1),
+            closes_at=now + timedelta(days=30),
+        ),
+    )
+    for order, text in enumerate(["住まいの確保", "就労支援との連携", "ひきこもりの方への訪問"]):
+        PollChoice.objects.update_or_create(poll=poll, text=text, defaults={"order": order})
+    Person.objects.filter(name=DEMO_MEMBER_PERSON).update(on_steering_committee=True)

@@ -1,8 +1,49 @@
+from collections.abc import Mapping
+from pathlib import Path
+
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+# The taxonomy in the reader's language: the Japanese name is the row's own (the secretariat may
+# edit it); other languages use these labels, by slug / code, falling back to the name.
+FIELD_LABELS = {
+    "poverty": _("Financial hardship"),
+    "homeless": _("Homelessness"),
+    "children-youth": _("Children and young people"),
+    "hikikomori": _("Hikikomori (social withdrawal)"),
+    "elderly-care": _("Older people and care"),
+    "disability": _("Disability"),
+    "employment": _("Employment"),
+    "housing": _("Housing"),
+    "women": _("Women"),
+    "violence": _("Domestic violence and abuse"),
+    "suicide-prevention": _("Suicide prevention"),
+    "mental-health": _("Mental health"),
+    "foreigners": _("Foreign residents"),
+    "food": _("Food support"),
+    "family": _("Families and child-rearing"),
+    "reentry": _("Rehabilitation and re-entry"),
+}
+WARD_LABELS = {
+    "moji": _("Moji Ward"),
+    "kokurakita": _("Kokurakita Ward"),
+    "kokuraminami": _("Kokuraminami Ward"),
+    "wakamatsu": _("Wakamatsu Ward"),
+    "yahatahigashi": _("Yahatahigashi Ward"),
+    "yahatanishi": _("Yahatanishi Ward"),
+    "tobata": _("Tobata Ward"),
+}
+
+
+def _label(name: str, labels: Mapping[str, object], key: str) -> str:
+    if (get_language() or "ja").startswith("ja") or key not in labels:
+        return name
+    return str(labels[key])
 
 
 class FieldOfSupport(models.Model):
@@ -18,7 +59,12 @@ class FieldOfSupport(models.Model):
         verbose_name_plural = _("fields of support")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return _label(self.name, FIELD_LABELS, self.slug)
 
 
 class Ward(models.Model):
@@ -34,7 +80,12 @@ class Ward(models.Model):
         verbose_name_plural = _("wards")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return _label(self.name, WARD_LABELS, self.code)
 
 
 class Organisation(models.Model):
@@ -81,6 +132,8 @@ class Organisation(models.Model):
         help_text=_("Demo data that does not describe a real organisation."),
     )
     last_confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
+    # Folded text and readings for the directory search (members/search.py), set on save.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -140,7 +193,19 @@ class Person(models.Model):
         default=False,
         help_text=_("Receives the secretariat's e-mails for the organisation."),
     )
+    news_digest = models.BooleanField(
+        _("news digest by e-mail"),
+        default=True,
+        help_text=_("Receives the secretariat's news for members by e-mail."),
+    )
+    on_steering_committee = models.BooleanField(
+        _("steering committee member"),
+        default=False,
+        help_text=_("Member of the 幹事会: receives its notices and can answer them."),
+    )
     last_confirmed_at = models.DateTimeField(_("last confirmed"), default=timezone.now)
+    # Folded text and readings for the directory search (members/search.py), set on save.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -150,7 +215,8 @@ class Person(models.Model):
         verbose_name_plural = _("people")
 
     def __str__(self) -> str:
-        return self.display_name
+        # Pickers show the organisation, so two 「相談員」 can be told apart.
+        return f"{self.display_name}（{self.organisation.name}）"
 
     @property
     def display_name(self) -> str:
@@ -188,6 +254,16 @@ class CouncilMeeting(models.Model):
     )
     people = models.ManyToManyField(
         Person, verbose_name=_("attending people"), blank=True, related_name="meetings"
+    )
+    starts_at = models.TimeField(_("starts at"), null=True, blank=True)
+    online_url = models.URLField(
+        _("online URL"), blank=True, help_text=_("Shown to members who answered オンライン.")
+    )
+    notice_sent_at = models.DateTimeField(_("notice sent"), null=True, blank=True, editable=False)
+    minutes_published = models.BooleanField(
+        _("minutes published"),
+        default=False,
+        help_text=_("Members see the minutes only once they are published."),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -260,7 +336,14 @@ class MembershipApplication(models.Model):
         verbose_name=_("reviewer"),
     )
     reviewed_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_reason = models.TextField(_("reasons"), blank=True)
+    decision_reason = models.TextField(
+        _("reasons"),
+        blank=True,
+        help_text=_(
+            "Sent to the applicant with the decision: required when declining (say kindly what "
+            "is missing or why), optional when approving (a welcome note)."
+        ),
+    )
     organisation = models.OneToOneField(
         Organisation,
         on_delete=models.SET_NULL,
@@ -282,3 +365,268 @@ class MembershipApplication(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in self.OPEN_STATUSES
+
+
+class Invitation(models.Model):
+    """A single-use link to set a password: only the SHA-256 of the random token is stored."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="invitations", verbose_name=_("person")
+    )
+    email = models.EmailField(_("e-mail"))
+    token_hash = models.CharField(_("token hash"), max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("invited by"),
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    sent_count = models.PositiveSmallIntegerField(_("times sent"), default=1)
+    accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.person.organisation.name})"
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
+
+
+class WindowProposal(models.Model):
+    """An organisation's new or changed handbook window, waiting for the secretariat."""
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for review")
+        APPROVED = "approved", _("Published")
+        DECLINED = "declined", _("Declined")
+
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="window_proposals",
+        verbose_name=_("organisation"),
+    )
+    service = models.ForeignKey(
+        "handbook.Service",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="proposals",
+        verbose_name=_("window"),
+        help_text=_("Empty for a new window."),
+    )
+    data = models.JSONField(_("proposed values"), default=dict)
+    state = models.CharField(
+        _("state"), max_length=10, choices=State.choices, default=State.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("proposed by"),
+    )
+    proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    reviewed_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(
+        _("reasons"),
+        blank=True,
+        help_text=_("Shown to the organisation; required when declining."),
+    )
+
+    class Meta:
+        ordering = ["state", "-proposed_at"]
+        verbose_name = _("window change")
+        verbose_name_plural = _("window changes")
+
+    def __str__(self) -> str:
+        return str(self.data.get("name") or self.service or "")
+
+
+class NewsPost(models.Model):
+    """An announcement from the secretariat to the members (最新の行政情報 and the like)."""
+
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    published_at = models.DateTimeField(
+        _("published"),
+        null=True,
+        blank=True,
+        help_text=_("Empty while it is a draft; members see it from this time on."),
+    )
+    digest_sent_at = models.DateTimeField(_("e-mailed"), null=True, blank=True, editable=False)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        verbose_name = _("news for members")
+        verbose_name_plural = _("news for members")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:news-detail", args=[self.pk])
+
+
+def members_private_storage() -> FileSystemStorage:
+    """Files for members only: the private root (``DJANGO_PRIVATE_ROOT``), never served directly."""
+    return FileSystemStorage(location=Path(settings.PRIVATE_STORAGE_ROOT), base_url=None)
+
+
+class NewsAttachment(models.Model):
+    post = models.ForeignKey(
+        NewsPost, on_delete=models.CASCADE, related_name="attachments", verbose_name=_("news")
+    )
+    file = models.FileField(_("file"), upload_to="members/news/", storage=members_private_storage)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.title or (self.file.name or "").rsplit("/", 1)[-1]
+
+
+class NewsQuestion(models.Model):
+    """A member's question to the secretariat about an announcement."""
+
+    post = models.ForeignKey(
+        NewsPost, on_delete=models.CASCADE, related_name="questions", verbose_name=_("news")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="questions", verbose_name=_("person")
+    )
+    text = models.TextField(_("question"), max_length=2000)
+    asked_at = models.DateTimeField(_("asked"), default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    is_answered = models.BooleanField(_("answered"), default=False)
+
+    class Meta:
+        ordering = ["is_answered", "-asked_at"]
+        verbose_name = _("question to the secretariat")
+        verbose_name_plural = _("questions to the secretariat")
+
+    def __str__(self) -> str:
+        return self.text[:40]
+
+
+class Poll(models.Model):
+    """A simple 意見聴取: one question, a few choices, one answer per person."""
+
+    question = models.CharField(_("question"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    opens_at = models.DateTimeField(_("opens"), default=timezone.now)
+    closes_at = models.DateTimeField(_("closes"))
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-opens_at"]
+        verbose_name = _("poll")
+        verbose_name_plural = _("polls")
+
+    def __str__(self) -> str:
+        return self.question
+
+    def get_absolute_url(self) -> str:
+        return reverse("members:poll-detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at <= timezone.now() < self.closes_at
+
+
+class PollChoice(models.Model):
+    poll = models.ForeignKey(
+        Poll, on_delete=models.CASCADE, related_name="choices", verbose_name=_("poll")
+    )
+    text = models.CharField(_("choice"), max_length=200)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("choice")
+        verbose_name_plural = _("choices")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PollVote(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="votes")
+    choice = models.ForeignKey(PollChoice, on_delete=models.CASCADE, related_name="votes")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="poll_votes")
+    comment = models.CharField(_("comment"), max_length=500, blank=True)
+    voted_at = models.DateTimeField(_("answered"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("poll answer")
+        verbose_name_plural = _("poll answers")
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "person"], name="poll_one_vote_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll}: {self.choice}"
+
+
+class MeetingRsvp(models.Model):
+    """One person's answer to a meeting notice, and whether they were there."""
+
+    class Answer(models.TextChoices):
+        ATTEND = "attend", _("Attending")
+        ABSENT = "absent", _("Absent")
+        ONLINE = "online", _("Online")
+
+    meeting = models.ForeignKey(
+        CouncilMeeting, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("meeting")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("person")
+    )
+    answer = models.CharField(_("answer"), max_length=10, choices=Answer.choices)
+    answered_at = models.DateTimeField(_("answered"), default=timezone.now)
+    checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["meeting", "person"]
+        verbose_name = _("meeting answer")
+        verbose_name_plural = _("meeting answers")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "person"], name="rsvp_one_per_person")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.person} ({self.get_answer_display()})"

@@ -1,6 +1,5 @@
 """Reads of the council's organisations and people, with their joins and privacy rules."""
 
-import unicodedata
 from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
@@ -14,14 +13,15 @@ from django.utils.translation import gettext_noop
 from kitakyushu_pf.roles import SECRETARIAT, user_has_role
 
 from .models import CouncilMeeting, FieldOfSupport, Organisation, Person
+from .search import query_variants
 
 
 def _freshness_days() -> int:
-    return int(getattr(settings, "MEMBERS_FRESHNESS_DAYS", 182))
+    return settings.MEMBERS_FRESHNESS_DAYS
 
 
 def _new_member_days() -> int:
-    return int(getattr(settings, "MEMBERS_NEW_MEMBER_DAYS", 180))
+    return settings.MEMBERS_NEW_MEMBER_DAYS
 
 
 def organisations_public() -> QuerySet[Organisation]:
@@ -50,11 +50,16 @@ def organisations_with_people() -> QuerySet[Organisation]:
 
 
 def organisation_for_members(*, pk: int) -> Organisation:
-    return Organisation.objects.prefetch_related(
-        "fields",
-        "wards",
-        Prefetch("people", queryset=Person.objects.prefetch_related("fields")),
-    ).get(pk=pk)
+    """A member organisation with its people; a former one is gone from members' pages."""
+    return (
+        Organisation.objects.filter(status=Organisation.Status.MEMBER)
+        .prefetch_related(
+            "fields",
+            "wards",
+            Prefetch("people", queryset=Person.objects.prefetch_related("fields")),
+        )
+        .get(pk=pk)
+    )
 
 
 def new_member_cutoff() -> Any:
@@ -71,12 +76,24 @@ def organisations_joined_recently_count() -> int:
     ).count()
 
 
-def kana_variants(text: str) -> list[str]:
-    """The query as typed (NFKC), in katakana and in hiragana, so either form finds a name."""
-    text = unicodedata.normalize("NFKC", text).strip()
-    kata = "".join(chr(ord(c) + 0x60) if "ぁ" <= c <= "ゖ" else c for c in text)
-    hira = "".join(chr(ord(c) - 0x60) if "ァ" <= c <= "ヶ" else c for c in text)
-    return list(dict.fromkeys([text, kata, hira]))
+def organisations_joined_recently() -> QuerySet[Organisation]:
+    """Organisations that joined within MEMBERS_NEW_MEMBER_DAYS, newest first."""
+    return Organisation.objects.filter(
+        status=Organisation.Status.MEMBER, joined_on__gte=new_member_cutoff()
+    ).order_by("-joined_on", "kana")
+
+
+def people_joined_recently(*, limit: int = 12) -> QuerySet[Person]:
+    """People added recently to member organisations who agreed to be listed by name."""
+    return (
+        Person.objects.filter(
+            organisation__status=Organisation.Status.MEMBER,
+            listed_by_name=True,
+            created_at__gte=timezone.now() - timedelta(days=_new_member_days()),
+        )
+        .select_related("organisation")
+        .order_by("-created_at")[:limit]
+    )
 
 
 def people_directory(*, field: str = "", q: str = "") -> QuerySet[Person]:
@@ -90,14 +107,10 @@ def people_directory(*, field: str = "", q: str = "") -> QuerySet[Person]:
         people = people.filter(fields__slug=field)
     for word in q.split():
         match = Q()
-        for variant in kana_variants(word):
-            match |= (
-                Q(listed_by_name=True, name__icontains=variant)
-                | Q(listed_by_name=True, kana__icontains=variant)
-                | Q(role__icontains=variant)
-                | Q(ask_me_about__icontains=variant)
-                | Q(organisation__name__icontains=variant)
-                | Q(organisation__kana__icontains=variant)
+        for variant in query_variants(word):
+            # search_text holds the name only for people listed by name (members/search.py).
+            match |= Q(search_text__contains=variant) | Q(
+                organisation__search_text__contains=variant
             )
         people = people.filter(match)
     return (
@@ -143,8 +156,18 @@ def meetings_for_members() -> QuerySet[CouncilMeeting]:
 
 
 def meeting_for_members(*, pk: int) -> CouncilMeeting:
+    """Attendance lists only people and organisations that are still members."""
     return CouncilMeeting.objects.prefetch_related(
-        "organisations", Prefetch("people", queryset=Person.objects.select_related("organisation"))
+        Prefetch(
+            "organisations",
+            queryset=Organisation.objects.filter(status=Organisation.Status.MEMBER),
+        ),
+        Prefetch(
+            "people",
+            queryset=Person.objects.filter(
+                organisation__status=Organisation.Status.MEMBER
+            ).select_related("organisation"),
+        ),
     ).get(pk=pk)
 
 

@@ -10,12 +10,12 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from kitakyushu_pf.services import email_enqueue
+from kitakyushu_pf.services import email_compose, email_key, portal_url
 
 from .models import FieldOfSupport, MembershipApplication, Organisation, Person, Ward
 from .selectors import organisations_stale
@@ -53,10 +53,6 @@ APPLICATION_FIELDS = (
 )
 
 
-def _absolute(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
 # --- Membership applications ------------------------------------------------------------------
 
 
@@ -72,15 +68,13 @@ def application_submit(
     application.save()
     application.fields.set(list(fields))
     application.wards.set(list(wards))
-    with translation.override(settings.LANGUAGE_CODE):
-        email_enqueue(
-            key=f"members.application.{application.pk}.received",
-            to=[application.contact_email],
-            subject=_("We received your application to join the council"),
-            body=render_to_string(
-                "members/email/application_received.txt", {"application": application}
-            ),
-        )
+    email_compose(
+        template="members/email/application_received.txt",
+        context={"application": application},
+        to=[application.contact_email],
+        key=email_key("members", "application-received", application.pk),
+        subject=gettext_lazy("We received your application to join the council"),
+    )
     return application
 
 
@@ -157,20 +151,22 @@ def application_approve(
     application.save(
         update_fields=["status", "reviewer", "reviewed_at", "decision_reason", "organisation"]
     )
-    with translation.override(settings.LANGUAGE_CODE):
-        email_enqueue(
-            key=f"members.application.{application.pk}.approved",
-            to=[application.contact_email],
-            subject=_("Welcome to the Kitakyushu loneliness and isolation council"),
-            body=render_to_string(
-                "members/email/application_approved.txt",
-                {
-                    "application": application,
-                    "organisation": organisation,
-                    "list_url": _absolute(reverse("members:organisation-list")),
-                },
-            ),
-        )
+    from .invitations import invitation_create, invitation_link
+
+    token = invitation_create(person=person, invited_by=reviewer, mail=False)
+    email_compose(
+        template="members/email/application_approved.txt",
+        context={
+            "application": application,
+            "organisation": organisation,
+            "list_url": portal_url(reverse("members:organisation-list")),
+            "invitation_link": invitation_link(token),
+            "invitation_days": int(getattr(settings, "MEMBERS_INVITATION_DAYS", 7)),
+        },
+        to=[application.contact_email],
+        key=email_key("members", "application-approved", application.pk),
+        subject=gettext_lazy("Welcome to the Kitakyushu loneliness and isolation council"),
+    )
     return organisation
 
 
@@ -186,15 +182,13 @@ def application_decline(
     application.reviewed_at = timezone.now()
     application.decision_reason = reason.strip()
     application.save(update_fields=["status", "reviewer", "reviewed_at", "decision_reason"])
-    with translation.override(settings.LANGUAGE_CODE):
-        email_enqueue(
-            key=f"members.application.{application.pk}.declined",
-            to=[application.contact_email],
-            subject=_("About your application to join the council"),
-            body=render_to_string(
-                "members/email/application_declined.txt", {"application": application}
-            ),
-        )
+    email_compose(
+        template="members/email/application_declined.txt",
+        context={"application": application},
+        to=[application.contact_email],
+        key=email_key("members", "application-declined", application.pk),
+        subject=gettext_lazy("About your application to join the council"),
+    )
     return application
 
 
@@ -258,12 +252,13 @@ def person_update(
 
 
 @transaction.atomic
-def person_delete(*, person: Person) -> None:
-    if person.user_id is not None:
-        raise ValidationError(
-            _("This person logs in to the portal; ask the secretariat to remove them.")
-        )
-    person.delete()
+def person_delete(*, person: Person, by: Any = None) -> None:
+    """Remove a person from the listing; a log-in of theirs stops working at once."""
+    if by is not None and person.user_id is not None and person.user_id == getattr(by, "pk", None):
+        raise ValidationError(_("You cannot remove yourself; ask a colleague or the secretariat."))
+    from .invitations import person_remove
+
+    person_remove(person=person)
 
 
 # --- Freshness --------------------------------------------------------------------------------
@@ -282,10 +277,10 @@ def freshness_token_make(*, organisation: Organisation) -> str:
 
 def freshness_token_read(*, token: str) -> Organisation:
     """The organisation of a signed confirmation link; BadSignature when tampered or expired."""
-    max_age = timedelta(days=int(getattr(settings, "MEMBERS_FRESHNESS_LINK_DAYS", 30)))
+    max_age = timedelta(days=settings.MEMBERS_FRESHNESS_LINK_DAYS)
     payload = signing.loads(token, salt=FRESHNESS_SALT, max_age=max_age)
     try:
-        return Organisation.objects.get(pk=int(payload["o"]))
+        return Organisation.objects.get(pk=int(payload["o"]), status=Organisation.Status.MEMBER)
     except (KeyError, TypeError, ValueError, Organisation.DoesNotExist) as exc:
         raise signing.BadSignature("unknown organisation") from exc
 
@@ -304,24 +299,24 @@ def freshness_reminders_send(*, now: Any = None) -> FreshnessResult:
             without_contact += 1
             logger.info("organisation %s is stale and has no contact e-mail", organisation.pk)
             continue
-        link = _absolute(
+        link = portal_url(
             reverse(
                 "members:freshness-confirm",
                 args=[freshness_token_make(organisation=organisation)],
             )
         )
-        with translation.override(settings.LANGUAGE_CODE), transaction.atomic():
-            queued = email_enqueue(
-                key=(
-                    f"members.freshness.{organisation.pk}."
-                    f"{organisation.last_confirmed_at:%Y%m%d%H%M%S}"
-                ),
+        with transaction.atomic():
+            queued = email_compose(
+                template="members/email/freshness_reminder.txt",
+                context={"organisation": organisation, "link": link},
                 to=recipients,
-                subject=_("Please confirm your organisation's listing"),
-                body=render_to_string(
-                    "members/email/freshness_reminder.txt",
-                    {"organisation": organisation, "link": link},
+                key=email_key(
+                    "members",
+                    "freshness",
+                    organisation.pk,
+                    f"{organisation.last_confirmed_at:%Y%m%d%H%M%S}",
                 ),
+                subject=gettext_lazy("Please confirm your organisation's listing"),
             )
         sent += queued is not None
     return FreshnessResult(stale=stale, sent=sent, without_contact=without_contact)

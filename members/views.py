@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from kitakyushu_pf.ratelimits import ratelimit
 from kitakyushu_pf.roles import MEMBER, SECRETARIAT, role_required, user_has_role
 
 from . import selectors, services
@@ -47,6 +48,11 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     return render(request, "members/organisation_list.html", context)
 
 
+@ratelimit(
+    "members.application",
+    address_field="contact_email",
+    when=lambda request: request.POST.get("action") == "submit",
+)
 def application_create(request: HttpRequest) -> HttpResponse:
     """Form → confirmation page → submitted. A validation error keeps everything typed."""
     if request.method != "POST":
@@ -129,6 +135,7 @@ def organisation_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 user=request.user, organisation=organisation
             ),
             "is_new": selectors.organisation_is_new(organisation),
+            "invitable": [p for p in organisation.people.all() if p.user_id is None and p.email],
         },
     )
 
@@ -143,6 +150,8 @@ def onboarding(request: HttpRequest) -> HttpResponse:
         request,
         "members/organisation_onboarding.html",
         {
+            "recent_organisations": list(selectors.organisations_joined_recently()),
+            "recent_people": list(selectors.people_joined_recently()),
             "organisations": organisations,
             "new_count": len([o for o in organisations if o.is_new]),  # type: ignore[attr-defined]
             "cutoff": cutoff,
@@ -152,20 +161,15 @@ def onboarding(request: HttpRequest) -> HttpResponse:
 
 @members_only
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "members/meeting_list.html", {"meetings": selectors.meetings_for_members()}
-    )
-
-
-@members_only
-def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     from .models import CouncilMeeting
 
-    try:
-        meeting = selectors.meeting_for_members(pk=pk)
-    except CouncilMeeting.DoesNotExist as exc:
-        raise Http404 from exc
-    return render(request, "members/meeting_detail.html", {"meeting": meeting})
+    meetings = selectors.meetings_for_members()
+    if not user_has_role(request.user, SECRETARIAT):
+        person = Person.objects.filter(user_id=request.user.pk or 0).first()
+        if person is None or not person.on_steering_committee:
+            # The 幹事会 has its own member list.
+            meetings = meetings.exclude(kind=CouncilMeeting.Kind.STEERING)
+    return render(request, "members/meeting_list.html", {"meetings": meetings})
 
 
 @members_only
@@ -237,7 +241,7 @@ def person_delete(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse
     organisation = _organisation_for_editing(request, pk)
     person = _person_of(organisation, person_pk)
     try:
-        services.person_delete(person=person)
+        services.person_delete(person=person, by=request.user)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:

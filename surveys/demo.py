@@ -24,9 +24,22 @@ class Demo(TypedDict):
     fielding_start: date
     fielding_end: date
     frame: Callable[[], pd.DataFrame]
+    previous: str
 
 
+EARLIER_TITLE = "北九州市 孤独・孤立に関する市民意識調査 前回（合成データ・デモ用、経年比較の例）"
 DEMOS: tuple[Demo, ...] = (
+    {
+        "slug": "tsunagari-r3",
+        "title": EARLIER_TITLE,
+        "population": "北九州市在住の16歳以上の市民（住民基本台帳から無作為抽出）",
+        "sample_size": 6000,
+        "modes": "郵送・WEB",
+        "fielding_start": date(2021, 12, 1),
+        "fielding_end": date(2022, 1, 20),
+        "frame": lambda: synthetic.tsunagari(1800, seed=20201201, lonely_share=0.037),
+        "previous": "",
+    },
     {
         "slug": "tsunagari-r3",
         "title": "北九州市 孤独・孤立に関する市民意識調査（合成データ・デモ用）",
@@ -36,6 +49,7 @@ DEMOS: tuple[Demo, ...] = (
         "fielding_start": date(2022, 12, 1),
         "fielding_end": date(2023, 1, 20),
         "frame": lambda: synthetic.tsunagari(2179),
+        "previous": EARLIER_TITLE,
     },
     {
         "slug": "seikatsu-h30",
@@ -46,6 +60,7 @@ DEMOS: tuple[Demo, ...] = (
         "fielding_start": date(2022, 2, 1),
         "fielding_end": date(2022, 2, 28),
         "frame": lambda: synthetic.seikatsu(1951),
+        "previous": "",
     },
 )
 
@@ -69,6 +84,9 @@ def seed_demo() -> str:
                 fielding_end=demo["fielding_end"],
                 retain_until=date(2099, 12, 31),
                 is_synthetic=True,
+                previous=Dataset.objects.filter(title=demo["previous"], is_synthetic=True).first()
+                if demo["previous"]
+                else None,
             )
         if dataset.status != Dataset.Status.LOADED:
             buffer = io.StringIO()
@@ -80,7 +98,8 @@ def seed_demo() -> str:
                 dispatch=False,
             )
             services.datasetfile_validate(dataset_file=dataset_file, dispatch=False)
-        for mode in ReportJob.Mode.values:
+        modes = ReportJob.Mode.values if demo["title"] != EARLIER_TITLE else ["internal"]
+        for mode in modes:
             job = ReportJob.objects.filter(dataset=dataset, mode=mode).first()
             if job is None or job.status != ReportJob.Status.DONE:
                 job = services.report_request(dataset=dataset, mode=mode, dispatch=False)

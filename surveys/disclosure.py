@@ -22,7 +22,8 @@ within MAX_ROUNDS rounds, every quantity but N is hidden.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable
+from collections.abc import Hashable, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -229,92 +230,270 @@ def ranges(
     return out
 
 
-def suppression_pattern(table: pd.DataFrame, *, threshold: int) -> tuple[set[Key], dict]:
-    """The set of suppressed quantities (cells, totals, bases) for a tidy distribution table."""
-    values, equations, rows_of, n_key = _system(table)
-    hidden = {k for k, v in values.items() if k != n_key and v < threshold}
-    eqs_of: dict[Key, list[list[Key]]] = defaultdict(list)
-    for eq in equations:
-        for k in eq:
-            eqs_of[k].append(eq)
-    cache: dict[frozenset[Key], list[Key]] = {}
-    # Quantities determined even when everything but N is hidden (e.g. a zero count whose
-    # group is left out of every breakdown): no suppression pattern can protect them, so they
-    # are not chased round after round (that only hid everything else, one cell at a time).
-    unprotectable: set[Key] | None = None
-    settled = False
-    for round_no in range(MAX_ROUNDS):
-        open_keys = disclosed(hidden, values, equations, cache=cache)
-        if open_keys and round_no >= 1:
-            if unprotectable is None:
-                everything = {k for k in values if k != n_key}
-                unprotectable = set(disclosed(everything, values, equations))
-            open_keys = [k for k in open_keys if k not in unprotectable]
-        if not open_keys:
-            settled = True
-            break
-        # One complement per determined quantity and round: the smallest non-zero published
-        # quantity sharing an equation with it (new rounds fix what is still determined).
-        added: set[Key] = set()
-        for target in open_keys:
-            if len(open_keys) < 20 and any(k in added for eq in eqs_of[target] for k in eq):
-                continue  # few left: fix them one equation at a time to avoid over-suppression
-            rectangle = _rectangle(target, hidden, values) if round_no >= 3 else set()
-            candidates = rectangle or {
-                k for eq in eqs_of[target] for k in eq if k not in hidden and k != n_key
-            }
-            if candidates and round_no >= 10:
-                added |= candidates  # slow convergence (tiny samples): hide the whole equation
-            elif candidates:
-                added.add(min(candidates, key=lambda k: (values[k] == 0, values[k], str(k))))
-        if not added:
-            # Widen: anything published in an equation touching a hidden quantity.
-            candidates = {
-                k
-                for eq in equations
-                if any(h in eq for h in hidden)
-                for k in eq
-                if k not in hidden and k != n_key
-            }
-            if not candidates:
-                break
-            added.add(min(candidates, key=lambda k: (values[k] == 0, values[k], str(k))))
-        hidden |= added
-    if not settled:
-        # No pattern found in time: hide every quantity but N (never leaks more than the layout).
-        hidden = {k for k in values if k != n_key}
-    return hidden, {"values": values, "equations": equations, "rows_of": rows_of}
+NO_ANSWER = "無回答"
+# Relative cost of hiding a quantity, per unit it has to move (smallest cells cheapest):
+# 無回答 cells are the cheapest complements; totals, group bases and each breakdown's headline
+# answer are only chosen when no other pattern protects.
+COST_NO_ANSWER = 0.25
+COST_KEEP = 1000.0
+# Share of quantities below the threshold above which everything but N is hidden at once.
+MOSTLY_SMALL = 0.6
 
 
-def _rectangle(target: Key, hidden: set[Key], values: dict[Key, int]) -> set[Key]:
-    """For a cell pinned at zero: the published cells that would close a cycle through it.
+def _cost(key: Key, value: int, protect: Mapping[Any, Any]) -> float:
+    base = float(np.log(2.0 + value))
+    if key[0] in ("T", "B"):
+        return base * COST_KEEP
+    _, ind, _b, g, a = key
+    if protect.get(ind) == a:
+        return base * COST_KEEP
+    if a == NO_ANSWER or g == NO_ANSWER:
+        return base * COST_NO_ANSWER
+    return base
 
-    A zero cell x(g, a) can only take another value if mass can move around a rectangle
-    (g, a) → (g, a') → (g', a') → (g', a) of hidden cells with positive counts at (g, a') and
-    (g', a); this returns the missing corners (g', a').
+
+class _System:
+    """The published equations as a sparse matrix over every quantity but N."""
+
+    def __init__(self, values: dict[Key, int], equations: list[list[Key]], n_key: Key) -> None:
+        from scipy.sparse import csr_matrix
+
+        self.keys = [k for k in values if k != n_key]
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self.values = np.array([values[k] for k in self.keys], dtype=float)
+        rows, cols, data = [], [], []
+        rhs = np.zeros(len(equations))
+        for r, eq in enumerate(equations):
+            for k in eq[:-1]:
+                if k in self.index:
+                    rows.append(r)
+                    cols.append(self.index[k])
+                    data.append(1.0)
+                else:
+                    rhs[r] -= values[k]
+            if eq[-1] in self.index:
+                rows.append(r)
+                cols.append(self.index[eq[-1]])
+                data.append(-1.0)
+            else:
+                rhs[r] += values[eq[-1]]
+        self.a = csr_matrix((data, (rows, cols)), shape=(len(equations), len(self.keys)))
+        self.a_csc = self.a.tocsc()
+        self.rhs = rhs
+        self.all_columns = np.arange(len(self.keys))
+        self._cache: dict[bytes, Any] = {}
+
+    def _sub(self, columns: np.ndarray) -> Any:
+        key = columns.tobytes()
+        cached = self._cache.get(key)
+        if cached is None:
+            from scipy.sparse import hstack
+
+            sub = self.a_csc[:, columns]
+            used = np.flatnonzero(np.asarray(abs(sub).sum(axis=1)).ravel() > 0)
+            sub = sub[used, :]
+            cached = (hstack([sub, -sub]).tocsr(), len(used))
+            self._cache[key] = cached
+        return cached
+
+    def move(
+        self, target: int, delta: float, costs: np.ndarray, columns: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """The cheapest change of the published table that moves `target` by `delta` and keeps
+        every equation and non-negativity: (quantities that change, their change), or None.
+
+        Variables y = a + p − q over `columns` (the others stay as published)."""
+        from scipy.optimize import linprog
+
+        cols = self.all_columns if columns is None else columns
+        pos = int(np.flatnonzero(cols == target)[0])
+        a_eq, n_rows = self._sub(cols)
+        m = len(cols)
+        c = np.concatenate([costs[cols], costs[cols]])
+        c[pos] = c[m + pos] = 0.0
+        upper = np.concatenate([np.full(m, np.inf), self.values[cols]])
+        lower = np.zeros(2 * m)
+        if delta > 0:
+            lower[pos] = upper[pos] = delta
+            upper[m + pos] = 0.0
+        else:
+            lower[m + pos] = upper[m + pos] = -delta
+            upper[pos] = 0.0
+        res = linprog(
+            c,
+            A_eq=a_eq,
+            b_eq=np.zeros(n_rows),
+            bounds=np.column_stack([lower, upper]),
+            method="highs",
+        )
+        if res.status != 0:
+            return None
+        change = res.x[:m] - res.x[m:]
+        moved = np.abs(change) > 1e-7
+        return cols[moved], change[moved]
+
+    def interval(self, target: int, free: np.ndarray, columns: np.ndarray) -> tuple[float, float]:
+        """The attacker's interval for `target` from the equations among `columns`, where only
+        the `free` (suppressed) ones may differ from the published values (a sub-system, so
+        the interval is never wider than the attacker's real one)."""
+        from scipy.optimize import linprog
+
+        pos = int(np.flatnonzero(columns == target)[0])
+        sub = self.a_csc[:, columns]
+        used = np.flatnonzero(np.asarray(abs(sub).sum(axis=1)).ravel() > 0)
+        sub = sub[used, :].tocsr()
+        rhs = sub @ self.values[columns]
+        vals = self.values[columns]
+        bounds = np.column_stack([np.where(free[columns], 0, vals),
+                                  np.where(free[columns], np.inf, vals)])  # fmt: skip
+        c = np.zeros(len(columns))
+        c[pos] = 1.0
+        lo = linprog(c, A_eq=sub, b_eq=rhs, bounds=bounds, method="highs")
+        hi = linprog(-c, A_eq=sub, b_eq=rhs, bounds=bounds, method="highs")
+        low = float(lo.x[pos]) if lo.status == 0 else float(self.values[target])
+        high = (
+            float("inf")
+            if hi.status == 3
+            else (float(hi.x[pos]) if hi.status == 0 else float(self.values[target]))
+        )
+        return low, high
+
+    def reach(self, target: int, direction: int) -> float:
+        """How far `target` can move in `direction` (±1) with every quantity but N hidden."""
+        from scipy.optimize import linprog
+
+        c = np.zeros(len(self.keys))
+        c[target] = -direction
+        res = linprog(c, A_eq=self.a, b_eq=self.rhs, bounds=(0, None), method="highs")
+        if res.status == 3:
+            return float("inf")
+        if res.status != 0:
+            return 0.0
+        return float(abs(res.x[target] - self.values[target]))
+
+
+def suppression_pattern(
+    table: pd.DataFrame,
+    *,
+    threshold: int,
+    protect_answers: Mapping[Any, Any] | None = None,
+) -> tuple[set[Key], dict]:
+    """The set of suppressed quantities (cells, totals, bases) for a tidy distribution table.
+
+    Primary: every quantity below the threshold. Protection intervals: for every suppressed
+    quantity, an attacker who solves the published equations as linear programmes must find a
+    feasible interval at least `threshold` wide, and a primary quantity's upper bound must reach
+    the threshold. For each suppressed quantity and direction a cost-weighted LP finds the
+    cheapest change of the published table that moves it far enough; every quantity that change
+    touches is suppressed too (the attacker's LP can then reach the same point, whatever else is
+    suppressed later), and is protected in turn. Costs grow with the count; 無回答 cells are
+    cheap, totals, bases and the headline answers (`protect_answers`: indicator → answer label)
+    dear. A requirement the layout makes impossible (e.g. fewer respondents than the threshold)
+    is met as far as it can be.
     """
-    if target[0] != "x":
-        return set()
-    _, ind, b, g, a = target
-    same_row = [k for k in hidden if k[0] == "x" and k[1:4] == (ind, b, g) and values[k] > 0]
-    same_col = [
-        k for k in hidden if k[0] == "x" and k[1:3] == (ind, b) and k[4] == a and values[k] > 0
-    ]
-    out: set[Key] = set()
-    for r in same_row:
-        for c in same_col:
-            corner = ("x", ind, b, c[3], r[4])
-            if corner in values and corner not in hidden:
-                out.add(corner)
-    return out
+    protect = dict(protect_answers or {})
+    values, equations, rows_of, n_key = _system(table)
+    system = _System(values, equations, n_key)
+    keys = system.keys
+    costs = np.array([_cost(k, values[k], protect) for k in keys])
+    hidden = np.array([values[k] < threshold for k in keys], dtype=bool)
+    primary = hidden.copy()
+    if primary.mean() > MOSTLY_SMALL:
+        # Most quantities are small (a pilot file): protecting each one in turn would hide
+        # nearly everything anyway; hide everything but N at once (never leaks more).
+        return set(keys), {"values": values, "equations": equations, "rows_of": rows_of}
+    # The quantities of one table (indicator × breakdown) and its margins: the first place to
+    # look for a change (everything else fixed); the whole system when that finds nothing.
+    table_of: dict[Hashable, list[int]] = defaultdict(list)
+    for i, k in enumerate(keys):
+        if k[0] == "x":
+            table_of[(k[1], k[2])].append(i)
+    local: dict[int, np.ndarray] = {}
+    for t, members in table_of.items():
+        ind, b = t[0], t[1]  # type: ignore[index]
+        margins = [
+            i
+            for i, k in enumerate(keys)
+            if (k[0] == "T" and k[1] in (ind, b)) or (k[0] == "B" and k[1] == b)
+        ]
+        cols = np.array(sorted(set(members) | set(margins)))
+        for i in members:
+            local[i] = cols
+    queue: list[int] = []
+    # How far each suppressed quantity is known to move up / down in a table consistent with
+    # everything published (lower bounds of the attacker's interval; they only grow as more
+    # is suppressed).
+    reach_up = np.zeros(len(keys))
+    reach_down = np.zeros(len(keys))
+
+    def protect_move(target: int, delta: float) -> bool:
+        live = np.where(hidden, 1e-6, costs)
+        cols = local.get(target)
+        found = system.move(target, delta, live, cols) if cols is not None else None
+        if found is None:
+            found = system.move(target, delta, live)
+        if found is None:
+            return False
+        changed, change = found
+        new = changed[~hidden[changed]]
+        hidden[new] = True
+        queue.extend(int(i) for i in new)
+        np.maximum.at(reach_up, changed, np.where(change > 0, change, 0.0))
+        np.maximum.at(reach_down, changed, np.where(change < 0, -change, 0.0))
+        return True
+
+    def achieve(target: int, direction: int, amount: float) -> None:
+        """Move by `amount`, or as far as the layout allows."""
+        if amount <= 1e-9:
+            return
+        if protect_move(target, direction * amount):
+            return
+        amount = min(amount, system.reach(target, direction))
+        if amount > 1e-9:
+            protect_move(target, direction * amount)
+
+    queue.extend(sorted(np.flatnonzero(hidden), key=lambda i: (values[keys[i]], str(keys[i]))))
+    done: set[int] = set()
+    while queue:
+        i = queue.pop(0)
+        if i in done:
+            continue
+        done.add(i)
+        v = float(system.values[i])
+        if primary[i] and v + reach_up[i] < threshold:
+            achieve(i, +1, threshold - v)
+        if reach_up[i] + reach_down[i] < threshold:
+            achieve(i, -1, min(v, threshold - reach_up[i]))
+        if reach_up[i] + reach_down[i] < threshold:
+            achieve(i, +1, threshold - reach_down[i])
+    pattern = {keys[i] for i in np.flatnonzero(hidden)}
+    return pattern, {"values": values, "equations": equations, "rows_of": rows_of}
 
 
-def apply_suppression(table: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
+def protection_report(
+    hidden: set[Key], values: dict[Key, int], equations: list[list[Key]], *, threshold: int
+) -> dict[str, int]:
+    """The attacker's view (LP ranges): how many suppressed quantities have an interval
+    narrower than the threshold, and how many primary ones an upper bound below it."""
+    found = ranges(hidden, values, equations)
+    narrow = sum(1 for lo, hi in found.values() if hi - lo < threshold - 1e-6)
+    low_upper = sum(
+        1 for k, (_lo, hi) in found.items() if values[k] < threshold and hi < threshold - 1e-6
+    )
+    return {"hidden": len(hidden), "narrow": narrow, "low_upper": low_upper}
+
+
+def apply_suppression(
+    table: pd.DataFrame,
+    *,
+    threshold: int,
+    protect_answers: Mapping[Any, Any] | None = None,
+) -> pd.DataFrame:
     """Blank suppressed counts and every figure derived from them; add `suppressed`."""
     out = table.reset_index(drop=True).copy()
     out["suppressed"] = False
     dist = out[out["indicator"].isin(set(out.loc[out["breakdown"] == "total", "indicator"]))]
-    hidden, system = suppression_pattern(dist, threshold=threshold)
+    hidden, system = suppression_pattern(dist, threshold=threshold, protect_answers=protect_answers)
     rows_of = system["rows_of"]
     indicators = set(dist["indicator"])
     hidden_rows: set[int] = set()
@@ -328,7 +507,11 @@ def apply_suppression(table: pd.DataFrame, *, threshold: int) -> pd.DataFrame:
     )
     mask = np.zeros(len(out), dtype=bool)
     mask[list(hidden_rows)] = True
-    derived = ["city_pct", "city_ci_low", "city_ci_high", "diff_pt", "p_value"]
+    derived = [
+        "city_pct", "city_ci_low", "city_ci_high", "diff_pt", "diff_ci_low", "diff_ci_high",
+        "p_value", "p_adjusted", "weighted_pct", "weighted_ci_low", "weighted_ci_high", "deff",
+        "w_n", "w_base", "w2_base", "w_count", "n_eff",
+    ]  # fmt: skip
     out.loc[mask, "suppressed"] = True
     out["city_n"] = out["city_n"].astype("Int64")
     out["city_base"] = out["city_base"].astype("Int64")
@@ -346,7 +529,13 @@ def published_system(table: pd.DataFrame) -> tuple[dict[Key, int | None], list[l
     full["city_n"] = full["city_n"].fillna(-1)
     full["city_base"] = full["city_base"].fillna(-1)
     values, equations, _, _ = _system(full)
+    indicators = set(full["indicator"])
+    base_seen: dict[Key, int | None] = {}
+    for b, g, base in zip(full["breakdown"], full["group"], full["city_base"], strict=True):
+        if b != "total" and b not in indicators:
+            key: Key = ("B", b, g)
+            base_seen[key] = None if base < 0 or base_seen.get(key, 0) is None else int(base)
     seen: dict[Key, int | None] = {}
     for k, v in values.items():
-        seen[k] = None if v < 0 else v
+        seen[k] = base_seen.get(k) if k[0] == "B" else (None if v < 0 else v)
     return seen, equations

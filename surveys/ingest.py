@@ -263,14 +263,61 @@ def _check_header(
         if col in seen:
             problems.append(Problem(1, col, col, "同じ名前の列が複数あります"))
         seen.add(col)
-    for name in names:
-        if name not in seen:
-            problems.append(Problem(1, name, "", "必須の変数（列）がありません"))
+    for var in variables:
+        if var["name"] not in seen and not var.get("column_optional"):
+            problems.append(Problem(1, var["name"], "", "必須の変数（列）がありません"))
     unknown = [c for c in columns if c not in names]
     if unknown:
         notes.append(
             "調査票にない列は読み込みません: " + "、".join(c or "（空の列名）" for c in unknown)
         )
+
+
+def _fill_optional(
+    columns_out: dict[str, np.ndarray], variables: list[dict[str, Any]], n_rows: int
+) -> None:
+    """Optional columns left out of the file are 無回答 for every row (the stored microdata
+    always has every variable)."""
+    if not columns_out:
+        return
+    for var in variables:
+        if var.get("column_optional") and var["name"] not in columns_out:
+            columns_out[var["name"]] = np.full(n_rows, MISSING, dtype=np.int8)
+
+
+def multiple_answer_groups(variables: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """{question name: [option columns in order]} from the variables' `multiple_answer` key."""
+    groups: dict[str, list[str]] = {}
+    for var in variables:
+        if var.get("multiple_answer"):
+            groups.setdefault(var["multiple_answer"], []).append(var["name"])
+    return groups
+
+
+def _check_multiple_answer(
+    columns_out: dict[str, np.ndarray],
+    variables: list[dict[str, Any]],
+    none_columns: dict[str, str],
+    problems: list[Problem],
+) -> None:
+    """A 「特にない」-type option ticked together with another option of the same question."""
+    for group, names in multiple_answer_groups(variables).items():
+        none = none_columns.get(group)
+        if not none or none not in columns_out or not all(n in columns_out for n in names):
+            continue
+        others = [columns_out[n] == 1 for n in names if n != none]
+        if not others:
+            continue
+        clash = (columns_out[none] == 1) & np.logical_or.reduce(others)
+        for idx in np.flatnonzero(clash):
+            problems.append(
+                Problem(
+                    int(idx) + 2,
+                    none,
+                    "1",
+                    "複数回答で「特にない」と他の選択肢が同時に選ばれています",
+                )
+            )
 
 
 def _duplicates(ids: np.ndarray, existing: set[str], problems: list[Problem]) -> None:
@@ -289,6 +336,7 @@ def validate_file(
     max_rows: int,
     existing_ids: set[str] | None = None,
     xlsx_limits: dict[str, int] | None = None,
+    none_columns: dict[str, str] | None = None,
 ) -> Validated:
     """Read the file once and check every row. Raises FileRefused when it cannot be read."""
     problems: list[Problem] = []
@@ -345,6 +393,8 @@ def validate_file(
         message = f"項目数がヘッダー（{len(columns)}）と違います（{count}項目）"
         problems.append(Problem(int(idx) + 2, "", "", message))
     columns_out = {name: np.concatenate(arrs) for name, arrs in parts.items()}
+    _fill_optional(columns_out, variables, n_rows)
+    _check_multiple_answer(columns_out, variables, none_columns or {}, problems)
     if "resp_id" in columns_out:
         _duplicates(columns_out["resp_id"], existing_ids or set(), problems)
     if n_rows == 0 and not problems:

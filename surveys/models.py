@@ -85,6 +85,23 @@ class Dataset(models.Model):
         default=RuleVersion.H30,
     )
     is_synthetic = models.BooleanField(_("synthetic (demo) data"), default=False)
+    previous = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("earlier fielding to compare with"),
+        help_text=_("The city's earlier fielding of the same questionnaire."),
+    )
+    # Population margins for raking ([{"variable", "code", "count"}]); empty: unweighted.
+    margins = models.JSONField(_("population margins"), default=list, blank=True)
+    weight_min_ratio = models.FloatField(
+        _("lowest weight (ratio to the mean)"), null=True, blank=True
+    )
+    weight_max_ratio = models.FloatField(
+        _("highest weight (ratio to the mean)"), null=True, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.EMPTY
     )
@@ -112,6 +129,20 @@ class Dataset(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:dataset-detail", args=[self.pk])
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.previous_id is not None:
+            if self.previous_id == self.pk:
+                raise ValidationError(
+                    {"previous": _("A dataset cannot be its own earlier fielding.")}
+                )
+            previous = Dataset.objects.filter(pk=self.previous_id).first()
+            if previous is not None and previous.instrument_id != self.instrument_id:
+                raise ValidationError(
+                    {"previous": _("The earlier fielding must use the same questionnaire.")}
+                )
 
     @property
     def response_rate(self) -> float | None:
@@ -252,6 +283,8 @@ class AuditLog(models.Model):
         DOWNLOAD = "download", _("report download")
         MICRODATA_VIEW = "microdata", _("microdata view")
         RETENTION_DELETE = "retention", _("microdata deleted (retention)")
+        SHARED_DOWNLOAD = "shared", _("shared report download (members)")
+        SHARE_PUBLISH = "publish", _("report shared with members")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -284,3 +317,34 @@ class AuditLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.username} {self.action} {self.format}"
+
+
+class SharedReport(models.Model):
+    """A publication-mode PDF the secretariat handed to the member organisations."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    dataset = models.ForeignKey(
+        Dataset, on_delete=models.CASCADE, related_name="shared_reports", verbose_name=_("dataset")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    note = models.TextField(_("note to members"), blank=True)
+    pdf_file = models.CharField(_("PDF file"), max_length=300)
+    size = models.PositiveIntegerField(_("size (bytes)"), default=0)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("published by"),
+    )
+    published_at = models.DateTimeField(_("published"), auto_now_add=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-published_at"]
+        verbose_name = _("report shared with members")
+        verbose_name_plural = _("reports shared with members")
+
+    def __str__(self) -> str:
+        return self.title

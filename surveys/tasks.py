@@ -18,8 +18,8 @@ logger = logging.getLogger(__name__)
 
 def _limits() -> tuple[int, int]:
     return (
-        int(getattr(settings, "SURVEYS_REPORT_SOFT_TIME_LIMIT", 600)),
-        int(getattr(settings, "SURVEYS_REPORT_TIME_LIMIT", 660)),
+        settings.SURVEYS_REPORT_SOFT_TIME_LIMIT,
+        settings.SURVEYS_REPORT_TIME_LIMIT,
     )
 
 

@@ -9,16 +9,18 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kitakyushu_pf.exports import attachment_response
-from kitakyushu_pf.roles import ANALYST, SECRETARIAT, role_required, user_has_role
+from kitakyushu_pf.roles import ANALYST, MEMBER, SECRETARIAT, role_required, user_has_role
 
-from . import selectors, services
-from .forms import DatasetForm, NationalUploadForm, ReportForm, UploadForm
+from . import charts, presentation, selectors, services
+from .forms import DatasetForm, MarginsForm, NationalUploadForm, ReportForm, UploadForm
 from .models import AuditLog, Dataset, DatasetFile, Instrument, ReportJob
-from .renderers import INDICATOR_TITLES, RENDERERS, filename, summary_lines, tidy_rows
+from .renderers import RENDERERS, filename, summary_lines
 
 logger = logging.getLogger(__name__)
 STAFF = (ANALYST, SECRETARIAT)
@@ -78,11 +80,46 @@ def dataset_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
         "files": list(selectors.dataset_files(dataset)),
         "upload_form": UploadForm(),
         "report_form": ReportForm(),
+        "margins_form": MarginsForm(),
         "reports": [(mode, label, reports.get(mode)) for mode, label in ReportJob.Mode.choices],
         "max_upload_mb": settings.PORTAL_MAX_UPLOAD_BYTES // (1024 * 1024),
         "can_edit": user_has_role(request.user, ANALYST),
     }
     return _no_store(render(request, "surveys/dataset_detail.html", context))
+
+
+@require_POST
+@role_required(ANALYST)
+def dataset_margins(request: HttpRequest, pk: UUID) -> HttpResponse:
+    dataset = get_object_or_404(Dataset.objects.select_related("instrument"), pk=pk)
+    form = MarginsForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+        return redirect(dataset)
+    data = form.cleaned_data
+    low, high = data.get("weight_min_ratio"), data.get("weight_max_ratio")
+    bounds = (low, high) if low is not None and high is not None else None
+    upload = data.get("file")
+    if not data.get("clear") and upload is None:
+        messages.error(request, _("Choose a margins file, or tick the box to remove them."))
+        return redirect(dataset)
+    try:
+        count = services.dataset_margins_set(
+            dataset=dataset,
+            content=None if data.get("clear") or upload is None else upload.read(),
+            bounds=bounds,
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(dataset)
+    if count:
+        messages.success(request, _("The margins were saved. The reports are being rebuilt."))
+    else:
+        messages.success(request, _("The margins were removed. The reports are being rebuilt."))
+    return redirect(dataset)
 
 
 @require_POST
@@ -199,21 +236,22 @@ def _job(dataset: Dataset, mode: str) -> ReportJob:
 def report_detail(request: HttpRequest, pk: UUID, mode: str) -> HttpResponse:
     dataset = get_object_or_404(Dataset.objects.select_related("instrument"), pk=pk)
     job = _job(dataset, mode)
-    rows = tidy_rows(job.result)
-    sections: dict[str, list[list[Any]]] = {}
-    for row, src in zip(rows, job.result["rows"], strict=True):
-        status = (
-            f"{src.get('national_wave') or ''} {src.get('national_status')}"
-            if src.get("national_pct") is not None
-            else "全国値なし"
-        )
-        sections.setdefault(row[0], []).append([*row, status])
+    language = "en" if (get_language() or "ja").startswith("en") else "ja"
+    view = presentation.page(job.result, language)
+    for section in view["sections"]:
+        for part in [section["distribution"], *section["breakdowns"]]:
+            if part:
+                part["svg"] = mark_safe(charts.svg_bars(part["series"], language))  # noqa: S308
+    for trend in view["trends"]:
+        trend["svg"] = mark_safe(trend["svg"])  # noqa: S308  (built with html.escape)
     context = {
         "dataset": dataset,
         "job": job,
         "summary": summary_lines(job.result),
-        "sections": [(INDICATOR_TITLES.get(k, k), k, v) for k, v in sections.items()],
+        "view": view,
         "internal": job.mode == ReportJob.Mode.INTERNAL,
+        "can_share": user_has_role(request.user, SECRETARIAT)
+        and job.mode == ReportJob.Mode.PUBLISH,
     }
     return _no_store(render(request, "surveys/report_detail.html", context))
 
@@ -230,8 +268,33 @@ def report_download(request: HttpRequest, pk: UUID, mode: str, fmt: str) -> Http
     )
     if denied:
         return denied
+    language = "en" if (get_language() or "ja").startswith("en") else "ja"
     return attachment_response(
-        render_fn(job.result), filename=filename(job.result, fmt), content_type=content_type
+        render_fn(job.result, language=language),
+        filename=filename(job.result, fmt),
+        content_type=content_type,
+    )
+
+
+@role_required(ANALYST)
+def microdata_export(request: HttpRequest, pk: UUID, fmt: str) -> HttpResponse:
+    """The labelled microdata as SPSS .sav or Stata .dta (analysts only, logged first)."""
+    from .statfiles import FORMATS, dataset_statfile, statfile_name
+
+    dataset = get_object_or_404(Dataset.objects.select_related("instrument"), pk=pk)
+    if fmt not in FORMATS or dataset.status != Dataset.Status.LOADED:
+        raise Http404
+    denied = _audit_or_refuse(
+        request, dataset=dataset, action=AuditLog.Action.DOWNLOAD, format=fmt, mode="microdata"
+    )
+    if denied:
+        return denied
+    return _no_store(
+        attachment_response(
+            dataset_statfile(dataset, fmt),
+            filename=statfile_name(dataset, fmt),
+            content_type=FORMATS[fmt],
+        )
     )
 
 
@@ -290,4 +353,46 @@ def instrument_template(request: HttpRequest, slug: str) -> HttpResponse:
         services.instrument_template_xlsx(instrument=instrument),
         filename=f"{instrument.slug}-template.xlsx",
         content_type=RENDERERS["xlsx"][1],
+    )
+
+
+@require_POST
+@role_required(SECRETARIAT)
+def report_share(request: HttpRequest, pk: UUID) -> HttpResponse:
+    dataset = get_object_or_404(Dataset, pk=pk)
+    try:
+        services.report_share(dataset=dataset, user=request.user, note=request.POST.get("note", ""))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(dataset)
+    messages.success(request, _("The publication PDF is now on the members' page."))
+    return redirect("surveys:shared-list")
+
+
+@role_required(MEMBER, SECRETARIAT)
+def shared_list(request: HttpRequest) -> HttpResponse:
+    shared = list(services.shared_reports_visible())
+    return _no_store(render(request, "surveys/shared_list.html", {"shared": shared}))
+
+
+@role_required(MEMBER, SECRETARIAT)
+def shared_download(request: HttpRequest, pk: UUID) -> HttpResponse:
+    shared = get_object_or_404(services.shared_reports_visible(), pk=pk)
+    path = services.shared_report_path(shared)
+    if not path.exists():
+        raise Http404
+    denied = _audit_or_refuse(
+        request,
+        dataset=shared.dataset,
+        action=AuditLog.Action.SHARED_DOWNLOAD,
+        format="pdf",
+        mode=ReportJob.Mode.PUBLISH,
+    )
+    if denied:
+        return denied
+    return attachment_response(
+        path.read_bytes(),
+        filename=f"survey-report-{str(shared.pk)[:8]}-publish.pdf",
+        content_type="application/pdf",
     )

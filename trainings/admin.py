@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from kitakyushu_pf.admin import HTTPS_URLS
 
-from .models import Programme, QuestionnaireAnswer, Registration, Session
+from .links import link_revoke
+from .models import AccessLink, Programme, QuestionnaireAnswer, Registration, Session
 from .services import registration_cancel, registration_check_in, session_capacity_set
 
 
@@ -93,7 +94,7 @@ class RegistrationAdmin(admin.ModelAdmin):
         done = 0
         for pk in queryset.values_list("pk", flat=True):
             try:
-                registration_cancel(registration_id=pk)
+                registration_cancel(registration_id=pk, by_secretariat=True)
                 done += 1
             except ValidationError:
                 continue
@@ -117,3 +118,26 @@ class QuestionnaireAnswerAdmin(admin.ModelAdmin):
     list_filter = ("join_regular", "satisfaction", "registration__session__programme")
     search_fields = ("comment", "topics_wanted")
     raw_id_fields = ("registration",)
+
+
+@admin.register(AccessLink)
+class AccessLinkAdmin(admin.ModelAdmin):
+    """Personal links: who and until when, never the token (only its hash is stored)."""
+
+    list_display = ("purpose", "programme", "email", "expires_at", "revoked_at")
+    list_filter = ("purpose", "programme")
+    search_fields = ("email",)
+    readonly_fields = ("purpose", "programme", "email", "registration", "expires_at", "created_at")
+    fields = (*readonly_fields, "revoked_at")
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Revoke the selected links"))
+    def revoke(self, request: HttpRequest, queryset: Any) -> None:
+        count = 0
+        for link in queryset.filter(revoked_at__isnull=True):
+            link_revoke(link)
+            count += 1
+        self.message_user(request, _("%(n)s links revoked.") % {"n": count})

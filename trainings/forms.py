@@ -11,10 +11,18 @@ class SessionChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.date:%-m/%-d} {obj.start:%H:%M}–{obj.end:%H:%M} {obj.theme}"
 
 
+class SessionIdsField(forms.TypedMultipleChoiceField):
+    """Session ids as integers. Which sessions exist and belong to the programme is checked by
+    the registration service under the session lock, so the form does not query them again."""
+
+    def valid_value(self, value: object) -> bool:
+        return str(value).isdigit()
+
+
 class RegistrationForm(forms.Form):
-    sessions = SessionChoiceField(
+    sessions = SessionIdsField(
         label=_("Sessions to attend"),
-        queryset=Session.objects.none(),
+        coerce=int,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": _("Please choose at least one session.")},
     )
@@ -38,9 +46,6 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args: object, programme: Programme, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.programme = programme
-        self.fields["sessions"].queryset = programme.sessions.order_by(  # type: ignore[attr-defined]
-            "date", "start", "number"
-        )
         self.fields["organisation"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
             status="member"
         )
@@ -90,3 +95,10 @@ class ImportUploadForm(forms.Form):
         if upload.size > 5 * 1024 * 1024:
             raise forms.ValidationError(_("The file is larger than 5 MB."))
         return upload
+
+
+class LinkResendForm(forms.Form):
+    email = forms.EmailField(
+        label=_("E-mail address you registered with"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )

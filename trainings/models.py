@@ -1,5 +1,5 @@
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.uploads import validate_flyer
 from members.models import FieldOfSupport, Organisation
 
 
@@ -23,11 +24,52 @@ class Programme(models.Model):
     fee = models.CharField(_("fee"), max_length=60, blank=True, default="無料")
     application_opens_on = models.DateField(_("applications open on"))
     application_closes_on = models.DateField(_("applications close on"))
-    flyer = models.FileField(_("flyer"), upload_to="trainings/flyers/", blank=True)
+    flyer = models.FileField(
+        _("flyer"),
+        upload_to="trainings/flyers/",
+        blank=True,
+        validators=[validate_flyer],
+        help_text=_("PDF, PNG or JPEG."),
+    )
     is_published = models.BooleanField(_("published"), default=False)
     is_sample = models.BooleanField(_("sample"), default=False)
+    cancel_cutoff_minutes = models.PositiveIntegerField(
+        _("cancellation cut-off (minutes before the start)"),
+        default=0,
+        help_text=_(
+            "Cancelling, undoing a cancellation and moving people up from the waiting list stop "
+            "this many minutes before each session starts (0 = at the start)."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # --- Members' own events (issue 16): proposed by a member organisation, approved by the
+    # secretariat before they are listed (see members/events.py). Empty for the city's trainings.
+    organiser = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organised_programmes",
+        verbose_name=_("organising member"),
+    )
+    approval = models.CharField(
+        _("approval"),
+        max_length=10,
+        choices=[
+            ("", _("Not needed (secretariat's own)")),
+            ("proposed", _("Proposed, waiting for the secretariat")),
+            ("approved", _("Approved")),
+            ("declined", _("Declined")),
+        ],
+        default="",
+        blank=True,
+    )
+    open_to_public = models.BooleanField(
+        _("open to the public"),
+        default=True,
+        help_text=_("For a member's event: also listed on the public trainings page."),
+    )
 
     class Meta:
         ordering = ["-application_opens_on", "title"]
@@ -58,6 +100,12 @@ class Programme(models.Model):
     @property
     def is_open(self) -> bool:
         return self.window_state() == "open"
+
+    def is_finished(self, now: datetime | None = None) -> bool:
+        """True once the last session has ended (no seats left to offer, no waiting list)."""
+        now = now or timezone.now()
+        ends = [s.ends_at for s in self.sessions.all()]
+        return bool(ends) and max(ends) <= now
 
 
 class Session(models.Model):
@@ -112,6 +160,14 @@ class Session(models.Model):
     @property
     def ends_at(self) -> datetime:
         return timezone.make_aware(datetime.combine(self.date, self.end))
+
+    @property
+    def cutoff_at(self) -> datetime:
+        """After this moment nobody cancels, undoes a cancellation or moves up."""
+        return self.starts_at - timedelta(minutes=self.programme.cancel_cutoff_minutes)
+
+    def is_past_cutoff(self, now: datetime | None = None) -> bool:
+        return (now or timezone.now()) >= self.cutoff_at
 
     @property
     def seats_left(self) -> int:
@@ -181,6 +237,13 @@ class Registration(models.Model):
     source = models.CharField(_("source"), max_length=20, choices=Source.choices, default="web")
     external_id = models.CharField(_("application number"), max_length=60, blank=True)
     checkin_token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        default="ja",
+        help_text=_("The language the person registered in; their e-mails are written in it."),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("registered at"), default=timezone.now, editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True, editable=False)
@@ -257,3 +320,55 @@ class QuestionnaireAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.registration} ({self.satisfaction})"
+
+
+class AccessLink(models.Model):
+    """A personal link sent by e-mail: "my registrations" (per person and programme) or a
+    questionnaire (per registration).
+
+    The link's token is never stored: it is an HMAC of ``nonce`` with the secret key, and only
+    its SHA-256 is kept (and looked up). Rotating the nonce revokes every copy of the old link.
+    """
+
+    class Purpose(models.TextChoices):
+        ME = "me", _("My registrations")
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
+    email = models.EmailField(_("e-mail"), blank=True)
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="access_links",
+        verbose_name=_("programme"),
+    )
+    registration = models.OneToOneField(
+        Registration,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="questionnaire_link",
+        verbose_name=_("registration"),
+    )
+    nonce = models.CharField(max_length=64, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    expires_at = models.DateTimeField(_("valid until"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("personal link")
+        verbose_name_plural = _("personal links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "email", "programme"],
+                condition=Q(purpose="me"),
+                name="accesslink_one_me_link_per_person_and_programme",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} — {self.programme}"
+
+    def is_usable(self, now: datetime | None = None) -> bool:
+        return self.revoked_at is None and (now or timezone.now()) < self.expires_at

@@ -1,13 +1,26 @@
 """Reads for the trainings pages, with their joins and counts applied once."""
 
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
+from functools import lru_cache
 from statistics import mean
 
 from django.db.models import Count, Max, Min, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import HOLDING_STATES, Programme, QuestionnaireAnswer, Registration, Session
+from kitakyushu_pf import japanese
+
+from .models import (
+    HOLDING_STATES,
+    AccessLink,
+    Programme,
+    QuestionnaireAnswer,
+    Registration,
+    Session,
+)
 
 
 def programmes_upcoming() -> QuerySet[Programme]:
@@ -44,12 +57,11 @@ def programme_sessions(programme: Programme) -> QuerySet[Session]:
     ).order_by("date", "start", "number")
 
 
-def registrations_for_email(email: str) -> QuerySet[Registration]:
-    return (
-        Registration.objects.filter(email=email)
-        .select_related("session__programme")
-        .order_by("session__date", "session__start", "pk")
-    )
+def registrations_for_link(link: AccessLink) -> QuerySet[Registration]:
+    """The places a "my registrations" link opens: its address, its programme, nothing else."""
+    return Registration.objects.filter(
+        email=link.email, session__programme_id=link.programme_id, anonymised_at__isnull=True
+    ).select_related("session__programme")
 
 
 def session_attendees(session: Session) -> QuerySet[Registration]:
@@ -68,11 +80,38 @@ def programme_attendees(programme: Programme) -> QuerySet[Registration]:
     )
 
 
-def checkin_search(session: Session, query: str) -> QuerySet[Registration]:
-    qs = Registration.objects.filter(session=session).exclude(state="cancelled")
-    if query:
-        qs = qs.filter(Q(name__icontains=query) | Q(kana__icontains=query) | Q(email__iexact=query))
-    return qs.select_related("organisation").order_by("kana", "name", "pk")
+@lru_cache(maxsize=4096)
+def _name_keys(name: str, kana: str) -> tuple[str, ...]:
+    """What a search at the door may match: the kana and the name folded (katakana, half-width
+    and hiragana alike) and the name's reading from the portal's analyser (加藤 → かとう)."""
+    keys = {japanese.fold(kana), japanese.fold(name)}
+    if japanese.has_kanji(name):
+        keys.add(japanese.reading(name))
+    return tuple("".join(k.split()) for k in keys if k)
+
+
+def checkin_search(session: Session, query: str) -> list[Registration]:
+    """People of the session (not cancelled), found by name or kana however they are typed."""
+    qs = (
+        Registration.objects.filter(session=session)
+        .exclude(state="cancelled")
+        .select_related("organisation")
+        .order_by("kana", "name", "pk")
+    )
+    people = list(qs)
+    needle = "".join(japanese.fold(query).split())
+    if not needle:
+        return people
+    return [
+        r
+        for r in people
+        if any(needle in key for key in _name_keys(r.name, r.kana))
+        or (r.email and r.email == query.strip().lower())
+    ]
+
+
+def checked_in_count(session: Session) -> int:
+    return Registration.objects.filter(session=session, state="attended").count()
 
 
 @dataclass
@@ -106,10 +145,12 @@ def programme_counts(programme: Programme) -> ProgrammeCounts:
     totals = SessionCounts(session=None)  # type: ignore[arg-type]
     for s in sessions:
         ended = s.ends_at <= now
+        # Once a session has ended, a confirmed person who never checked in is 欠席, not 受講確定
+        # (the attendee exports use the same rule, see state_label).
         row = SessionCounts(
             session=s,
             registered=s.n_confirmed + s.n_attended,
-            confirmed=s.n_confirmed,
+            confirmed=0 if ended else s.n_confirmed,
             waitlisted=s.n_waitlisted,
             cancelled=s.n_cancelled,
             attended=s.n_attended,
@@ -180,3 +221,52 @@ def answers_for_programme(programme: Programme) -> QuerySet[QuestionnaireAnswer]
 
 def answers_for_session(session: Session) -> QuerySet[QuestionnaireAnswer]:
     return QuestionnaireAnswer.objects.filter(registration__session=session)
+
+
+def state_label(registration: Registration, now: datetime | None = None) -> str:
+    """The state as the secretariat reads it: 受講確定 turns 欠席 once the session has ended."""
+    now = now or timezone.now()
+    if registration.state == "confirmed" and registration.session.ends_at <= now:
+        return str(_("No-show"))
+    return str(registration.get_state_display())
+
+
+QUESTIONNAIRE_HEADER = (
+    "講座番号",
+    "講座",
+    "日付",
+    "満足度（1〜5）",
+    "業務への有用性（1〜5）",
+    "定例会への参加",
+    "希望するテーマ",
+    "感想",
+    "回答日時",
+)
+
+
+def questionnaire_rows(
+    programme: Programme,
+) -> tuple[tuple[str, ...], Iterator[tuple[object, ...]]]:
+    """One row per answer, in session order, without the person who answered."""
+    answers = (
+        answers_for_programme(programme)
+        .select_related("registration__session")
+        .order_by("registration__session__date", "registration__session__start", "answered_at")
+    )
+
+    def rows() -> Iterator[tuple[object, ...]]:
+        for a in answers:
+            s = a.registration.session
+            yield (
+                s.number,
+                s.theme,
+                s.date,
+                a.satisfaction,
+                a.usefulness,
+                a.get_join_regular_display(),
+                a.topics_wanted,
+                a.comment,
+                a.answered_at,
+            )
+
+    return QUESTIONNAIRE_HEADER, rows()

@@ -3,40 +3,71 @@
 Every write that touches a session's places runs in one transaction that first locks the session
 row (`SELECT ... FOR UPDATE`, with a 3 s lock timeout on PostgreSQL; SQLite serialises writers with
 IMMEDIATE transactions). Under that lock the service reads the session's `confirmed_count`, inserts
-the registration as confirmed or waitlisted, and updates the counter. The database backs this up:
-`confirmed_count <= capacity` is a check constraint, an e-mail holds at most one place per session
-and waiting-list positions are unique per session.
+the registration as confirmed or waitlisted, updates the counter and reserves the e-mail (an outbox
+row keyed by the event). The database backs this up: `confirmed_count <= capacity` is a check
+constraint, an e-mail holds at most one place per session and waiting-list positions are unique
+per session.
+
+E-mails are written by the worker just before they are sent (:func:`registration_mail_render`,
+registered as the outbox renderer of ``trainings``): the request pays for neither the templates,
+the calendar file nor the QR code. Every e-mail opens with the city's fixed text; the text a person
+typed (their name, organisation) appears only below it, quoted and shortened.
+
+Nothing a request answers depends on whether the address typed already holds places: a place that
+already exists is left alone, and its owner is told of the attempt by e-mail (at most once a day
+per place, through the outbox key).
 """
 
 import contextlib
 import logging
-import time
-import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Max
-from django.template.loader import render_to_string
+from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from kitakyushu_pf.services import Attachment, email_enqueue
+from kitakyushu_pf import test_hooks
+from kitakyushu_pf.models import OutboxEmail
+from kitakyushu_pf.services import (
+    Attachment,
+    RenderedEmail,
+    email_key,
+    email_render,
+    email_reserve,
+    outbox_renderer,
+    portal_url,
+)
 
-from .models import ACTIVE_STATES, HOLDING_STATES, QuestionnaireAnswer, Registration, Session
+from . import links
+from .links import normalise_email
+from .models import (
+    ACTIVE_STATES,
+    HOLDING_STATES,
+    AccessLink,
+    Programme,
+    QuestionnaireAnswer,
+    Registration,
+    Session,
+)
 
 logger = logging.getLogger(__name__)
 
-ME_SALT = "trainings.me"
 RESULT_SALT = "trainings.result"
-QUESTIONNAIRE_SALT = "trainings.questionnaire"
+RESULT_MAX_AGE = 60 * 60
 LOCK_TIMEOUT = "3s"
+QUOTED_NAME_LENGTH = 40
+QUOTED_ORGANISATION_LENGTH = 60
+
+__all__ = ["normalise_email"]
 
 
 class RegistrationBusy(Exception):
@@ -52,50 +83,24 @@ class Applicant:
     organisation_id: int | None = None
     organisation_name: str = ""
     field_of_work_id: int | None = None
+    language: str = "ja"
 
 
-# --- Signed links ----------------------------------------------------------------------------
+# --- Links ------------------------------------------------------------------------------------
 
 
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
+def result_token_make(*, programme_id: int, session_ids: Sequence[int]) -> str:
+    """The result page's link: which sessions were applied for, nothing about any person."""
+    return signing.dumps({"p": programme_id, "s": sorted(set(session_ids))}, salt=RESULT_SALT)
 
 
-def me_token_make(*, email: str) -> str:
-    return signing.dumps(normalise_email(email), salt=ME_SALT, compress=True)
-
-
-def me_token_read(token: str) -> str:
-    """The e-mail address a "my registrations" token was made for; BadSignature if tampered."""
-    return str(signing.loads(token, salt=ME_SALT))
-
-
-def result_token_make(*, registration_ids: Sequence[int]) -> str:
-    return signing.dumps(list(registration_ids), salt=RESULT_SALT)
-
-
-def result_token_read(token: str) -> list[int]:
-    return [int(pk) for pk in signing.loads(token, salt=RESULT_SALT, max_age=86400)]
-
-
-def questionnaire_token_make(*, registration_id: int) -> str:
-    return signing.dumps(registration_id, salt=QUESTIONNAIRE_SALT)
-
-
-def questionnaire_token_read(token: str) -> int:
-    return int(signing.loads(token, salt=QUESTIONNAIRE_SALT))
-
-
-def absolute_url(path: str) -> str:
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
-
-
-def me_url(email: str) -> str:
-    return absolute_url(reverse("trainings:me", args=[me_token_make(email=email)]))
+def result_token_read(token: str) -> tuple[int, list[int]]:
+    data = signing.loads(token, salt=RESULT_SALT, max_age=RESULT_MAX_AGE)
+    return int(data["p"]), [int(pk) for pk in data["s"]]
 
 
 def checkin_url(registration: Registration) -> str:
-    return absolute_url(
+    return portal_url(
         reverse(
             "trainings:checkin-scan",
             args=[registration.session_id, registration.checkin_token],
@@ -104,16 +109,6 @@ def checkin_url(registration: Registration) -> str:
 
 
 # --- Locking ---------------------------------------------------------------------------------
-
-
-def _locking_disabled() -> bool:
-    return bool(getattr(settings, "TRAININGS_TEST_DISABLE_LOCKING", False))
-
-
-def _sleep_after_capacity_check() -> None:
-    seconds = float(getattr(settings, "TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK", 0) or 0)
-    if seconds:
-        time.sleep(seconds)
 
 
 @contextlib.contextmanager
@@ -130,13 +125,33 @@ def _busy_guard() -> Iterator[None]:
         raise
 
 
-def _lock_sessions(session_ids: Sequence[int]) -> dict[int, Session]:
-    """Lock the sessions' rows in primary-key order (no deadlocks) inside the caller's atomic."""
+def _lock_sessions(
+    session_ids: Sequence[int], *, programme: Programme | None = None
+) -> dict[int, Session]:
+    """Lock the sessions' rows in primary-key order (no deadlocks) inside the caller's atomic.
+
+    With the ``programme`` the caller already holds, PostgreSQL gets the lock timeout and the
+    locking SELECT in one round trip (the programme's own row is not read again).
+    """
+    ids = sorted({int(pk) for pk in session_ids})
+    locking = not test_hooks.trainings_locking_disabled()
+    if connection.vendor == "postgresql" and locking and programme is not None:
+        table = Session._meta.db_table
+        in_list = ", ".join(str(pk) for pk in ids) or "NULL"
+        sql = (
+            f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'; "
+            f'SELECT * FROM "{table}" WHERE id IN ({in_list}) ORDER BY id FOR UPDATE'
+        )
+        sessions = {s.pk: s for s in Session.objects.raw(sql)}
+        for session in sessions.values():
+            if session.programme_id == programme.pk:
+                session.programme = programme
+        return sessions
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-    qs = Session.objects.filter(pk__in=set(session_ids)).select_related("programme").order_by("pk")
-    if not _locking_disabled():
+    qs = Session.objects.filter(pk__in=ids).select_related("programme").order_by("pk")
+    if locking:
         qs = qs.select_for_update(of=("self",))
     return {s.pk: s for s in qs}
 
@@ -144,12 +159,18 @@ def _lock_sessions(session_ids: Sequence[int]) -> dict[int, Session]:
 # --- Placing people --------------------------------------------------------------------------
 
 
-def _duplicate_error(session: Session) -> ValidationError:
-    return ValidationError(
-        _("This e-mail address already holds a place in “%(theme)s”."),
-        code="duplicate",
-        params={"theme": session.theme},
-    )
+def _existing_place(session: Session, email: str) -> Registration | None:
+    if not email:
+        return None
+    return Registration.objects.filter(
+        session=session, email=email, state__in=ACTIVE_STATES
+    ).first()
+
+
+def _attempt_notice(existing: Registration) -> None:
+    """Tell the owner of a place that someone tried to register their address again (daily)."""
+    day = timezone.localdate().isoformat()
+    email_reserve(key=email_key("trainings", "attempt", existing.pk, day), to=[existing.email])
 
 
 def _place(
@@ -158,23 +179,25 @@ def _place(
     applicant: Applicant,
     source: str,
     external_id: str = "",
-    prepared: "PreparedMail | None" = None,
-) -> Registration:
-    """Insert one registration into a locked session: confirmed if a seat is free, else waiting."""
+    optimistic: bool = False,
+) -> Registration | None:
+    """Insert one registration into a locked session: confirmed if a seat is free, else waiting.
+
+    None when the address already holds a place in the session (left untouched; its owner is
+    told by e-mail). ``optimistic`` skips the look-up and the savepoint and lets the database's
+    one-place-per-address constraint raise IntegrityError instead (the caller then starts over
+    without it): a rush of new people pays for neither while they hold the session lock.
+    """
     email = normalise_email(applicant.email)
-    if (
-        email
-        and Registration.objects.filter(
-            session=session, email=email, state__in=ACTIVE_STATES
-        ).exists()
-    ):
-        raise _duplicate_error(session)
-    if _locking_disabled():
+    if not optimistic and (existing := _existing_place(session, email)):
+        _attempt_notice(existing)
+        return None
+    if test_hooks.trainings_locking_disabled():
         # Test-only: the unguarded count-then-insert that the lock exists to prevent.
         confirmed = Registration.objects.filter(session=session, state__in=HOLDING_STATES).count()
     else:
         confirmed = session.confirmed_count
-    _sleep_after_capacity_check()
+    test_hooks.trainings_after_capacity_check()
     registration = Registration(
         session=session,
         name=applicant.name.strip(),
@@ -186,43 +209,58 @@ def _place(
         field_of_work_id=applicant.field_of_work_id,
         source=source,
         external_id=external_id,
+        language=applicant.language or "ja",
         created_at=timezone.now(),
     )
-    if prepared is not None:
-        registration.checkin_token = prepared.checkin_token
     if confirmed < session.capacity:
         registration.state = Registration.State.CONFIRMED
     else:
         registration.state = Registration.State.WAITLISTED
-        top = Registration.objects.filter(session=session).aggregate(m=Max("position"))["m"]
-        registration.position = (top or 0) + 1
-    registration.full_clean(validate_unique=False, validate_constraints=False)
-    try:
-        with transaction.atomic():
-            registration.save()
-    except IntegrityError as exc:
-        if (
-            email
-            and Registration.objects.filter(
-                session=session, email=email, state__in=ACTIVE_STATES
-            ).exists()
-        ):
-            raise _duplicate_error(session) from exc
-        raise RegistrationBusy(str(exc)) from exc
+        registration.position = _next_position(session)
+    # The foreign keys come from locked or validated rows: checking them again costs a query.
+    registration.full_clean(
+        exclude=["session", "organisation", "field_of_work"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+    if optimistic:
+        registration.save()
+    else:
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError as exc:
+            if existing := _existing_place(session, email):
+                _attempt_notice(existing)
+                return None
+            raise RegistrationBusy(str(exc)) from exc
     if registration.state == Registration.State.CONFIRMED:
-        if _locking_disabled():
+        if test_hooks.trainings_locking_disabled():
             Session.objects.filter(pk=session.pk).update(confirmed_count=confirmed + 1)
         else:
             Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + 1)
         session.confirmed_count = confirmed + 1
-        registration_email(
-            registration=registration,
-            kind="confirmed",
-            attachments=prepared.attachments if prepared else None,
-        )
+        registration_email(registration=registration, kind="confirmed", new=optimistic)
     else:
-        registration_email(registration=registration, kind="waitlisted")
+        registration_email(registration=registration, kind="waitlisted", new=optimistic)
     return registration
+
+
+def _next_position(session: Session) -> int:
+    top = Registration.objects.filter(session=session).aggregate(m=Max("position"))["m"]
+    return (top or 0) + 1
+
+
+def waiting_rank(registration: Registration) -> int | None:
+    """The person's place in the queue among those still waiting (1 = next to move up)."""
+    if registration.state != Registration.State.WAITLISTED or registration.position is None:
+        return None
+    ahead = Registration.objects.filter(
+        session_id=registration.session_id,
+        state=Registration.State.WAITLISTED,
+        position__lt=registration.position,
+    ).count()
+    return ahead + 1
 
 
 def _check_overlaps(sessions: Sequence[Session]) -> None:
@@ -259,6 +297,7 @@ def window_error(programme: object) -> ValidationError | None:
 
 def registrations_create(
     *,
+    programme: Programme | None = None,
     session_ids: Sequence[int],
     applicant: Applicant,
     source: str = Registration.Source.WEB,
@@ -267,24 +306,43 @@ def registrations_create(
 ) -> list[Registration]:
     """Register one person for several sessions of one programme, all or nothing.
 
-    Each session is confirmed or waitlisted on its own. Raises ValidationError for the rules
-    (window, overlap, duplicate e-mail) and RegistrationBusy when the lock cannot be had in time.
+    Each session is confirmed or waitlisted on its own; a session the address already holds a
+    place in is skipped (its owner is told by e-mail) and is not in the returned list. Raises
+    ValidationError for the rules (window, overlap) and RegistrationBusy when the lock cannot be
+    had in time.
     """
     if not session_ids:
         raise ValidationError(_("Please choose at least one session."), code="empty")
     if not applicant.name.strip():
         raise ValidationError(_("Please enter your name."), code="name")
-    # The calendar file and the QR code take milliseconds each: make them before taking the lock.
-    {
-        s.pk: mail_prepare(session=s, email=applicant.email)
-        for s in Session.objects.filter(pk__in=set(session_ids)).select_related("programme")
-    }
+    try:
+        return _registrations_create(
+            programme, session_ids, applicant, source, enforce_window, external_id, optimistic=True
+        )
+    except IntegrityError:
+        # The address already holds a place somewhere here: start over, looking before each
+        # insert, so that the existing place stays untouched and its owner is told.
+        return _registrations_create(
+            programme, session_ids, applicant, source, enforce_window, external_id, optimistic=False
+        )
+
+
+def _registrations_create(
+    expected: "Programme | None",
+    session_ids: Sequence[int],
+    applicant: Applicant,
+    source: str,
+    enforce_window: bool,
+    external_id: str,
+    *,
+    optimistic: bool,
+) -> list[Registration]:
     with _busy_guard(), transaction.atomic():
-        sessions = _lock_sessions(session_ids)
+        sessions = _lock_sessions(session_ids, programme=expected)
         if len(sessions) != len(set(session_ids)):
             raise ValidationError(_("A chosen session does not exist."), code="missing")
         programmes = {s.programme_id for s in sessions.values()}
-        if len(programmes) != 1:
+        if len(programmes) != 1 or (expected is not None and programmes != {expected.pk}):
             raise ValidationError(_("Sessions must belong to one programme."), code="programmes")
         programme = next(iter(sessions.values())).programme
         if enforce_window and (error := window_error(programme)):
@@ -292,15 +350,22 @@ def registrations_create(
         _check_overlaps(list(sessions.values()))
         made = []
         for session in sorted(sessions.values(), key=lambda s: (s.date, s.start, s.pk)):
-            made.append(
-                _place(session=session, applicant=applicant, source=source, external_id=external_id)
+            placed = _place(
+                session=session,
+                applicant=applicant,
+                source=source,
+                external_id=external_id,
+                optimistic=optimistic,
             )
+            if placed is not None:
+                made.append(placed)
         return made
 
 
 def _promote(*, session: Session, limit: int) -> list[Registration]:
+    """Move the first waiting people up; never once the session's cut-off has passed."""
     promoted: list[Registration] = []
-    if limit <= 0:
+    if limit <= 0 or session.is_past_cutoff():
         return promoted
     waiting = list(
         Registration.objects.filter(session=session, state=Registration.State.WAITLISTED)
@@ -319,8 +384,20 @@ def _promote(*, session: Session, limit: int) -> list[Registration]:
     return promoted
 
 
-def registration_cancel(*, registration_id: int) -> Registration:
-    """Cancel a place; a freed seat goes at once to the first person on the waiting list."""
+def _cutoff_error(session: Session) -> ValidationError:
+    return ValidationError(
+        _("“%(theme)s” has started (or is about to): places can no longer be changed online."),
+        code="cutoff",
+        params={"theme": session.theme},
+    )
+
+
+def registration_cancel(*, registration_id: int, by_secretariat: bool = False) -> Registration:
+    """Cancel a place; a freed seat goes at once to the first person on the waiting list.
+
+    Until the programme's cut-off only: after it nobody cancels online (the secretariat still
+    can, from the back office) and nobody moves up.
+    """
     session_id = Registration.objects.values_list("session_id", flat=True).get(pk=registration_id)
     with _busy_guard(), transaction.atomic():
         session = _lock_sessions([session_id])[session_id]
@@ -330,6 +407,8 @@ def registration_cancel(*, registration_id: int) -> Registration:
             Registration.State.WAITLISTED,
         ):
             raise ValidationError(_("This place cannot be cancelled any more."), code="state")
+        if session.is_past_cutoff() and not by_secretariat:
+            raise _cutoff_error(session)
         was_confirmed = registration.state == Registration.State.CONFIRMED
         registration.state = Registration.State.CANCELLED
         registration.cancelled_at = timezone.now()
@@ -339,6 +418,36 @@ def registration_cancel(*, registration_id: int) -> Registration:
             Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") - 1)
             session.confirmed_count -= 1
             _promote(session=session, limit=session.capacity - session.confirmed_count)
+        return registration
+
+
+def registration_restore(*, registration_id: int) -> Registration:
+    """Undo a cancellation before the cut-off: a free seat if there is one, else the end of the
+    waiting list (a seat given up has usually gone to the next person already)."""
+    session_id = Registration.objects.values_list("session_id", flat=True).get(pk=registration_id)
+    with _busy_guard(), transaction.atomic():
+        session = _lock_sessions([session_id])[session_id]
+        registration = Registration.objects.select_for_update().get(pk=registration_id)
+        if registration.state != Registration.State.CANCELLED or registration.anonymised_at:
+            raise ValidationError(_("This place is not cancelled."), code="state")
+        if session.is_past_cutoff():
+            raise _cutoff_error(session)
+        if _existing_place(session, registration.email):
+            raise ValidationError(_("This address already holds a place again."), code="again")
+        registration.cancelled_at = None
+        if (
+            session.confirmed_count < session.capacity
+            and not Registration.objects.filter(
+                session=session, state=Registration.State.WAITLISTED
+            ).exists()
+        ):
+            registration.state = Registration.State.CONFIRMED
+            registration.save(update_fields=["state", "cancelled_at", "updated_at"])
+            Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + 1)
+        else:
+            registration.state = Registration.State.WAITLISTED
+            registration.position = _next_position(session)
+            registration.save(update_fields=["state", "position", "cancelled_at", "updated_at"])
         return registration
 
 
@@ -380,18 +489,43 @@ def registration_check_in(*, registration_id: int) -> Registration:
         return registration
 
 
-def registration_walk_in(*, session_id: int, applicant: Applicant) -> Registration:
-    """Add a person who came to the door without registering, if a seat is free."""
+def registration_check_in_undo(*, registration_id: int) -> Registration:
+    """Undo a mis-tapped check-in: the person keeps their seat, as not yet arrived."""
+    session_id = Registration.objects.values_list("session_id", flat=True).get(pk=registration_id)
+    with _busy_guard(), transaction.atomic():
+        _lock_sessions([session_id])
+        registration = Registration.objects.select_for_update().get(pk=registration_id)
+        if registration.state != Registration.State.ATTENDED:
+            raise ValidationError(_("This person is not checked in."), code="state")
+        registration.state = Registration.State.CONFIRMED
+        registration.attended_at = None
+        registration.save(update_fields=["state", "attended_at", "updated_at"])
+        return registration
+
+
+def registration_walk_in(
+    *, session_id: int, applicant: Applicant, waitlist_if_full: bool = False
+) -> Registration:
+    """Add a person who came to the door without registering, if a seat is free.
+
+    With ``waitlist_if_full`` a full session puts them on the waiting list instead.
+    """
     with _busy_guard(), transaction.atomic():
         session = _lock_sessions([session_id])[session_id]
-        if session.is_full:
+        if session.is_full and not waitlist_if_full:
             raise ValidationError(_("The session is full."), code="full")
         registration = _place(
             session=session, applicant=applicant, source=Registration.Source.WALK_IN
         )
-        registration.state = Registration.State.ATTENDED
-        registration.attended_at = timezone.now()
-        registration.save(update_fields=["state", "attended_at", "updated_at"])
+        if registration is None:
+            raise ValidationError(
+                _("This e-mail address is already on the list of this session; search for it."),
+                code="duplicate",
+            )
+        if registration.state == Registration.State.CONFIRMED:
+            registration.state = Registration.State.ATTENDED
+            registration.attended_at = timezone.now()
+            registration.save(update_fields=["state", "attended_at", "updated_at"])
         return registration
 
 
@@ -439,10 +573,13 @@ EMAIL_SUBJECTS = {
     "cancelled": _("[Tsunagaru PF] Your registration was cancelled: %(theme)s"),
     "reminder": _("[Tsunagaru PF] Reminder: %(theme)s is tomorrow"),
     "questionnaire": _("[Tsunagaru PF] Please tell us how it went: %(theme)s"),
+    "attempt": _("[Tsunagaru PF] Someone registered your address again: %(theme)s"),
 }
+REGISTRATION_KINDS = tuple(EMAIL_SUBJECTS)
+WITH_ATTACHMENTS = ("confirmed", "promoted")
 
 
-def calendar_ics(*, registration: Registration) -> bytes:
+def calendar_ics(*, registration: Registration, me_link: str = "") -> bytes:
     from icalendar import Calendar, Event
 
     session = registration.session
@@ -458,13 +595,12 @@ def calendar_ics(*, registration: Registration) -> bytes:
     event.add("dtend", timezone.localtime(session.ends_at))
     event.add("summary", f"{session.theme}（{programme.title}）")
     location = " ".join(p for p in (programme.venue, programme.venue_address) if p)
-    if session.format == Session.Format.ONLINE and session.online_url:
-        location = session.online_url
+    if session.format == Session.Format.ONLINE:
+        location = session.online_url or gettext("Online")
     event.add("location", location)
-    event.add(
-        "description", gettext("My registrations: %(url)s") % {"url": me_url(registration.email)}
-    )
-    event.add("url", me_url(registration.email))
+    if me_link:
+        event.add("description", gettext("My registrations: %(url)s") % {"url": me_link})
+    event.add("url", portal_url(programme.get_absolute_url()))
     calendar.add_component(event)
     return calendar.to_ical()
 
@@ -479,60 +615,120 @@ def checkin_qr_png(*, registration: Registration) -> bytes:
     return out.getvalue()
 
 
-@dataclass(frozen=True)
-class PreparedMail:
-    checkin_token: uuid.UUID
-    attachments: list[Attachment]
+def checkin_qr_svg_uri(*, registration: Registration) -> str:
+    """The check-in QR code as an inline SVG data URI, for the "my registrations" page."""
+    import segno
+
+    return str(segno.make(checkin_url(registration), error="m").svg_data_uri(scale=4, border=2))
 
 
-def _attachments(registration: Registration) -> list[Attachment]:
-    return [
-        Attachment("invite.ics", calendar_ics(registration=registration), "text/calendar"),
-        Attachment("checkin-qr.png", checkin_qr_png(registration=registration), "image/png"),
+def _attachments(registration: Registration, me_link: str) -> list[Attachment]:
+    files = [
+        Attachment(
+            "invite.ics", calendar_ics(registration=registration, me_link=me_link), "text/calendar"
+        )
     ]
+    if registration.session.format != Session.Format.ONLINE:
+        files.append(
+            Attachment("checkin-qr.png", checkin_qr_png(registration=registration), "image/png")
+        )
+    return files
 
 
-def mail_prepare(*, session: Session, email: str) -> PreparedMail:
-    """The attachments of a future confirmation, made outside the session lock."""
-    draft = Registration(session=session, email=normalise_email(email), checkin_token=uuid.uuid4())
-    return PreparedMail(draft.checkin_token, _attachments(draft) if email else [])
+def registration_email(*, registration: Registration, kind: str, new: bool = False) -> bool:
+    """Reserve the e-mail for one event of a registration; exactly once per (registration, kind).
 
-
-def registration_email(
-    *, registration: Registration, kind: str, attachments: list[Attachment] | None = None
-) -> bool:
-    """Queue the e-mail for one event of a registration; exactly once per (registration, kind)."""
-    if not registration.email:
+    Only the outbox row is written here, inside the caller's transaction; the worker writes the
+    text and the attachments after commit (:func:`registration_mail_render`).
+    """
+    if not registration.email or kind not in REGISTRATION_KINDS:
         return False
-    session = registration.session
-    with translation.override("ja"):
-        context = {
-            "registration": registration,
-            "session": session,
-            "programme": session.programme,
-            "me_url": me_url(registration.email),
-            "questionnaire_url": absolute_url(
-                reverse(
-                    "trainings:questionnaire",
-                    args=[questionnaire_token_make(registration_id=registration.pk)],
-                )
-            ),
-            "show_online_url": kind in ("confirmed", "promoted", "reminder"),
-        }
-        subject = str(EMAIL_SUBJECTS[kind]) % {"theme": session.theme}
-        body = render_to_string(f"trainings/email/registration_{kind}.txt", context)
-        if kind not in ("confirmed", "promoted"):
-            attachments = []
-        elif attachments is None:
-            attachments = _attachments(registration)
-    queued = email_enqueue(
-        key=f"registration:{registration.pk}:{kind}",
-        to=[registration.email],
-        subject=subject,
-        body=body,
-        attachments=attachments or [],
+    queued = email_reserve(
+        key=email_key("trainings", kind, registration.pk), to=[registration.email], new_event=new
     )
     return queued is not None
+
+
+def link_resend_request(*, email: str) -> None:
+    """Answer a 「リンクを再送する」 request the same way whatever the address: reserve one e-mail;
+    the worker finds the address's live links (if any), renews them and writes it."""
+    email = normalise_email(email)
+    if not email:
+        return
+    stamp = timezone.now().strftime("%Y%m%d%H%M%S%f")
+    email_reserve(key=email_key("trainings", "links", stamp), to=[email])
+
+
+def _quoted(text: str, limit: int) -> str:
+    """User-typed text as it may appear in a mail: one line, shortened, in 「」."""
+    flat = " ".join(str(text).split())
+    return f"「{truncatechars(flat, limit)}」" if flat else ""
+
+
+@outbox_renderer("trainings")
+def registration_mail_render(email: OutboxEmail) -> RenderedEmail | None:
+    """Write a reserved trainings e-mail (the worker, just before sending it)."""
+    parts = email.key.split(":")
+    kind = parts[1] if len(parts) > 1 else ""
+    if kind == "links":
+        return _links_mail_render(email)
+    if kind not in REGISTRATION_KINDS or len(parts) < 3:
+        return None
+    registration = (
+        Registration.objects.select_related("session__programme").filter(pk=parts[2]).first()
+    )
+    if registration is None or registration.anonymised_at or not registration.email:
+        return None
+    session = registration.session
+    programme = session.programme
+    me_link = links.me_url(links.me_link_ensure(email=registration.email, programme=programme))
+    language = registration.language or settings.LANGUAGE_CODE
+    context: dict[str, object] = {
+        "registration": registration,
+        "name": _quoted(registration.name, QUOTED_NAME_LENGTH),
+        "organisation": _quoted(registration.organisation_label, QUOTED_ORGANISATION_LENGTH),
+        "session": session,
+        "programme": programme,
+        "is_online": session.format == Session.Format.ONLINE,
+        "me_url": me_link,
+        "rank": waiting_rank(registration),
+        "show_online_url": kind in ("confirmed", "promoted", "reminder"),
+    }
+    if kind == "questionnaire":
+        context["questionnaire_url"] = links.questionnaire_url(
+            links.questionnaire_link_ensure(registration=registration)
+        )
+    with translation.override(language):
+        subject_text = str(EMAIL_SUBJECTS[kind]) % {"theme": session.theme}
+        attachments = _attachments(registration, me_link) if kind in WITH_ATTACHMENTS else []
+    subject, body = email_render(
+        template=f"trainings/email/registration_{kind}.txt",
+        context=context,
+        subject=subject_text,
+        language=language,
+    )
+    return RenderedEmail(subject=subject, body=body, attachments=attachments)
+
+
+def _links_mail_render(email: OutboxEmail) -> RenderedEmail | None:
+    address = email.to[0] if email.to else ""
+    now = timezone.now()
+    found = []
+    for link in AccessLink.objects.filter(
+        purpose=AccessLink.Purpose.ME, email=address
+    ).select_related("programme"):
+        link = links.me_link_ensure(email=address, programme=link.programme)
+        if link.expires_at > now:
+            links.link_rotate(link)
+            found.append((link.programme, links.me_url(link), link.expires_at))
+    if not found:
+        return None
+    subject, body = email_render(
+        template="trainings/email/links.txt",
+        context={"links": found},
+        subject=_("[Tsunagaru PF] Your links to your registrations"),
+    )
+    return RenderedEmail(subject=subject, body=body)
 
 
 def reminders_send(*, today: date | None = None) -> int:
@@ -549,22 +745,22 @@ def reminders_send(*, today: date | None = None) -> int:
     return sent
 
 
-def questionnaires_send(*, now: object = None, days: int = 7) -> int:
+def questionnaires_send(*, now: datetime | None = None, days: int = 7) -> int:
     """After a session ends, e-mail its participants the questionnaire link (once each)."""
     now = now or timezone.now()
     sent = 0
     candidates = (
         Registration.objects.filter(
             state__in=HOLDING_STATES,
-            session__date__lte=timezone.localdate(now),  # type: ignore[arg-type]
-            session__date__gte=timezone.localdate(now) - timedelta(days=days),  # type: ignore[arg-type]
+            session__date__lte=timezone.localdate(now),
+            session__date__gte=timezone.localdate(now) - timedelta(days=days),
             questionnaire_answer__isnull=True,
         )
         .select_related("session__programme")
         .order_by("pk")
     )
     for registration in candidates:
-        if registration.session.ends_at > now:  # type: ignore[operator]
+        if registration.session.ends_at > now:
             continue
         sent += registration_email(registration=registration, kind="questionnaire")
     return sent

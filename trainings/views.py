@@ -1,4 +1,6 @@
 import hashlib
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -6,30 +8,40 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from kitakyushu_pf.exports import csv_response, xlsx_response
-from kitakyushu_pf.roles import SECRETARIAT, role_required
+from kitakyushu_pf.ratelimits import ratelimit
+from kitakyushu_pf.roles import SECRETARIAT, role_required, user_has_role
 
-from . import selectors
-from .forms import ImportUploadForm, QuestionnaireForm, RegistrationForm, WalkInForm
+from . import links, selectors
+from .forms import (
+    ImportUploadForm,
+    LinkResendForm,
+    QuestionnaireForm,
+    RegistrationForm,
+    WalkInForm,
+)
 from .importing import ImportFileError, decode_upload, import_preview, registrations_import
-from .models import Programme, Registration, Session
+from .models import AccessLink, Programme, Registration, Session
 from .services import (
     Applicant,
     RegistrationBusy,
-    me_token_make,
-    me_token_read,
+    checkin_qr_svg_uri,
+    link_resend_request,
     questionnaire_answer_submit,
-    questionnaire_token_read,
     registration_cancel,
     registration_check_in,
+    registration_check_in_undo,
+    registration_restore,
     registration_walk_in,
     registrations_create,
     result_token_make,
     result_token_read,
+    waiting_rank,
     window_error,
 )
 
@@ -40,9 +52,22 @@ def busy_response(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def busy_as_503(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """A session locked for longer than the lock timeout answers 503 「混み合っています」."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return view(request, *args, **kwargs)
+        except RegistrationBusy:
+            return busy_response(request)
+
+    return wrapped
+
+
 def _published(slug: str, request: HttpRequest) -> Programme:
     programme = get_object_or_404(Programme, slug=slug)
-    if not programme.is_published and not request.user.is_staff:
+    if not programme.is_published and not user_has_role(request.user, SECRETARIAT):
         raise Http404
     return programme
 
@@ -63,13 +88,16 @@ def programme_list(request: HttpRequest) -> HttpResponse:
 
 def programme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _published(slug, request)
+    sessions = list(selectors.programme_sessions(programme))
+    now = timezone.now()
     return render(
         request,
         "trainings/programme_detail.html",
         {
             "programme": programme,
-            "sessions": list(selectors.programme_sessions(programme)),
+            "sessions": sessions,
             "window_error": window_error(programme),
+            "finished": bool(sessions) and max(s.ends_at for s in sessions) <= now,
         },
     )
 
@@ -80,6 +108,8 @@ def _error_messages(exc: ValidationError) -> list[str]:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@ratelimit("trainings.register", address_field="email")
+@busy_as_503
 def programme_register(request: HttpRequest, slug: str) -> HttpResponse:
     programme = _published(slug, request)
     closed = window_error(programme)
@@ -88,9 +118,11 @@ def programme_register(request: HttpRequest, slug: str) -> HttpResponse:
         data = form.cleaned_data
         organisation = data["organisation"]
         field = data["field_of_work"]
+        session_ids = list(data["sessions"])
         try:
-            made = registrations_create(
-                session_ids=[s.pk for s in data["sessions"]],
+            registrations_create(
+                programme=programme,
+                session_ids=session_ids,
                 applicant=Applicant(
                     name=data["name"],
                     kana=data["kana"],
@@ -99,15 +131,15 @@ def programme_register(request: HttpRequest, slug: str) -> HttpResponse:
                     organisation_id=organisation.pk if organisation else None,
                     organisation_name="" if organisation else data["organisation_name"],
                     field_of_work_id=field.pk if field else None,
+                    language=translation.get_language() or "ja",
                 ),
             )
-        except RegistrationBusy:
-            return busy_response(request)
         except ValidationError as exc:
             for message in _error_messages(exc):
                 form.add_error(None, message)
         else:
-            token = result_token_make(registration_ids=[r.pk for r in made])
+            # The same answer whatever the address: what was applied for, and "see your mail".
+            token = result_token_make(programme_id=programme.pk, session_ids=session_ids)
             return redirect("trainings:registration-result", slug=programme.slug, token=token)
     return render(
         request,
@@ -125,68 +157,109 @@ def programme_register(request: HttpRequest, slug: str) -> HttpResponse:
 def registration_result(request: HttpRequest, slug: str, token: str) -> HttpResponse:
     programme = _published(slug, request)
     try:
-        ids = result_token_read(token)
-    except signing.BadSignature as exc:
+        programme_id, session_ids = result_token_read(token)
+    except (signing.BadSignature, KeyError, TypeError, ValueError) as exc:
         raise Http404 from exc
-    registrations = list(
-        Registration.objects.filter(pk__in=ids, session__programme=programme)
-        .select_related("session")
-        .order_by("session__date", "session__start")
-    )
-    if not registrations:
+    if programme_id != programme.pk:
+        raise Http404
+    sessions = list(programme.sessions.filter(pk__in=session_ids).order_by("date", "start"))
+    if not sessions:
         raise Http404
     return render(
         request,
         "trainings/registration_result.html",
+        {"programme": programme, "sessions": sessions},
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@ratelimit("trainings.link_resend", address_field="email")
+def link_resend(request: HttpRequest) -> HttpResponse:
+    """「リンクを再送する」: the same answer whatever the address; the mailbox gets the links."""
+    form = LinkResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        link_resend_request(email=form.cleaned_data["email"])
+        return render(request, "trainings/link_resend_sent.html")
+    return render(request, "trainings/link_resend.html", {"form": form})
+
+
+def _me_link(token: str) -> AccessLink | None:
+    return links.link_find(token, AccessLink.Purpose.ME)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@busy_as_503
+def me(request: HttpRequest, token: str) -> HttpResponse:
+    link = _me_link(token)
+    if link is None:
+        return render(request, "trainings/me_invalid.html", status=404)
+    places = selectors.registrations_for_link(link)
+    if request.method == "POST":
+        registration = get_object_or_404(places, pk=request.POST.get("registration"))
+        action = request.POST.get("action", "cancel")
+        try:
+            if action == "restore":
+                registration_restore(registration_id=registration.pk)
+                messages.success(
+                    request,
+                    _("Your place in “%(theme)s” is back.") % {"theme": registration.session.theme},
+                )
+            elif request.POST.get("confirm") == "1":
+                registration_cancel(registration_id=registration.pk)
+                messages.success(
+                    request,
+                    _(
+                        "Your place in “%(theme)s” was cancelled. You can undo this below "
+                        "until the session starts."
+                    )
+                    % {"theme": registration.session.theme},
+                )
+            else:
+                return render(
+                    request,
+                    "trainings/me_cancel_confirm.html",
+                    {"registration": registration, "token": token},
+                )
+        except ValidationError as exc:
+            messages.error(request, " ".join(_error_messages(exc)))
+        links.me_link_ensure(email=link.email, programme=link.programme)
+        return redirect("trainings:me", token=token)
+    now = timezone.now()
+    rows = []
+    for r in places.order_by("session__date", "session__start", "pk"):
+        online = r.session.format == Session.Format.ONLINE
+        rows.append(
+            {
+                "r": r,
+                "rank": waiting_rank(r),
+                "qr": checkin_qr_svg_uri(registration=r)
+                if r.state in ("confirmed", "attended") and not online
+                else "",
+                "online": online,
+                "changeable": not r.session.is_past_cutoff(now),
+            }
+        )
+    return render(
+        request,
+        "trainings/me.html",
         {
-            "programme": programme,
-            "registrations": registrations,
-            "me_token": me_token_make(email=registrations[0].email),
+            "programme": link.programme,
+            "rows": rows,
+            "expires_at": link.expires_at,
+            "token": token,
         },
     )
 
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-def me(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        email = me_token_read(token)
-    except signing.BadSignature:
-        return render(request, "trainings/me_invalid.html", status=404)
-    if request.method == "POST":
-        registration = get_object_or_404(
-            Registration, pk=request.POST.get("registration"), email=email
-        )
-        try:
-            registration_cancel(registration_id=registration.pk)
-        except RegistrationBusy:
-            return busy_response(request)
-        except ValidationError as exc:
-            messages.error(request, " ".join(_error_messages(exc)))
-        else:
-            messages.success(
-                request,
-                _("Your place in “%(theme)s” was cancelled.")
-                % {"theme": registration.session.theme},
-            )
-        return redirect("trainings:me", token=token)
-    return render(
-        request,
-        "trainings/me.html",
-        {"email": email, "registrations": list(selectors.registrations_for_email(email))},
-    )
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
 def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        registration_id = questionnaire_token_read(token)
-    except signing.BadSignature as exc:
-        raise Http404 from exc
-    registration = get_object_or_404(
-        Registration.objects.select_related("session__programme"), pk=registration_id
-    )
+    link = links.link_find(token, AccessLink.Purpose.QUESTIONNAIRE)
+    if link is None or link.registration is None:
+        return render(request, "trainings/me_invalid.html", status=404)
+    registration = link.registration
     answered = hasattr(registration, "questionnaire_answer")
     form = QuestionnaireForm(request.POST or None)
     if request.method == "POST" and not answered and form.is_valid():
@@ -210,19 +283,28 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
 
 @never_cache
 @role_required(SECRETARIAT)
+@busy_as_503
 def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
     session = get_object_or_404(Session.objects.select_related("programme"), pk=session_id)
     walk_in_form = WalkInForm(request.POST if "walk_in" in request.POST else None)
+    offer_waitlist = False
     if request.method == "POST":
         try:
             if "registration" in request.POST:
                 registration = get_object_or_404(
                     Registration, pk=request.POST["registration"], session=session
                 )
-                registration_check_in(registration_id=registration.pk)
-                messages.success(
-                    request, _("%(name)s is checked in.") % {"name": registration.name}
-                )
+                if request.POST.get("action") == "undo":
+                    registration_check_in_undo(registration_id=registration.pk)
+                    messages.success(
+                        request,
+                        _("The check-in of %(name)s was undone.") % {"name": registration.name},
+                    )
+                else:
+                    registration_check_in(registration_id=registration.pk)
+                    messages.success(
+                        request, _("%(name)s is checked in.") % {"name": registration.name}
+                    )
                 return redirect(request.get_full_path())
             if walk_in_form.is_valid():
                 data = walk_in_form.cleaned_data
@@ -234,17 +316,25 @@ def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
                         email=data["email"],
                         organisation_name=data["organisation_name"],
                     ),
+                    waitlist_if_full=request.POST.get("walk_in") == "waitlist",
                 )
-                messages.success(
-                    request, _("%(name)s was added and checked in.") % {"name": registration.name}
-                )
+                if registration.state == Registration.State.WAITLISTED:
+                    messages.success(
+                        request,
+                        _("%(name)s was put on the waiting list.") % {"name": registration.name},
+                    )
+                else:
+                    messages.success(
+                        request,
+                        _("%(name)s was added and checked in.") % {"name": registration.name},
+                    )
                 return redirect(request.get_full_path())
-        except RegistrationBusy:
-            return busy_response(request)
         except ValidationError as exc:
+            offer_waitlist = getattr(exc, "code", "") == "full" and walk_in_form.is_bound
             messages.error(request, " ".join(_error_messages(exc)))
+    session.refresh_from_db(fields=["confirmed_count", "capacity"])
     query = request.GET.get("q", "").strip()
-    people = list(selectors.checkin_search(session, query)[:200])
+    people = selectors.checkin_search(session, query)[:200]
     return render(
         request,
         "trainings/checkin.html",
@@ -253,7 +343,8 @@ def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
             "query": query,
             "people": people,
             "walk_in_form": walk_in_form,
-            "attended": sum(1 for p in people if p.state == "attended") if not query else None,
+            "offer_waitlist": offer_waitlist,
+            "checked_in": selectors.checked_in_count(session),
         },
     )
 
@@ -261,6 +352,7 @@ def checkin(request: HttpRequest, session_id: int) -> HttpResponse:
 @never_cache
 @role_required(SECRETARIAT)
 @require_http_methods(["GET", "POST"])
+@busy_as_503
 def checkin_scan(request: HttpRequest, session_id: int, token: str) -> HttpResponse:
     registration = get_object_or_404(
         Registration.objects.select_related("session__programme"),
@@ -270,8 +362,6 @@ def checkin_scan(request: HttpRequest, session_id: int, token: str) -> HttpRespo
     if request.method == "POST":
         try:
             registration_check_in(registration_id=registration.pk)
-        except RegistrationBusy:
-            return busy_response(request)
         except ValidationError as exc:
             messages.error(request, " ".join(_error_messages(exc)))
         else:
@@ -300,13 +390,14 @@ ATTENDEE_HEADER = (
 
 
 def _attendee_rows(registrations: Any) -> Any:
+    now = timezone.now()
     for r in registrations:
         yield (
             r.session.number,
             r.session.date,
             r.session.start.strftime("%H:%M"),
             r.session.theme,
-            r.get_state_display(),
+            selectors.state_label(r, now),
             r.position if r.state == "waitlisted" else "",
             r.name,
             r.kana,
@@ -345,9 +436,14 @@ def programme_attendees_export(request: HttpRequest, slug: str, fmt: str) -> Htt
     name = f"attendees-{programme.slug}"
     if fmt == "csv":
         return csv_response(f"{name}.csv", ATTENDEE_HEADER, _attendee_rows(registrations))
-    return xlsx_response(
-        f"{name}.xlsx", [(_("Attendees"), ATTENDEE_HEADER, _attendee_rows(registrations))]
-    )
+    # One sheet per lecture, named after it (Excel: at most 31 characters, no []:*?/\\).
+    sheets = []
+    for session in programme.sessions.order_by("date", "start", "number"):
+        title = f"{session.number} {session.theme}"
+        title = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
+        rows = [r for r in registrations if r.session_id == session.pk]
+        sheets.append((title, ATTENDEE_HEADER, _attendee_rows(rows)))
+    return xlsx_response(f"{name}.xlsx", sheets)
 
 
 @never_cache
@@ -367,6 +463,7 @@ IMPORT_SESSION_KEY = "trainings-import"
 @never_cache
 @role_required(SECRETARIAT)
 @require_http_methods(["GET", "POST"])
+@busy_as_503
 def programme_import(request: HttpRequest, slug: str) -> HttpResponse:
     programme = get_object_or_404(Programme, slug=slug)
     form = ImportUploadForm(request.POST or None, request.FILES or None)
@@ -379,8 +476,6 @@ def programme_import(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("trainings:programme-import", slug=slug)
         try:
             result = registrations_import(programme=programme, text=stored["text"])
-        except RegistrationBusy:
-            return busy_response(request)
         except (ValidationError, ImportFileError) as exc:
             messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
             return redirect("trainings:programme-import", slug=slug)
@@ -439,3 +534,55 @@ def questionnaire_summary(
             "sessions": programme.sessions.order_by("date", "start"),
         },
     )
+
+
+def _pdf_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+def certificate(request: HttpRequest, token: str, registration_id: int) -> HttpResponse:
+    """The person's own 受講証明, from their "my registrations" link."""
+    from .certificates import certificates_pdf
+
+    link = _me_link(token)
+    if link is None:
+        return render(request, "trainings/me_invalid.html", status=404)
+    registration = get_object_or_404(
+        selectors.registrations_for_link(link), pk=registration_id, state="attended"
+    )
+    return _pdf_response(
+        certificates_pdf([registration]), f"certificate-{registration.session.number}.pdf"
+    )
+
+
+@never_cache
+@role_required(SECRETARIAT)
+def programme_certificates(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every 受講証明 of a programme (one page per attended session), or of one session."""
+    from .certificates import certificates_pdf
+
+    programme = get_object_or_404(Programme, slug=slug)
+    registrations = Registration.objects.filter(
+        session__programme=programme, state="attended", anonymised_at__isnull=True
+    ).select_related("session__programme", "organisation")
+    if session_id := request.GET.get("session"):
+        registrations = registrations.filter(session_id=session_id)
+    registrations = registrations.order_by("session__date", "session__start", "kana", "name")
+    return _pdf_response(certificates_pdf(registrations), f"certificates-{programme.slug}.pdf")
+
+
+@never_cache
+@role_required(SECRETARIAT)
+def questionnaire_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    """Questionnaire answers, one row per answer, without the person."""
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    programme = get_object_or_404(Programme, slug=slug)
+    header, rows = selectors.questionnaire_rows(programme)
+    name = f"questionnaire-{programme.slug}"
+    if fmt == "csv":
+        return csv_response(f"{name}.csv", header, rows)
+    return xlsx_response(f"{name}.xlsx", [(_("Answers"), header, rows)])

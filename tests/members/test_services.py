@@ -188,7 +188,7 @@ def test_a_decided_application_cannot_be_decided_again(secretariat_user: Any) ->
     with pytest.raises(ValidationError):
         services.application_decline(application=application, reviewer=secretariat_user, reason="x")
     assert Organisation.objects.filter(name=application.organisation_name).count() == 1
-    assert OutboxEmail.objects.filter(key__endswith=".approved").count() == 1
+    assert OutboxEmail.objects.filter(key__startswith="members:application-approved:").count() == 1
 
 
 def test_approval_refuses_a_duplicate_name_and_changes_nothing(secretariat_user: Any) -> None:

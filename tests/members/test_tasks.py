@@ -38,7 +38,7 @@ def test_one_email_per_stale_organisation_even_when_run_twice(
 
     with django_capture_on_commit_callbacks() as callbacks:
         result = members_freshness_check()
-    assert result == {"stale": 3, "sent": 2, "without_contact": 1}
+    assert result == {"stale": 3, "sent": 2, "without_contact": 1, "windows_sent": 0}
     assert len(callbacks) == 2
     assert deliver_outbox() == 2
     assert sorted(m.to[0] for m in mailoutbox) == sorted(
@@ -152,6 +152,6 @@ def test_approval_email_is_sent_by_the_real_worker(real_worker: int) -> None:
         time.sleep(0.3)
     sent = OutboxEmail.objects.filter(sent_at__isnull=False).values_list("key", flat=True)
     assert sorted(sent) == [
-        f"members.application.{application.pk}.approved",
-        f"members.application.{application.pk}.received",
+        f"members:application-approved:{application.pk}",
+        f"members:application-received:{application.pk}",
     ]

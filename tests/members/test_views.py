@@ -218,10 +218,11 @@ def test_query_counts_are_pinned(world: World, extra: int, django_assert_num_que
     anon, member = world.clients["anonymous"], world.clients["member_a"]
     with django_assert_num_queries(3):
         anon.get(reverse("members:organisation-list"))
-    # user, role check, navbar groups + the page's own queries
-    with django_assert_num_queries(7):
+    # user, role check, navbar groups, the member's own organisation + the page's own queries
+    with django_assert_num_queries(8):
         member.get(reverse("members:person-directory") + "?field=housing")
-    with django_assert_num_queries(8):
+    # + recently joined organisations and people
+    with django_assert_num_queries(11):
         member.get(reverse("members:organisation-onboarding"))
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         member.get(reverse("members:organisation-list"))

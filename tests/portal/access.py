@@ -1,6 +1,15 @@
 """Access table for the foundation's URLs (kitakyushu_pf, Django's auth and language views)."""
 
-from tests.access import LOGIN, NOT_ALLOWED, OK, REDIRECT, Access, public, signed_in
+from tests.access import (
+    LOGIN,
+    NOT_ALLOWED,
+    NOT_FOUND,
+    OK,
+    REDIRECT,
+    Access,
+    public,
+    signed_in,
+)  # fmt: skip
 
 ENTRIES = {
     "": public("/"),
@@ -24,4 +33,9 @@ ENTRIES = {
     "accounts/reset/done/": public("/accounts/reset/done/"),
     # The whole admin is staff-only; its index stands for every admin URL.
     "admin/": Access("/admin/", anonymous=LOGIN, member=LOGIN, analyst=LOGIN, secretariat=OK),
+    # Uploaded media (flyers) are public downloads; a missing file is a 404 for everyone.
+    "media/(?P<path>.+)": Access(
+        "/media/trainings/flyers/none.pdf", anonymous=NOT_FOUND, member=NOT_FOUND,
+        analyst=NOT_FOUND, secretariat=NOT_FOUND,
+    ),
 }  # fmt: skip

@@ -181,7 +181,7 @@ class Worker:
             "CACHE_URL": cache_url,
             "DJANGO_SETTINGS_MODULE": "kitakyushu_pf.settings",
             "PORTAL_FAULT_PROBES": "true",
-            "DJANGO_EMAIL_BACKEND": "kitakyushu_pf.fault_probes.SlowFileEmailBackend",
+            "DJANGO_EMAIL_BACKEND": "kitakyushu_pf.test_hooks.SlowFileEmailBackend",
             "PORTAL_TEST_MAILDIR": str(self.maildir),
             "PORTAL_JOB_TMP_DIR": str(self.jobdir),
             "CELERY_VISIBILITY_TIMEOUT": "30",

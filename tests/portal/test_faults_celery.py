@@ -73,7 +73,7 @@ def _echo_round_trip(timeout: float = 30) -> None:
     token = uuid.uuid4().hex
     app.send_task("kitakyushu_pf.tasks.background_jobs_sweep")  # any cheap task goes through
     job = background_job_create(name=f"echo-{token}")
-    app.send_task("kitakyushu_pf.fault_probes.probe_slow", args=[job.pk, 0])
+    app.send_task("kitakyushu_pf.test_hooks.probe_slow", args=[job.pk, 0])
 
     def done() -> bool:
         job.refresh_from_db()
@@ -110,7 +110,7 @@ def test_a_task_that_always_crashes_stops_and_is_failed_while_others_run(worker:
     from kitakyushu_pf.celery import app
 
     job = background_job_create(name="crash-loop", max_attempts=3)
-    app.send_task("kitakyushu_pf.fault_probes.probe_crash", args=[job.pk])
+    app.send_task("kitakyushu_pf.test_hooks.probe_crash", args=[job.pk])
 
     def finished() -> bool:
         job.refresh_from_db()
@@ -130,7 +130,7 @@ def test_a_task_over_its_soft_time_limit_fails_and_leaves_no_files(worker: Worke
     from kitakyushu_pf.celery import app
 
     job = background_job_create(name="slow-report")
-    app.send_task("kitakyushu_pf.fault_probes.probe_slow", args=[job.pk, 30])
+    app.send_task("kitakyushu_pf.test_hooks.probe_slow", args=[job.pk, 30])
 
     def finished() -> bool:
         job.refresh_from_db()
@@ -213,7 +213,7 @@ def wait_for_quietly(predicate: Any, timeout: float) -> Any:
 
 
 def test_probe_tasks_need_the_switch(tmp_path: Path) -> None:
-    from kitakyushu_pf import fault_probes
+    from kitakyushu_pf import test_hooks
 
     with pytest.raises(RuntimeError):
-        fault_probes._require_probes()
+        test_hooks._require_probes()

@@ -129,7 +129,7 @@ def test_fault_probes_are_off_by_default() -> None:
     assert settings.PORTAL_FAULT_PROBES is False
     with pytest.raises(Resolver404):
         resolve("/_probes/slow-query")
-    from kitakyushu_pf import fault_probes
+    from kitakyushu_pf import test_hooks
 
     with pytest.raises(RuntimeError, match="disabled"):
-        fault_probes._require_probes()
+        test_hooks._require_probes()

@@ -40,6 +40,7 @@ def production_settings() -> dict[str, Any]:
         "DJANGO_SECRET_KEY": "x" * 60 + "production-test-key",
         "DJANGO_SECRET_KEY_FALLBACKS": "old-key-" + "y" * 50,
         "DJANGO_ALLOWED_HOSTS": "testserver,tsunagaru.example.jp",
+        "AXES_PROXY_COUNT": "1",
     }
     code = (
         "import json, django; from django.conf import settings; django.setup(); "

@@ -11,7 +11,7 @@ STRONG_KEY = "k8#2Lq!v9Zr@x4Wm$7Tn%1Yp^6Gb&3Hc*5Jd(0Fs)8Ke_2Qa+9Ul=4Ro"
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "AXES_"))}
     for name in ("DATABASE_URL", "CELERY_BROKER_URL", "CACHE_URL", "EMAIL_URL"):
         clean.pop(name, None)
     clean.update(env)
@@ -41,6 +41,7 @@ def test_production_check_deploy_prints_no_warning() -> None:
         DJANGO_ENV="production",
         DJANGO_SECRET_KEY=STRONG_KEY,
         DJANGO_ALLOWED_HOSTS="tsunagaru.example.jp",
+        AXES_PROXY_COUNT="1",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNING" not in result.stderr

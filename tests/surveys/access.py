@@ -24,7 +24,18 @@ ENTRIES = {
         secretariat=DENIED,
         note="POST only (the form is on the dataset page)",
     ),
+    "surveys/d/<uuid:pk>/margins/": Access(
+        "/surveys/d/{dataset}/margins/",
+        method="POST",
+        data={"clear": "on"},
+        anonymous=LOGIN,
+        member=DENIED,
+        analyst=REDIRECT,
+        secretariat=DENIED,
+        note="POST only (the form is on the dataset page)",
+    ),
     "surveys/d/<uuid:pk>/microdata/": analyst_only("/surveys/d/{dataset}/microdata/"),
+    "surveys/d/<uuid:pk>/microdata/<str:fmt>/": analyst_only("/surveys/d/{dataset}/microdata/sav/"),
     "surveys/d/<uuid:pk>/report/": Access(
         "/surveys/d/{dataset}/report/",
         method="POST",
@@ -39,6 +50,19 @@ ENTRIES = {
     ),
     "surveys/d/<uuid:pk>/report/<str:mode>/download/<str:fmt>/": roles_only(
         "/surveys/d/{dataset}/report/internal/download/csv/", *BOTH
+    ),
+    "surveys/d/<uuid:pk>/share/": Access(
+        "/surveys/d/{dataset}/share/",
+        method="POST",
+        anonymous=LOGIN,
+        member=DENIED,
+        analyst=DENIED,
+        secretariat=REDIRECT,
+        note="POST only (the form is on the publication report page)",
+    ),
+    "surveys/shared/": roles_only("/surveys/shared/", "member", "secretariat"),
+    "surveys/shared/<uuid:pk>/download/": roles_only(
+        "/surveys/shared/{shared}/download/", "member", "secretariat"
     ),
     "surveys/f/<uuid:pk>/": roles_only("/surveys/f/{file}/", *BOTH),
     "surveys/f/<uuid:pk>/problems.csv": roles_only("/surveys/f/{file}/problems.csv", *BOTH),
@@ -59,4 +83,12 @@ def setup() -> dict[str, Any]:
     dataset = load_dataset(synthetic_csv(60))
     job = ReportJob.objects.get(dataset=dataset, mode="internal")
     services.report_job_run(job=job)
-    return {"dataset": dataset.pk, "file": dataset.files.get().pk, "job": job.pk}
+    publish = services.report_request(dataset=dataset, mode=ReportJob.Mode.PUBLISH, dispatch=False)
+    services.report_job_run(job=publish)
+    shared = services.report_share(dataset=dataset, user=None)
+    return {
+        "dataset": dataset.pk,
+        "file": dataset.files.get().pk,
+        "job": job.pk,
+        "shared": shared.pk,
+    }

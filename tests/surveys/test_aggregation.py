@@ -80,9 +80,13 @@ def test_direct_age_standardisation() -> None:
     assert out["rate_pct"] == pytest.approx(43.75)
     assert out["crude_pct"] == pytest.approx(100 * 2 / 6)
     assert out["n"] == 6
-    # Var = .0625·.25·.75/4 + .5625·.25/2 = 0.0732422 → half-width 53.04 pt, clipped at 0.
-    assert out["ci_high"] == pytest.approx(43.75 + 53.04, abs=0.05)
-    assert out["ci_low"] == 0.0
+    # Fay–Feuer: y = .4375, v = .0625·1/16 + .5625·1/4 = .14453, wm = .75/2 = .375.
+    from scipy.stats import chi2
+
+    y, v, wm = 0.4375, 0.0625 / 16 + 0.5625 / 4, 0.375
+    assert out["ci_low"] == pytest.approx(100 * v / (2 * y) * chi2.ppf(0.025, 2 * y * y / v))
+    high = (v + wm**2) / (2 * (y + wm)) * chi2.ppf(0.975, 2 * (y + wm) ** 2 / (v + wm**2))
+    assert out["ci_high"] == pytest.approx(100 * high)
 
 
 HIKI = pd.DataFrame(
@@ -106,7 +110,7 @@ def test_hikikomori_rule_h27_excludes_housework_outright() -> None:
     removed = exclusions.set_index("step")["removed"]
     assert removed["6か月未満"] == 1
     assert removed["病気（統合失調症・身体の病気）"] == 1
-    assert removed.iloc[-1] == 2  # rows 2 and 3
+    assert removed[agg._housework_label("H27")] == 2  # rows 2 and 3
 
 
 def test_hikikomori_rule_h30_excludes_only_those_who_talked_with_non_family() -> None:
@@ -117,7 +121,8 @@ def test_hikikomori_rule_h30_excludes_only_those_who_talked_with_non_family() ->
     assert total.to_dict() == {"準": 1, "狭義": 1, "広義": 2}
     band2 = prevalence[prevalence["group"] == "40〜64歳"].set_index("answer")
     assert band2.loc["広義", "city_n"] == 1 and band2.loc["広義", "city_base"] == 3
-    assert exclusions["removed"].iloc[-1] == 1  # only row 3, who talked with non-family
+    removed = exclusions.set_index("step")["removed"]
+    assert removed[agg._housework_label("H30")] == 1  # only row 3, who talked with non-family
 
 
 def test_tidy_has_exactly_the_published_columns() -> None:

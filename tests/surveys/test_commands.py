@@ -13,6 +13,7 @@ from statsmodels.stats.proportion import proportion_confint
 
 from surveys.aggregation import TIDY_COLUMNS
 from surveys.models import Dataset, DatasetFile, ReportJob
+from surveys.renderers import LABEL_COLUMNS
 
 from .factories import csv_text, good_row, synthetic_csv
 
@@ -63,7 +64,7 @@ def test_survey_report_csv_agrees_with_independent_pandas(tmp_path: Path) -> Non
     raw_bytes = out.read_bytes()
     assert raw_bytes.startswith(b"\xef\xbb\xbf")
     report = pd.read_csv(out, encoding="utf-8-sig", dtype={"group": str}, keep_default_na=False)
-    assert list(report.columns) == TIDY_COLUMNS
+    assert list(report.columns) == [*TIDY_COLUMNS, *LABEL_COLUMNS]
     raw = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
     sex = {"1": "男性", "2": "女性", "3": "その他・答えたくない", "NA": "無回答"}
     lonely = {"1": "決してない", "2": "ほとんどない", "3": "たまにある", "4": "時々ある",
@@ -141,5 +142,31 @@ def test_load_reference_is_idempotent() -> None:
     out = io.StringIO()
     call_command("survey_load_reference", stdout=out)
     call_command("survey_load_reference", stdout=out)
-    assert "2 instruments, 82 national figures" in out.getvalue()
+    assert "2 instruments, 115 national figures" in out.getvalue()
     assert np.isfinite(1)
+
+
+def test_survey_margins_weights_the_report_and_clears(tmp_path: Path) -> None:
+    from surveys.models import Dataset, ReportJob
+
+    path = tmp_path / "d.csv"
+    path.write_bytes(synthetic_csv(400))
+    dataset_id = import_file(path)
+    margins = tmp_path / "margins.csv"
+    margins.write_text(
+        "variable,code,count\nsex,1,420000\nsex,2,470000\n"
+        + "".join(f"age_group,{c},{n}\n" for c, n in
+                  zip(range(1, 9), [36000, 95000, 100000, 125000, 120000, 130000, 150000, 134000],
+                      strict=True)),
+        encoding="utf-8",
+    )  # fmt: skip
+    out = io.StringIO()
+    call_command("survey_margins", dataset_id, str(margins), stdout=out)
+    assert "10 margin rows" in out.getvalue() and "converged" in out.getvalue()
+    job = ReportJob.objects.get(dataset_id=dataset_id, mode="internal")
+    assert job.result["weighting"]["converged"]
+    call_command("survey_margins", dataset_id, clear=True, stdout=io.StringIO())
+    assert Dataset.objects.get(pk=dataset_id).margins == []
+    job.refresh_from_db()
+    assert job.result["weighting"] is None
+    assert all(r["weighted_pct"] is None for r in job.result["rows"])

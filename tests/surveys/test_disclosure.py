@@ -120,8 +120,9 @@ def test_suppressed_cells_are_blank_in_tidy_rows() -> None:
     rows = published(frame_from_counts(counts), threshold=3)
     result = {"rows": [{**r, "national_pct": None, "national_n": None, "diff_pt": None,
                         "p_value": None} for r in rows]}  # fmt: skip
+    col = agg.TIDY_COLUMNS.index("suppressed")
     for row in tidy_rows(result):
-        if row[13]:
+        if row[col]:
             assert row[4] == "" and row[6] == "" and row[7] == "" and row[8] == ""
 
 

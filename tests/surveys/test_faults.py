@@ -109,7 +109,9 @@ def test_a_killed_child_builds_the_report_again_and_stores_it_once(worker: Worke
     assert job.attempts == 2, "the report ran once more after the kill, and only once"
     assert job.worker_pid != first_pid
     assert job.progress == 100 and job.result["meta"]["n_respondents"] == 400
-    assert ReportJob.objects.filter(dataset=dataset).count() == 1
+    # One row per mode (loading a file requests the internal and the publication report).
+    assert ReportJob.objects.filter(dataset=dataset, mode="internal").count() == 1
+    assert ReportJob.objects.filter(dataset=dataset).count() == 2
     log = worker.log()
     assert "WorkerLostError" in log or "signal 9" in log
 

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reference_data_is_shipped_by_the_migration() -> None:
-    assert NationalFigure.objects.count() == 82
+    assert NationalFigure.objects.count() == 115
     figure = NationalFigure.objects.get(
         survey="tsunagari", wave="R3", indicator="lonely_direct", breakdown="total",
         answer="しばしばある・常にある",
@@ -144,6 +144,8 @@ def test_report_contents_national_and_no_national() -> None:
     assert nothing["national_pct"] is None  # the nation has no R3 figure: never invented
     assert {r["indicator"] for r in rows} == {
         "lonely_direct", "ucla_band", "contact_freq", "participation", "has_confidant",
+        # the extended questionnaire: a partial-base item, multiple answers, support
+        "support_received", "loneliness_duration", "triggers", "activities",
     }  # fmt: skip
     assert not any(r["indicator"] == r["breakdown"] for r in rows)
     assert job.result["standardised"]["rate_pct"] > 0
@@ -334,6 +336,7 @@ def test_report_sleep_switch_is_refused_in_production() -> None:
         "DJANGO_ENV": "production",
         "DJANGO_SECRET_KEY": "s" * 60,
         "DJANGO_ALLOWED_HOSTS": "tsunagaru.example.jp",
+        "AXES_PROXY_COUNT": "1",
     }
     code = "import django; django.setup()"
     cwd = django_settings.BASE_DIR

@@ -40,7 +40,7 @@ def test_crashing_report_is_shown_as_failed(monkeypatch: pytest.MonkeyPatch) -> 
     def boom(*args, **kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "report_compute", boom)
+    monkeypatch.setattr(services.reports, "report_compute", boom)
     report_build_task(str(job.pk))
     job.refresh_from_db()
     assert job.status == "FAILED" and "エラーが発生しました" in job.error

@@ -33,6 +33,7 @@ def urls(dataset: Dataset) -> list[tuple[str, str]]:
         ("get", reverse("surveys:dataset-create")),
         ("get", reverse("surveys:dataset-detail", args=[dataset.pk])),
         ("post", reverse("surveys:file-upload", args=[dataset.pk])),
+        ("post", reverse("surveys:dataset-margins", args=[dataset.pk])),
         ("get", reverse("surveys:microdata-view", args=[dataset.pk])),
         ("post", reverse("surveys:report-build", args=[dataset.pk])),
         ("get", reverse("surveys:report-detail", args=[dataset.pk, "internal"])),
@@ -46,7 +47,9 @@ def urls(dataset: Dataset) -> list[tuple[str, str]]:
     ]
 
 
-ANALYST_ONLY = {"dataset-create", "file-upload", "microdata-view", "report-build"}
+ANALYST_ONLY = {
+    "dataset-create", "file-upload", "dataset-margins", "microdata-view", "report-build",
+}  # fmt: skip
 SECRETARIAT_ONLY = {"audit-log"}
 
 
@@ -249,3 +252,59 @@ def test_staff_analyst_can_correct_national_figures_in_admin(
 def test_audit_log_is_append_only_in_admin(secretariat_client: Any) -> None:
     assert secretariat_client.get("/admin/surveys/auditlog/").status_code == 200
     assert secretariat_client.get("/admin/surveys/auditlog/add/").status_code == 403
+
+
+MARGINS_CSV = (
+    "variable,code,count\n"
+    "sex,1,420000\nsex,2,470000\n"
+    "age_group,1,36000\nage_group,2,95000\nage_group,3,100000\nage_group,4,125000\n"
+    "age_group,5,120000\nage_group,6,130000\nage_group,7,150000\nage_group,8,134000\n"
+)
+
+
+def test_margins_on_the_dataset_page_weight_both_reports(
+    analyst_client: Any, secretariat_user: Any, loaded: Dataset,
+    django_capture_on_commit_callbacks: Any,
+) -> None:  # fmt: skip
+    from django.test import Client
+
+    url = reverse("surveys:dataset-margins", args=[loaded.pk])
+    upload = io.BytesIO(MARGINS_CSV.encode("cp932"))
+    upload.name = "margins.csv"
+    # The secretariat (a stranger to the analysis) cannot change the weighting.
+    stranger = Client()
+    stranger.force_login(secretariat_user)
+    assert stranger.post(url, {"file": upload}).status_code == 403
+    loaded.refresh_from_db()
+    assert loaded.margins == []
+    upload.seek(0)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = analyst_client.post(url, {"file": upload}, follow=True)
+    assert response.status_code == 200
+    loaded.refresh_from_db()
+    assert len(loaded.margins) == 10, [str(m) for m in response.context["messages"]]
+    page = analyst_client.get(reverse("surveys:dataset-detail", args=[loaded.pk]))
+    assert "470,000" in page.content.decode()
+    for job in ReportJob.objects.filter(dataset=loaded):
+        assert job.status == "DONE"
+        weighting = job.result["weighting"]
+        assert weighting["converged"] and "レイキング" in weighting["note"]
+    internal = ReportJob.objects.get(dataset=loaded, mode="internal")
+    head = next(r for r in internal.result["rows"] if r["indicator"] == "lonely_direct"
+                and r["breakdown"] == "total" and r["answer"] == "決してない")  # fmt: skip
+    assert head["weighted_pct"] is not None and head["deff"] >= 1
+    page = analyst_client.get(reverse("surveys:report-detail", args=[loaded.pk, "internal"]))
+    assert "レイキング" in page.content.decode()
+
+
+def test_margins_with_a_wrong_code_are_refused_in_japanese(
+    analyst_client: Any, loaded: Dataset
+) -> None:
+    url = reverse("surveys:dataset-margins", args=[loaded.pk])
+    upload = io.BytesIO(b"variable,code,count\nsex,9,100\nward,1,5\n")
+    upload.name = "m.csv"
+    response = analyst_client.post(url, {"file": upload}, follow=True)
+    text = response.content.decode()
+    assert "2行目" in text and "3行目" in text
+    loaded.refresh_from_db()
+    assert loaded.margins == []

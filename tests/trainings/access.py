@@ -13,8 +13,18 @@ ENTRIES = {
     "trainings/<slug:slug>/done/<str:token>/": public(
         "/trainings/{programme}/done/{result_token}/", note="signed link, no account"
     ),
-    "trainings/me/<str:token>/": public("/trainings/me/{me_token}/", note="signed link"),
-    "trainings/q/<str:token>/": public("/trainings/q/{questionnaire_token}/", note="signed link"),
+    "trainings/link/": public("/trainings/link/", note="resend form, same answer for any address"),
+    "trainings/me/<str:token>/": public("/trainings/me/{me_token}/", note="mailed link"),
+    "trainings/me/<str:token>/certificate/<int:registration_id>.pdf": public(
+        "/trainings/me/{me_token}/certificate/{attended}.pdf", note="mailed link"
+    ),
+    "trainings/q/<str:token>/": public("/trainings/q/{questionnaire_token}/", note="mailed link"),
+    "trainings/<slug:slug>/certificates.pdf": roles_only(
+        "/trainings/{programme}/certificates.pdf", SEC
+    ),
+    "trainings/<slug:slug>/questionnaire/answers.<str:fmt>": roles_only(
+        "/trainings/{programme}/questionnaire/answers.csv", SEC
+    ),
     "trainings/<slug:slug>/manage/": roles_only("/trainings/{programme}/manage/", SEC),
     "trainings/<slug:slug>/import/": roles_only("/trainings/{programme}/import/", SEC),
     "trainings/<slug:slug>/attendees.<str:fmt>": roles_only(
@@ -38,15 +48,25 @@ ENTRIES = {
 
 def setup() -> dict[str, Any]:
     from tests.trainings.factories import RegistrationFactory, SessionFactory
-    from trainings import services
+    from trainings import links, services
 
     session = SessionFactory()
     registration = RegistrationFactory(session=session)
+    attended = RegistrationFactory(
+        session=SessionFactory(programme=session.programme),
+        email=registration.email,
+        state="attended",
+    )
+    me_link = links.me_link_ensure(email=registration.email, programme=session.programme)
+    q_link = links.questionnaire_link_ensure(registration=registration)
     return {
         "programme": session.programme.slug,
         "session": session.pk,
-        "result_token": services.result_token_make(registration_ids=[registration.pk]),
-        "me_token": services.me_token_make(email=registration.email),
-        "questionnaire_token": services.questionnaire_token_make(registration_id=registration.pk),
+        "result_token": services.result_token_make(
+            programme_id=session.programme_id, session_ids=[session.pk]
+        ),
+        "me_token": links.link_token(me_link),
+        "attended": attended.pk,
+        "questionnaire_token": links.link_token(q_link),
         "checkin_token": registration.checkin_token,
     }

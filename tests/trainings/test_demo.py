@@ -42,3 +42,13 @@ def test_seed_demo_is_idempotent_and_matches_the_seed() -> None:
     assert Programme.objects.get(slug="sample-upcoming").is_open
     for cs in CaseStudy.objects.all():
         assert identifiers_find(cs.summary) == []
+
+
+def test_demo_lecture_titles_have_the_scanning_errors_corrected_and_say_so() -> None:
+    seed_trainings()
+    programme = Programme.objects.get(slug="2023-shiensha-kenshu")
+    themes = " ".join(programme.sessions.values_list("theme", flat=True))
+    for wrong in ("ののさこもり", "オンラインアロー", "制作者"):
+        assert wrong not in themes
+        assert wrong in programme.description  # the correction is stated
+    assert "大人や女性のひきこもり" in themes and "オンラインアウトリーチ" in themes

@@ -1,5 +1,6 @@
 import csv
 import io
+import re
 from datetime import time, timedelta
 from typing import Any
 
@@ -10,13 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from kitakyushu_pf.exports import DANGEROUS_PREFIXES
+from trainings import links
 from trainings.models import QuestionnaireAnswer, Registration, Session
-from trainings.services import (
-    Applicant,
-    me_token_make,
-    questionnaire_token_make,
-    registrations_create,
-)
+from trainings.services import Applicant, registrations_create
 
 from .factories import ProgrammeFactory, SessionFactory
 
@@ -28,6 +25,18 @@ def register(session: Session, i: int, **extra: Any) -> Registration:
         name=f"見本 花子{i}", kana=f"みほん はなこ{i}", email=f"p{i}@example.jp", **extra
     )
     return registrations_create(session_ids=[session.pk], applicant=applicant)[0]
+
+
+def me_token_make(*, email: str, programme: Any = None) -> str:
+    """The token of the person's mailed link (as the worker writes it into the e-mail)."""
+    registration = Registration.objects.filter(email=email).select_related("session").first()
+    programme = programme or registration.session.programme  # type: ignore[union-attr]
+    return links.link_token(links.me_link_ensure(email=email, programme=programme))
+
+
+def questionnaire_token_make(*, registration_id: int) -> str:
+    registration = Registration.objects.select_related("session__programme").get(pk=registration_id)
+    return links.link_token(links.questionnaire_link_ensure(registration=registration))
 
 
 def form_data(*sessions: Session, email: str = "new@example.jp") -> dict[str, Any]:
@@ -75,7 +84,9 @@ def test_unpublished_programme_is_not_found(client: Any) -> None:
     assert client.get(programme.get_absolute_url()).status_code == 404
 
 
-def test_register_form_registers_several_sessions_and_result_says_which(client: Any) -> None:
+def test_register_form_registers_several_sessions_and_result_says_see_your_mail(
+    client: Any,
+) -> None:
     programme = ProgrammeFactory()
     a = SessionFactory(programme=programme, capacity=5, start=time(9), end=time(10))
     b = SessionFactory(programme=programme, capacity=1, start=time(10), end=time(11))
@@ -87,8 +98,13 @@ def test_register_form_registers_several_sessions_and_result_says_which(client: 
     result = client.get(response["Location"])
     assert result["Cache-Control"].startswith("max-age=0") or "no-cache" in result["Cache-Control"]
     body = result.content.decode()
-    assert 'data-state="confirmed"' in body and 'data-state="waitlisted"' in body
-    assert "キャンセル待ち（1番目）" in body
+    assert a.theme in body and b.theme in body
+    assert "メールをご確認ください" in body
+    assert "/trainings/me/" not in body
+    states = dict(
+        Registration.objects.filter(email="new@example.jp").values_list("session", "state")
+    )
+    assert states == {a.pk: "confirmed", b.pk: "waitlisted"}
 
 
 def test_register_form_refuses_overlaps_with_a_clear_message(client: Any) -> None:
@@ -103,15 +119,24 @@ def test_register_form_refuses_overlaps_with_a_clear_message(client: Any) -> Non
     assert Registration.objects.count() == 0
 
 
-def test_register_form_refuses_same_email_twice(client: Any) -> None:
+def test_same_email_twice_gives_the_same_answer_as_a_new_one_and_keeps_one_place(
+    client: Any,
+) -> None:
     session = SessionFactory()
     register(session, 1)
-    response = client.post(
-        reverse("trainings:programme-register", args=[session.programme.slug]),
-        form_data(session, email="p1@example.jp"),
-    )
-    assert "既に申し込まれています" in response.content.decode()
-    assert session.registrations.count() == 1
+    url = reverse("trainings:programme-register", args=[session.programme.slug])
+    known = client.post(url, form_data(session, email="p1@example.jp"))
+    unknown = client.post(url, form_data(session, email="nobody@example.jp"))
+    assert known.status_code == unknown.status_code == 302
+
+    def page(response: Any) -> str:  # without the per-request CSRF token and signed link
+        html = client.get(response["Location"]).content.decode()
+        return re.sub(r'(value|href)="[^"]*"', "", html)
+
+    known_page, unknown_page = page(known), page(unknown)
+    assert known_page == unknown_page
+    assert "既に申し込まれています" not in known_page
+    assert session.registrations.filter(email="p1@example.jp").count() == 1
 
 
 @pytest.mark.parametrize(
@@ -141,10 +166,20 @@ def test_me_page_lists_places_and_cancels_with_promotion(client: Any) -> None:
     response = client.get(url)
     assert "no-store" in response["Cache-Control"] or "max-age=0" in response["Cache-Control"]
     assert session.theme in response.content.decode()
-    assert client.post(url, {"registration": mine.pk}).status_code == 302
+    # The first press only asks; nothing changes until it is confirmed.
+    ask = client.post(url, {"registration": mine.pk, "action": "cancel"})
+    assert ask.status_code == 200 and "キャンセルしますか" in ask.content.decode()
+    mine.refresh_from_db()
+    assert mine.state == "confirmed"
+    done = client.post(url, {"registration": mine.pk, "action": "cancel", "confirm": "1"})
+    assert done.status_code == 302
     mine.refresh_from_db()
     waiting.refresh_from_db()
     assert mine.state == "cancelled" and waiting.state == "confirmed"
+    # Undo before the start: the seat went to the next person, so back on the waiting list.
+    client.post(url, {"registration": mine.pk, "action": "restore"})
+    mine.refresh_from_db()
+    assert mine.state == "waitlisted"
 
 
 def test_me_page_cannot_cancel_someone_elses_place(client: Any) -> None:
@@ -152,12 +187,14 @@ def test_me_page_cannot_cancel_someone_elses_place(client: Any) -> None:
     register(session, 1)
     other = register(session, 2)
     url = reverse("trainings:me", args=[me_token_make(email="p1@example.jp")])
-    assert client.post(url, {"registration": other.pk}).status_code == 404
+    data = {"registration": other.pk, "action": "cancel", "confirm": "1"}
+    assert client.post(url, data).status_code == 404
     other.refresh_from_db()
     assert other.state == "confirmed"
 
 
 def test_tampered_me_link_is_refused(client: Any) -> None:
+    register(SessionFactory(), 1)
     token = me_token_make(email="p1@example.jp")
     forged = signing.dumps("p2@example.jp", salt="wrong", compress=True)
     for bad in (token[:-3] + "xyz", forged, "p1@example.jp"):
@@ -402,7 +439,8 @@ def test_supporter_flow_mail_with_calendar_cancel_from_link_promotes_and_mails(
     link = re.search(r"https?://\S+/trainings/me/\S+/", confirmation.body).group(0)
     path = link.split("://", 1)[1].split("/", 1)[1]
     mine = Registration.objects.get(email="first@example.jp")
-    assert client.post("/" + path, {"registration": mine.pk}).status_code == 302
+    data = {"registration": mine.pk, "action": "cancel", "confirm": "1"}
+    assert client.post("/" + path, data).status_code == 302
     promoted = [m for m in mailoutbox if m.to == ["second@example.jp"] and "繰り上げ" in m.subject]
     assert len(promoted) == 1
     assert Registration.objects.get(email="second@example.jp").state == "confirmed"

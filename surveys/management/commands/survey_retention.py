@@ -1,17 +1,19 @@
-"""Delete survey microdata past its retention date (idempotent; each deletion is audited)."""
+"""Delete survey microdata past its retention date (the portal's retention framework)."""
 
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from surveys.services import dataset_retention_purge
+from kitakyushu_pf.retention import retention_run
+from surveys.retention import RULE_KEY
 
 
 class Command(BaseCommand):
-    help = "Delete microdata and uploaded files of datasets past their retain_until date."
+    help = (
+        "Delete microdata, uploaded files and problem lists of datasets past their retain_until "
+        "date (the same rule the daily portal-retention job applies)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        purged = dataset_retention_purge()
-        for dataset in purged:
-            self.stdout.write(f"deleted microdata of {dataset.pk} ({dataset.title})")
-        self.stdout.write(f"{len(purged)} dataset(s) purged")
+        purged = retention_run(keys=[RULE_KEY]).get(RULE_KEY, 0)
+        self.stdout.write(f"{purged} dataset(s) purged")

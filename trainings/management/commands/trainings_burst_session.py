@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from kitakyushu_pf.models import OutboxEmail
-from trainings.models import Programme, Registration, Session
+from trainings.models import AccessLink, Programme, Registration, Session
 
 SLUG = "burst-test"
 
@@ -18,8 +18,11 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("capacity", type=int, nargs="?", default=75)
+        parser.add_argument(
+            "--number", type=int, default=1, help="session number (the bench's baseline uses 2)"
+        )
 
-    def handle(self, *args: Any, capacity: int, **options: Any) -> None:
+    def handle(self, *args: Any, capacity: int, number: int = 1, **options: Any) -> None:
         today = timezone.localdate()
         with transaction.atomic():
             programme, _ = Programme.objects.update_or_create(
@@ -35,11 +38,11 @@ class Command(BaseCommand):
             )
             session, _ = Session.objects.update_or_create(
                 programme=programme,
-                number=1,
+                number=number,
                 defaults={
                     "date": today + timedelta(days=40),
-                    "start": time(10),
-                    "end": time(12),
+                    "start": time(10 + 2 * (number - 1)),
+                    "end": time(11 + 2 * (number - 1)),
                     "theme": "（サンプル）負荷試験用の講座",
                     "capacity": capacity,
                 },
@@ -47,8 +50,9 @@ class Command(BaseCommand):
             ids = list(Registration.objects.filter(session=session).values_list("pk", flat=True))
             kinds = ("confirmed", "waitlisted")
             OutboxEmail.objects.filter(
-                key__in=[f"registration:{pk}:{kind}" for pk in ids for kind in kinds]
+                key__in=[f"trainings:{kind}:{pk}" for pk in ids for kind in kinds]
             ).delete()
+            AccessLink.objects.filter(programme=programme).delete()
             Registration.objects.filter(session=session).delete()
             Session.objects.filter(pk=session.pk).update(confirmed_count=0, capacity=capacity)
         self.stdout.write(f"{SLUG} {session.pk}")

@@ -1,7 +1,9 @@
-"""Fault-injection probes for `make test-faults`. Loaded only when PORTAL_FAULT_PROBES is on.
+"""The test-only hooks of every app, in one module; production settings refuse their switches.
 
-Never enable in production: these tasks crash their worker process or sleep on purpose, and the
-page holds a database query open.
+Nothing in a production function reads a test switch: a hook here is imported only when its
+switch is on (``PORTAL_FAULT_PROBES``, ``DJANGO_EMAIL_BACKEND``, ``DJANGO_CONN_HEALTH_CHECKS`` and
+every ``*_TEST_*`` variable), and ``DJANGO_ENV=production`` refuses to start when one is set
+(see the end of settings.py). Each app keeps its hooks in its own marked section below.
 """
 
 import os
@@ -17,6 +19,10 @@ from django.http import HttpRequest, JsonResponse
 
 from .jobs import tracked_job
 from .models import BackgroundJob
+
+# === portal: fault-injection probes for `make test-faults` (PORTAL_FAULT_PROBES) ==============
+# These tasks crash their worker process or sleep on purpose, and the page holds a database
+# query open.
 
 
 def _require_probes() -> None:
@@ -70,3 +76,24 @@ class SlowFileEmailBackend(BaseEmailBackend):
             name = f"sent-{time.time_ns()}-{os.getpid()}.eml"
             (maildir / name).write_bytes(message.message().as_bytes())
         return len(email_messages)
+
+
+# === trainings ===============================================================================
+# TRAININGS_TEST_DISABLE_LOCKING: the session row lock is not taken and seats are counted by
+#   a plain count-then-insert (the race the lock exists to prevent).
+# TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK: seconds to sleep between counting the seats and
+#   inserting, so that concurrent requests interleave.
+
+
+def trainings_locking_disabled() -> bool:
+    return bool(settings.TRAININGS_TEST_DISABLE_LOCKING)
+
+
+def trainings_after_capacity_check() -> None:
+    seconds = float(settings.TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK or 0)
+    if seconds:
+        time.sleep(seconds)
+
+
+# === surveys =================================================================================
+# (the surveys app adds its report-build hooks here)

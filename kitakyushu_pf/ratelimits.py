@@ -1,0 +1,176 @@
+"""One abuse limit for every form that makes the portal send an e-mail to a typed address.
+
+Two counters per form ("scope"), both on the shared cache through django-ratelimit's
+``get_usage`` (fixed windows, atomic ``incr`` on Redis):
+
+- per recipient address per day (strict): the address is hashed before it becomes a cache key;
+- per client IP per hour (generous: a city office or an NPO behind one address registers
+  several people; IPv6 counts per /64).
+
+A rush of people from distinct addresses never meets either limit. When the cache cannot be
+reached, django-ratelimit fails open (``RATELIMIT_FAIL_OPEN``) and the same limits are counted in
+a bounded per-process table instead (at most ``FALLBACK_MAX_KEYS`` keys, oldest dropped first):
+weaker across processes, but never unlimited and never an outage; for ``CACHE_RETRY_SECONDS``
+after a failure the cache is not tried again, so an outage does not slow every request down.
+Over the limit the user gets a Japanese 429 page with ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django_ratelimit.core import get_usage
+
+FALLBACK_MAX_KEYS = 10_000
+DAY = 24 * 60 * 60
+HOUR = 60 * 60
+
+
+@dataclass(frozen=True)
+class Limit:
+    per_address_per_day: int
+    per_ip_per_hour: int
+
+
+def limits() -> dict[str, Limit]:
+    """The limits of each form (settings ``PORTAL_RATELIMIT_*``)."""
+    return {
+        "trainings.register": Limit(
+            settings.PORTAL_RATELIMIT_REGISTER_PER_ADDRESS_DAY,
+            settings.PORTAL_RATELIMIT_REGISTER_PER_IP_HOUR,
+        ),
+        "trainings.link_resend": Limit(3, settings.PORTAL_RATELIMIT_REGISTER_PER_IP_HOUR),
+        "members.application": Limit(3, 10),
+        "accounts.password_reset": Limit(3, 20),
+    }
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address (behind ``AXES_PROXY_COUNT`` trusted proxies); IPv6 as its /64."""
+    ip = request.META.get("REMOTE_ADDR", "") or ""
+    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [h.strip() for h in forwarded.split(",") if h.strip()]
+        if hops:
+            ip = hops[-proxies] if len(hops) >= proxies else hops[0]
+    try:
+        parsed = ipaddress.ip_address(ip)
+    except ValueError:
+        return ip or "unknown"
+    if parsed.version == 6:
+        return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+    return str(parsed)
+
+
+def address_key(address: str) -> str:
+    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
+
+
+class _Fallback:
+    """Fixed-window counters in this process, bounded in size (used only without the cache)."""
+
+    def __init__(self, max_keys: int = FALLBACK_MAX_KEYS) -> None:
+        self.max_keys = max_keys
+        self.counts: OrderedDict[tuple[str, int], int] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def hit(self, key: str, period: int) -> int:
+        window = int(time.time()) // period
+        with self.lock:
+            slot = (key, window)
+            count = self.counts.pop(slot, 0) + 1
+            self.counts[slot] = count
+            while len(self.counts) > self.max_keys:
+                self.counts.popitem(last=False)
+            return count
+
+    def clear(self) -> None:
+        with self.lock:
+            self.counts.clear()
+
+
+fallback = _Fallback()
+
+
+# After the cache failed, go straight to the local table for this long (each failed attempt
+# costs a connection attempt with retries: hundreds of milliseconds per request).
+CACHE_RETRY_SECONDS = 10.0
+_cache_down_until = 0.0
+
+
+def _count(
+    request: HttpRequest, scope: str, kind: str, value: str, limit: int, period: int
+) -> bool:
+    """Count one hit; True when it is over the limit."""
+    global _cache_down_until
+    if time.monotonic() < _cache_down_until:
+        return fallback.hit(f"{scope}:{kind}:{value}", period) > limit
+    rate = f"{limit}/{period}s"
+    usage = get_usage(
+        request,
+        group=f"{scope}:{kind}",
+        key=lambda _group, _request: value,
+        rate=rate,
+        increment=True,
+    )
+    if usage is None:  # the cache is unreachable: count here instead
+        _cache_down_until = time.monotonic() + CACHE_RETRY_SECONDS
+        return fallback.hit(f"{scope}:{kind}:{value}", period) > limit
+    return bool(usage["should_limit"])
+
+
+def over_limit(request: HttpRequest, scope: str, *, address: str = "") -> bool:
+    """Count this submission against the scope's limits; True when it must be refused."""
+    limit = limits()[scope]
+    over_ip = _count(request, scope, "ip", client_ip(request), limit.per_ip_per_hour, HOUR)
+    over_address = False
+    if address.strip():
+        over_address = _count(
+            request, scope, "address", address_key(address), limit.per_address_per_day, DAY
+        )
+    return over_ip or over_address
+
+
+def ratelimited_response(request: HttpRequest) -> HttpResponse:
+    response = render(request, "429.html", status=429)
+    response["Retry-After"] = str(HOUR)
+    return response
+
+
+def ratelimit(
+    scope: str,
+    *,
+    address_field: str = "email",
+    when: Callable[[HttpRequest], bool] | None = None,
+) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """Refuse a view's POSTs over the scope's limits with the 429 page.
+
+    ``address_field`` names the POST field with the recipient's address; ``when`` narrows the
+    POSTs that count (e.g. only the final "submit" of a two-step form).
+    """
+    limits()[scope]  # unknown scopes fail at import time
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            if request.method == "POST" and (when is None or when(request)):
+                address = str(request.POST.get(address_field, ""))
+                if over_limit(request, scope, address=address):
+                    return ratelimited_response(request)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

@@ -1,0 +1,380 @@
+"""Pure report calculations: microdata, instrument spec and national figures in, plain JSON out.
+
+Nothing here reads the database or settings: the national figures and the national respondent
+profile arrive as arguments (see ReportInputs)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import aggregation as agg
+from ..disclosure import apply_suppression
+
+
+def _labels(spec: dict[str, Any], name: str) -> dict[int, str]:
+    for var in [*spec["variables"], *spec.get("derived", [])]:
+        if var["name"] == name:
+            return agg.labels_of(var.get("codes", {}))
+    raise KeyError(name)
+
+
+@dataclass
+class ReportInputs:
+    frame: pd.DataFrame
+    spec: dict[str, Any]
+    national: pd.DataFrame
+    hikikomori_national: pd.DataFrame
+    rule: str
+    # National respondent profile rows (indicator "respondent_profile"): wave, breakdown,
+    # group, pct, status, source. Empty: no age standardisation.
+    national_profile: pd.DataFrame = field(default_factory=pd.DataFrame)
+    # Population margins for raking: {variable: {code: count}}; None: unweighted report.
+    margins: dict[str, dict[int, float]] | None = None
+    # Trimming bounds (ratios to the mean weight) set by the analyst; None: no trimming.
+    weight_bounds: tuple[float, float] | None = None
+
+
+def headline_answers(spec: dict[str, Any]) -> dict[str, str]:
+    """Indicator → the answer label its breakdowns are read by (kept visible if possible)."""
+    report = spec.get("report", {})
+    codes = dict(report.get("headline_answers", {}))
+    if report.get("headline"):
+        codes.setdefault(report["headline"]["indicator"], report["headline"]["code"])
+    out = {}
+    for ind, code in codes.items():
+        labels = _labels(spec, ind)
+        if int(code) in labels:
+            out[ind] = labels[int(code)]
+    return out
+
+
+def weighting_note(info: dict[str, Any] | None) -> str:
+    if not info:
+        return ""
+    variables = "・".join(info["variables"])
+    if info.get("empty_cells"):
+        return (
+            f"母集団の構成（{variables}）に回答者のいない区分（{'、'.join(info['empty_cells'])}）"
+            "があるため、重み付けできませんでした。"
+        )
+    state = (
+        f"{info['iterations']}回の反復で収束（最大相対誤差 {info['max_rel_error']:.1e}）"
+        if info["converged"]
+        else f"{info['iterations']}回で収束せず（最大相対誤差 {info['max_rel_error']:.1e}）"
+    )
+    trimmed = "、重みの上下限あり" if info.get("trimmed") else "、重みの切り詰めなし"
+    return (
+        f"住民基本台帳の人数（{variables}）へのレイキング（反復比例調整）: {state}{trimmed}。"
+        f"重み付けの変数が無回答の{info['excluded_blank']:,}人は重み付き集計に含めていません。"
+        "95%信頼区間は Kish の有効標本数による Wilson 法、deff = n·Σw²/(Σw)²。"
+    )
+
+
+def report_compute(
+    inputs: ReportInputs,
+    *,
+    publish: bool,
+    threshold: int,
+    progress: Callable[[int], None] = lambda _p: None,
+) -> dict[str, Any]:
+    """Every table of the report as plain JSON (the same data feeds CSV, XLSX, PDF and HTML)."""
+    spec = inputs.spec
+    frame = agg.derive(inputs.frame, spec.get("derived", []))
+    report = spec.get("report", {})
+    weights = None
+    weighting: dict[str, Any] | None = None
+    if inputs.margins:
+        weights, weighting = agg.rake(frame, inputs.margins, bounds=inputs.weight_bounds)
+        if weighting.get("empty_cells") or not weighting["converged"]:
+            weights = None
+    tables = []
+    indicators = report.get("indicators", [])
+    breakdowns = report.get("breakdowns", [])
+    steps = max(len(indicators) * (len(breakdowns) + 1), 1)
+    done = 0
+    for ind in indicators:
+        answers = _labels(spec, ind)
+        tables.append(
+            agg.distribution(frame, indicator=ind, answer_labels=answers, weights=weights)
+        )
+        for b in breakdowns:
+            done += 1
+            if b == ind:
+                continue  # the indicator by itself is the identity table
+            tables.append(
+                agg.distribution(
+                    frame,
+                    indicator=ind,
+                    answer_labels=answers,
+                    breakdown=b,
+                    group_labels=_labels(spec, b),
+                    weights=weights,
+                )
+            )
+            progress(10 + int(60 * done / steps))
+    hikikomori = None
+    hik = pd.DataFrame()
+    if report.get("hikikomori"):
+        band_labels = _labels(spec, "age_band")
+        band_labels = {k: v for k, v in band_labels.items() if v != "その他の年齢"}
+        hik, hikikomori = hikikomori_section(
+            frame, band_labels=band_labels, national=inputs.hikikomori_national
+        )
+        if publish:
+            hik, hikikomori = protect_hikikomori(hik, hikikomori, threshold=threshold)
+    progress(75)
+    dist = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
+    parts = []
+    chi_square: list[dict[str, Any]] = []
+    if len(dist):
+        dist = agg.add_weighted(agg.compare_national(agg.add_wilson(dist), inputs.national))
+        chi_square = agg.chi_square_by_distribution(dist)
+        if publish:
+            dist = apply_suppression(
+                dist, threshold=threshold, protect_answers=dict(headline_answers(spec))
+            )
+            hidden = {
+                (r.indicator, r.breakdown, r.group) for r in dist.itertuples() if r.suppressed
+            }
+            chi_square = [
+                c for c in chi_square if (c["indicator"], c["breakdown"], c["group"]) not in hidden
+            ]
+        parts.append(dist)
+    if len(hik):
+        parts.append(hik)
+    progress(85)
+    rows_frame = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    if "suppressed" not in rows_frame.columns:
+        rows_frame["suppressed"] = False
+    rows_frame["suppressed"] = rows_frame["suppressed"].fillna(False).astype(bool)
+    standardised = None
+    headline = report.get("headline")
+    if headline and report.get("standardise_by"):
+        standardised = _standardised(frame, inputs, headline, report["standardise_by"])
+    return {
+        "rows": _records(rows_frame),
+        "standardised": standardised,
+        "hikikomori": hikikomori,
+        "chi_square": chi_square,
+        "weighting": {**weighting, "note": weighting_note(weighting)} if weighting else None,
+    }
+
+
+def hikikomori_section(
+    frame: pd.DataFrame, *, band_labels: dict[int, str], national: pd.DataFrame
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Prevalence by age band, each band under the rule of the national wave it is compared
+    with (15〜39歳: H27, 40〜64歳: H30), with 無回答 strict (compared with the nation) and
+    inclusive (shown beside it, not compared), and the exclusion steps of both."""
+    rule = {code: agg.WAVE_RULE_BY_BAND.get(label, "H30") for code, label in band_labels.items()}
+    strict, excl_strict = agg.hikikomori_prevalence(
+        frame, rule=rule, band_labels=band_labels, missing="strict"
+    )
+    inclusive, excl_inclusive = agg.hikikomori_prevalence(
+        frame, rule=rule, band_labels=band_labels, missing="inclusive"
+    )
+    compared = agg.compare_national(agg.add_wilson(strict), national) if len(strict) else strict
+    beside = agg.add_wilson(inclusive).assign(indicator="hikikomori_inclusive")
+    rows = pd.concat([compared, beside], ignore_index=True)
+    steps = []
+    for s, i in zip(excl_strict.to_dict("records"), excl_inclusive.to_dict("records"), strict=True):
+        steps.append(
+            {"group": s["group"], "rule": s["rule"], "step": s["step"],
+             "strict": _int_or_none(s["removed"] if s["remaining"] is None
+                                    or pd.isna(s["remaining"]) else s["remaining"]),
+             "inclusive": _int_or_none(i["removed"] if i["remaining"] is None
+                                       or pd.isna(i["remaining"]) else i["remaining"]),
+             "is_count_of_candidates": s["step"] == agg.STEP_CANDIDATE}
+        )  # fmt: skip
+    effect = []
+    for group in ["", *band_labels.values()]:
+        a = strict[(strict["group"] == group) & (strict["answer"] == "広義")]
+        b = inclusive[(inclusive["group"] == group) & (inclusive["answer"] == "広義")]
+        if len(a) and len(b):
+            sn, inn = int(a["city_n"].iloc[0]), int(b["city_n"].iloc[0])
+            effect.append({"group": group, "strict": sn, "inclusive": inn, "moved": inn - sn})
+    rule_by_band = {band_labels[c]: r for c, r in rule.items()}
+    note = (
+        "各年齢区分を、比較する全国調査と同じ基準で判定しています（"
+        + "、".join(f"{b}: {r}方式" for b, r in rule_by_band.items())
+        + "）。無回答は、全国調査の慣行どおり判定不能として除く「厳格」を全国と比較し、"
+        "2022年の市の集計のように広義ひきこもり群に含める「包含」を並べて示します。"
+    )
+    return rows, {
+        "rule_by_band": rule_by_band,
+        "rule": "・".join(f"{b} {r}" for b, r in rule_by_band.items()),
+        "steps": steps,
+        "missing_effect": effect,
+        "note": note,
+    }
+
+
+def _int_or_none(v: Any) -> int | None:
+    return None if v is None or (isinstance(v, float) and np.isnan(v)) else int(v)
+
+
+def _hide_linked(counts: list[int | None], threshold: int) -> set[int]:
+    """Indices to hide in one additive chain (Σ parts = whole): every count below the
+    threshold, and when that is a single one, the smallest other so it cannot be subtracted."""
+    present = [i for i, c in enumerate(counts) if c is not None]
+    hidden = {i for i in present if counts[i] < threshold}  # type: ignore[operator]
+    if len(hidden) == 1:
+        others = [i for i in present if i not in hidden]
+        if others:
+            hidden.add(min(others, key=lambda i: counts[i]))  # type: ignore[arg-type,return-value]
+    return hidden
+
+
+def protect_hikikomori(
+    rows: pd.DataFrame, section: dict[str, Any], *, threshold: int
+) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Publication mode: the same small-count rule for the prevalence cells and for the counts
+    in prose (exclusion steps, the effect of the 無回答 choice).
+
+    準 + 狭義 = 広義 in each scope, and the total is the sum of the bands: a cell below the
+    threshold hides its scope's 準 and 狭義 (and 広義 if it is small too), and a hidden band
+    hides the total in the same place.
+    """
+    out = rows.copy()
+    out["suppressed"] = False
+    for ind in ("hikikomori", "hikikomori_inclusive"):
+        sel = out["indicator"] == ind
+        hidden_groups: dict[str, set[str]] = {}
+        for group, sub in out[sel].groupby("group", sort=False):
+            n = dict(zip(sub["answer"], sub["city_n"], strict=True))
+            hide: set[str] = set()
+            if any(v < threshold for v in n.values()):
+                hide |= {"準", "狭義"}
+                if n.get("広義", threshold) < threshold:
+                    hide.add("広義")
+            hidden_groups[str(group)] = hide
+        band_hidden: set[str] = set().union(*(h for g, h in hidden_groups.items() if g != ""))
+        if band_hidden:
+            hidden_groups[""] = hidden_groups.get("", set()) | band_hidden
+        for group, hide in hidden_groups.items():
+            mask = sel & (out["group"] == group) & out["answer"].isin(hide)
+            out.loc[mask, "suppressed"] = True
+    mask = out["suppressed"].to_numpy()
+    out["city_n"] = out["city_n"].astype("Int64")
+    out.loc[mask, "city_n"] = pd.NA
+    for col in ("city_pct", "city_ci_low", "city_ci_high", "diff_pt", "diff_ci_low",
+                "diff_ci_high", "p_value", "p_adjusted"):  # fmt: skip
+        if col in out.columns:
+            out.loc[mask, col] = np.nan
+    section = {**section, "threshold": threshold}
+    steps: list[dict[str, Any]] = [dict(s) for s in section["steps"]]
+    for choice in ("strict", "inclusive"):
+        for group in dict.fromkeys(s["group"] for s in steps):
+            chain = [i for i, s in enumerate(steps) if s["group"] == group]
+            hidden_idx = _hide_linked([steps[i][choice] for i in chain], threshold)
+            for j in hidden_idx:
+                steps[chain[j]][choice] = None
+    section["steps"] = steps
+    effect: list[dict[str, Any]] = []
+    for item in section["missing_effect"]:
+        e: dict[str, Any] = dict(item)
+        hidden_idx = _hide_linked([e["strict"], e["inclusive"], e["moved"]], threshold)
+        for j, key in enumerate(("strict", "inclusive", "moved")):
+            if j in hidden_idx:
+                e[key] = None
+        effect.append(e)
+    section["missing_effect"] = effect
+    return out, section
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    keep = [*agg.TIDY_COLUMNS, "national_status", "national_source", "national_wave"]
+    out = []
+    for rec in frame.reindex(columns=keep).to_dict("records"):
+        clean: dict[str, Any] = {}
+        for k, v in rec.items():
+            if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)):
+                clean[k] = None
+            elif isinstance(v, np.integer):
+                clean[k] = int(v)
+            elif isinstance(v, np.floating):
+                clean[k] = float(v)
+            elif isinstance(v, np.bool_):
+                clean[k] = bool(v)
+            else:
+                clean[k] = v
+        out.append(clean)
+    return out
+
+
+def _standardised(
+    frame: pd.DataFrame, inputs: ReportInputs, headline: dict[str, Any], by: str
+) -> dict[str, Any] | None:
+    """Direct standardisation of the headline to the national respondent mix.
+
+    The sex × age mix (breakdown sex_age_group, groups 「男性・16〜19歳」) is used when the
+    national profile has it, the age mix (breakdown `by`) otherwise; the earliest wave with the
+    mix is used and named in the note.
+    """
+    profile = inputs.national_profile
+    if not len(profile):
+        return None
+    sex_age = profile[profile["breakdown"] == "sex_age_group"].sort_values("wave", kind="stable")
+    age_only = profile[profile["breakdown"] == by].sort_values("wave", kind="stable")
+    use = sex_age if len(sex_age) and "sex" in frame.columns else age_only
+    if not len(use):
+        return None
+    wave = use.iloc[0]["wave"]
+    same_wave = use[use["wave"] == wave]
+    age_code = {v: k for k, v in _labels(inputs.spec, by).items()}
+    weights: dict[tuple[int, ...], float] = {}
+    if use is sex_age:
+        sex_code = {v: k for k, v in _labels(inputs.spec, "sex").items()}
+        for g, p in zip(same_wave["group"], same_wave["pct"], strict=True):
+            sex, _, age = str(g).partition("・")
+            if sex in sex_code and age in age_code:
+                weights[(sex_code[sex], age_code[age])] = float(p)
+        strata = ["sex", by]
+        mix = "性別×年齢"
+    else:
+        for g, p in zip(same_wave["group"], same_wave["pct"], strict=True):
+            if g in age_code:
+                weights[(age_code[g],)] = float(p)
+        strata = [by]
+        mix = "年齢"
+    if not weights:
+        return None
+    source = same_wave.iloc[0]
+    result = agg.direct_standardised(
+        frame, indicator=headline["indicator"], code=headline["code"], by=strata, weights=weights
+    )
+    answer = _labels(inputs.spec, headline["indicator"])[headline["code"]]
+    nat = inputs.national[
+        (inputs.national["indicator"] == headline["indicator"])
+        & (inputs.national["breakdown"] == "total")
+        & (inputs.national["answer"] == answer)
+    ]
+    national = None
+    if len(nat):
+        row = nat.iloc[0]
+        national = {
+            "pct": float(row["pct"]),
+            "status": row["status"],
+            "source": row["source"],
+            "wave": row.get("wave", ""),
+        }
+    return {
+        **result,
+        "label": f"「{answer}」の年齢調整割合",
+        "mix_wave": wave,
+        "mix": mix,
+        "weights_note": (
+            f"全国調査（{wave}）の回答者の{mix}構成（{source['status']}、"
+            f"出典: {source['source']}）による直接法。95%信頼区間は Fay–Feuer のガンマ法。"
+            f"{inputs.spec['wave']} の回答者構成は見つからなかったため "
+            f"{wave} を代わりに用いています。性別・年齢が無回答または"
+            f"「その他・答えたくない」の{result['left_out']:,}人は除いています。"
+        ),
+        "national": national,
+        "suppressed": False,
+    }
