@@ -61,8 +61,6 @@ def sections(result: dict[str, Any], language: str = "ja") -> list[dict[str, Any
     key_answers = (result.get("findings_spec") or {}).get("key_answers", {})
     out = []
     for indicator in indicator_order(result):
-        if indicator == "hikikomori":
-            continue
         info = labels.get(indicator, {})
         dist = charts.distribution_series(result, indicator, language)
         parts = []
@@ -75,7 +73,7 @@ def sections(result: dict[str, Any], language: str = "ja") -> list[dict[str, Any
         out.append(
             {
                 "indicator": indicator,
-                "title": label_of(result, indicator, language),
+                "title": _title(result, indicator, language),
                 "question": info.get("question", ""),
                 "question_number": info.get("question_number", ""),
                 "multiple": bool(info.get("multiple")),
@@ -86,6 +84,12 @@ def sections(result: dict[str, Any], language: str = "ja") -> list[dict[str, Any
             }
         )
     return out
+
+
+def _title(result: dict[str, Any], indicator: str, language: str) -> str:
+    if indicator == "hikikomori" and not (result.get("labels") or {}).get(indicator):
+        return "Hikikomori prevalence" if language == "en" else "ひきこもり出現率"
+    return label_of(result, indicator, language)
 
 
 def full_table(result: dict[str, Any], indicator: str, language: str = "ja") -> list[list[Any]]:
@@ -99,7 +103,9 @@ def full_table(result: dict[str, Any], indicator: str, language: str = "ja") -> 
         by = (
             ("全体" if language != "en" else "All")
             if breakdown == "total"
-            else label_of(result, breakdown, language)
+            else {"age_band": "年齢" if language != "en" else "Age band"}.get(
+                breakdown, label_of(result, breakdown, language)
+            )
         )
         hidden = bool(r.get("suppressed"))
         rows.append(

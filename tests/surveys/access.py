@@ -141,9 +141,17 @@ def setup() -> dict[str, Any]:
     dataset = load_dataset(synthetic_csv(60))
     job = ReportJob.objects.get(dataset=dataset, mode="internal")
     services.report_job_run(job=job)
-    publish = services.report_request(dataset=dataset, mode=ReportJob.Mode.PUBLISH, dispatch=False)
-    services.report_job_run(job=publish)
-    shared = services.report_share(dataset=dataset, user=None)
+    # A shared report without rendering a PDF (the matrix only checks who may fetch it).
+    from surveys.models import SharedReport
+
+    pdf = services.dataset_dir(dataset) / "shared-access.pdf"
+    pdf.write_bytes(b"%PDF-1.4 access matrix")
+    shared = SharedReport.objects.create(
+        dataset=dataset,
+        title=dataset.title,
+        pdf_file=str(pdf.relative_to(services.private_root())),
+        size=pdf.stat().st_size,
+    )
     from django.utils import timezone
 
     from surveys import web
