@@ -247,7 +247,7 @@ def test_template_has_every_column_and_a_codebook(tmp_path: Path) -> None:
     assert header.strip() == ",".join(v["name"] for v in instrument.spec["variables"])
     codebook = services.instrument_codebook(instrument=instrument)
     assert ["lonely_direct", "あなたはどの程度、孤独であると感じることがありますか。", "code", "5",
-            "しばしばある・常にある", "空欄は無回答。"] in codebook  # fmt: skip
+            "しばしばある・常にある", "空欄は無回答。"] in [r[:6] for r in codebook]  # fmt: skip
 
 
 def test_a_100000_row_file_validates_and_loads() -> None:
