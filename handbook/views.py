@@ -617,14 +617,19 @@ def hsds_services(request: HttpRequest) -> JsonResponse:
     raw = request.GET.get("modified_after", "").strip()
     modified_after = None
     if raw:
-        modified_after = parse_datetime(raw.replace(" ", "+"))
-        if modified_after is None:
-            day = parse_date(raw)
-            if day is None:
-                return _hsds_error("modified_after must be an ISO 8601 date or date-time")
-            modified_after = dt.datetime.combine(day, dt.time())
-        if timezone.is_naive(modified_after):
-            modified_after = timezone.make_aware(modified_after)
+        try:
+            modified_after = parse_datetime(raw.replace(" ", "+"))
+            if modified_after is None:
+                day = parse_date(raw)
+                if day is None:
+                    raise ValueError(raw)
+                modified_after = dt.datetime.combine(day, dt.time())
+            if timezone.is_naive(modified_after):
+                modified_after = timezone.make_aware(modified_after)
+            # One offset the database understands (an ISO offset may be up to ±23:59).
+            modified_after = modified_after.astimezone(dt.UTC)
+        except (ValueError, OverflowError):
+            return _hsds_error("modified_after must be an ISO 8601 date or date-time")
     return _hsds_list(request, hsds.services(modified_after=modified_after))
 
 

@@ -22,6 +22,22 @@ def demo(settings) -> None:  # noqa: F811 - pytest-django's settings fixture
     seed_demo()
 
 
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    """Call the real WSGI app as Django's test client does: a finished request must not close
+    the test's database connection (on PostgreSQL that would end the test's transaction)."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def _schema():
     from kitakyushu_pf.wsgi import application
 
@@ -109,3 +125,18 @@ def test_the_two_existing_endpoints_keep_their_shape(client, demo) -> None:
     data = client.get(reverse("handbook:api-services"), {"worry": wid}).json()
     assert set(data) == {"crisis", "services"}
     assert set(data["services"][0]) == {"id", "name", "organisation", "phone", "open_now", "url"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        ("0384-06-21T04:43:07+18:10", 200),  # found by the property-based run: was a 500
+        ("2026-13-40", 400),
+        ("0001-01-01T00:00:00+23:59", 400),
+        ("yesterday", 400),
+    ],
+)
+def test_odd_modified_after_values_never_fail_the_server(client, value, status) -> None:
+    response = client.get(reverse("handbook:hsds-services"), {"modified_after": value})
+    assert response.status_code == status
