@@ -92,7 +92,7 @@ def race_server(request: Any, tmp_path: Path) -> Iterator[RaceServer]:
     db_path = tmp_path / "race.sqlite3"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kitakyushu_pf.settings",
+        "DJANGO_SETTINGS_MODULE": "kitakyushu_pf.test_settings",
         "DATABASE_URL": f"sqlite:///{db_path}",
         "EMAIL_URL": "dummymail://",
         "DJANGO_LOG_LEVEL": "WARNING",
