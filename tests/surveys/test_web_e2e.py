@@ -3,6 +3,7 @@ every page is axe-core clean; the same code cannot answer twice."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -49,13 +50,14 @@ def test_resident_answers_the_whole_questionnaire_on_a_phone(
         assert page.locator("progress").count() == 1
         axe_clean(page)
         for group in page.locator("fieldset").all():
-            legend = group.locator("legend").inner_text().strip()
-            label = choices.get(legend)
-            options = group.locator("label")
+            # The legend may carry the question number (問16 …) and the printed wording.
+            legend = re.sub(r"^問\d+\s*", "", group.locator("legend").inner_text().strip())
+            texts = [t.strip() for t in group.locator("label").all_inner_texts()]
+            label = choices.get(legend) or next((v for v in choices.values() if v in texts), None)
             if label:
                 group.get_by_label(label, exact=True).check()
             else:
-                options.first.click()
+                group.locator("label").first.click()
         page.get_by_role("button", name="保存して次へ").click()
         page.wait_for_load_state()
     assert seen_pages == len(web.questionnaire(dataset.instrument).pages)
