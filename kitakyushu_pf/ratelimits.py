@@ -59,7 +59,7 @@ def limits() -> dict[str, Limit]:
 def client_ip(request: HttpRequest) -> str:
     """The client's address (behind ``AXES_PROXY_COUNT`` trusted proxies); IPv6 as its /64."""
     ip = request.META.get("REMOTE_ADDR", "") or ""
-    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
+    proxies = int(settings.AXES_IPWARE_PROXY_COUNT or 0)
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     if proxies and forwarded:
         hops = [h.strip() for h in forwarded.split(",") if h.strip()]

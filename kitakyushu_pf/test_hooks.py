@@ -96,4 +96,11 @@ def trainings_after_capacity_check() -> None:
 
 
 # === surveys =================================================================================
-# (the surveys app adds its report-build hooks here)
+# SURVEYS_TEST_SLEEP_IN_REPORT: seconds a report build waits after recording its worker pid, so
+#   that the fault test can kill that worker child mid-task.
+
+
+def surveys_report_build_started() -> None:
+    seconds = float(settings.SURVEYS_TEST_SLEEP_IN_REPORT or 0)
+    if seconds > 0:
+        time.sleep(seconds)

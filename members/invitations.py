@@ -30,7 +30,7 @@ from .models import Invitation, Organisation, Person
 
 
 def _valid_days() -> int:
-    return int(getattr(settings, "MEMBERS_INVITATION_DAYS", 7))
+    return int(settings.MEMBERS_INVITATION_DAYS)
 
 
 def token_hash(token: str) -> str:

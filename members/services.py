@@ -161,7 +161,7 @@ def application_approve(
             "organisation": organisation,
             "list_url": portal_url(reverse("members:organisation-list")),
             "invitation_link": invitation_link(token),
-            "invitation_days": int(getattr(settings, "MEMBERS_INVITATION_DAYS", 7)),
+            "invitation_days": int(settings.MEMBERS_INVITATION_DAYS),
         },
         to=[application.contact_email],
         key=email_key("members", "application-approved", application.pk),

@@ -283,7 +283,7 @@ def services_unverified() -> QuerySet[Service]:
 
 
 def _window_days() -> int:
-    return int(getattr(settings, "MEMBERS_WINDOW_FRESHNESS_DAYS", 182))
+    return int(settings.MEMBERS_WINDOW_FRESHNESS_DAYS)
 
 
 def windows_stale(*, today: date | None = None) -> QuerySet[Service]:
@@ -303,7 +303,7 @@ def window_token_make(*, service: Service) -> str:
 
 
 def window_token_read(*, token: str) -> Service:
-    max_age = timedelta(days=int(getattr(settings, "MEMBERS_FRESHNESS_LINK_DAYS", 30)))
+    max_age = timedelta(days=int(settings.MEMBERS_FRESHNESS_LINK_DAYS))
     payload = signing.loads(token, salt=WINDOW_FRESHNESS_SALT, max_age=max_age)
     try:
         return Service.objects.select_related("provider").get(

@@ -28,8 +28,8 @@ REFUSED_STATUS = {"used": 410, "closed": 403, "before": 403, "other": 409, "unkn
 
 def _rates() -> tuple[str, str]:
     return (
-        getattr(settings, "SURVEYS_ANSWER_RATE_IP", "20/h"),
-        getattr(settings, "SURVEYS_ANSWER_RATE_ALL", "300/10m"),
+        settings.SURVEYS_ANSWER_RATE_IP,
+        settings.SURVEYS_ANSWER_RATE_ALL,
     )
 
 
@@ -272,7 +272,7 @@ class _BaselineForm(forms.Form):
 def bench_baseline(request: HttpRequest) -> HttpResponse:
     """The bench's baseline: a bare Django form POST (CSRF, validation, redirect), nothing
     else. Exists only with SURVEYS_BENCH_BASELINE on."""
-    if not getattr(settings, "SURVEYS_BENCH_BASELINE", False):
+    if not settings.SURVEYS_BENCH_BASELINE:
         raise Http404
     form = _BaselineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

@@ -83,7 +83,7 @@ def code_display(code: str) -> str:
 
 
 def _code_key() -> bytes:
-    key = getattr(settings, "SURVEYS_CODE_KEY", "") or settings.SECRET_KEY
+    key = settings.SURVEYS_CODE_KEY or settings.SECRET_KEY
     return ("surveys.web.code:" + key).encode()
 
 
@@ -553,7 +553,7 @@ def _reports_stale(dataset_id: Any) -> None:
         .exclude(status=ReportJob.Status.QUEUED)
         .update(status=ReportJob.Status.QUEUED, progress=0, attempts=0, queued_at=timezone.now())
     )
-    if stale and getattr(settings, "SURVEYS_WEB_REPORT_DISPATCH", True):
+    if stale and settings.SURVEYS_WEB_REPORT_DISPATCH:
         queued = ReportJob.objects.filter(dataset_id=dataset_id, status=ReportJob.Status.QUEUED)
         for pk in queued.values_list("pk", flat=True):
             dispatch_on_commit(report_build_task, str(pk))

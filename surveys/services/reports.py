@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kitakyushu_pf import test_hooks
 from kitakyushu_pf.services import dispatch_on_commit
 
 from ..models import Dataset, ReportJob
@@ -87,13 +87,6 @@ def _response_note(dataset: Dataset, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _test_sleep_in_report() -> None:
-    """Fault tests only: hold the build open so the test can kill the worker child mid-task."""
-    seconds = float(_setting("SURVEYS_TEST_SLEEP_IN_REPORT", 0) or 0)
-    if seconds > 0:
-        time.sleep(seconds)
-
-
 def report_job_run(*, job: ReportJob, pid: int | None = None) -> ReportJob:
     """Build and store the report; idempotent (same inputs → same stored result)."""
     ReportJob.objects.filter(pk=job.pk).update(
@@ -135,7 +128,7 @@ def report_job_run(*, job: ReportJob, pid: int | None = None) -> ReportJob:
         ),
     )
     progress(10)
-    _test_sleep_in_report()
+    test_hooks.surveys_report_build_started()
     publish = job.mode == ReportJob.Mode.PUBLISH
     result = report_compute(inputs, publish=publish, threshold=job.threshold, progress=progress)
     extend_result(result, inputs=inputs, publish=publish, threshold=job.threshold)
