@@ -35,8 +35,8 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
-from django_ratelimit.core import is_ratelimited
 
+from kitakyushu_pf import ratelimits
 from kitakyushu_pf.exports import csv_response
 from kitakyushu_pf.roles import SECRETARIAT, role_required
 from kitakyushu_pf.security import denial_log
@@ -357,14 +357,7 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         if not _same_origin(request):
             denial_log(request=request, reason="handbook report from another origin")
             return HttpResponseForbidden(_("This form can only be sent from the handbook's page."))
-        if is_ratelimited(
-            request,
-            group="handbook-report",
-            key="ip",
-            rate=f"{settings.HANDBOOK_REPORTS_PER_HOUR}/h",
-            method="POST",
-            increment=True,
-        ):
+        if ratelimits.over_limit(request, "handbook.report"):
             return HttpResponse(
                 _("Too many reports from this connection. Please try again later."), status=429
             )

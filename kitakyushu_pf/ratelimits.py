@@ -53,6 +53,8 @@ def limits() -> dict[str, Limit]:
         "trainings.link_resend": Limit(3, settings.PORTAL_RATELIMIT_REGISTER_PER_IP_HOUR),
         "members.application": Limit(3, 10),
         "accounts.password_reset": Limit(3, 20),
+        # The handbook's report-a-problem form has no address: only the per-IP count applies.
+        "handbook.report": Limit(0, settings.HANDBOOK_REPORTS_PER_HOUR),
     }
 
 
