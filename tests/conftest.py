@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import Group
@@ -17,6 +18,12 @@ from django.contrib.auth.models import Group
 from kitakyushu_pf.roles import ANALYST, MEMBER, SECRETARIAT
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+# Property tests draw the same examples on every run (CI must not pass or fail by chance);
+# `HYPOTHESIS_PROFILE=explore` draws new ones when hunting for counterexamples.
+hypothesis.settings.register_profile("ci", derandomize=True, database=None)
+hypothesis.settings.register_profile("explore", derandomize=False)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
