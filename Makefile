@@ -63,9 +63,12 @@ test: $(VENV)/.installed-dev
 ## fails under COVERAGE_FLOOR (CI runs this; raise the floor as the total rises, goal 90 %)
 COVERAGE_FLOOR ?= 92
 COVERAGE_MARKERS ?= not faults
+## TEST_WORKERS: test processes for `make coverage` (pytest-xdist; each has its own SQLite test
+## database and in-memory cache); 0 runs everything in one process
+TEST_WORKERS ?= 2
 coverage: $(VENV)/.installed-dev
 	env -u DATABASE_URL -u CELERY_BROKER_URL -u CACHE_URL -u DJANGO_ENV \
-	$(BIN)/pytest -m "$(COVERAGE_MARKERS)" --cov --cov-report=term:skip-covered \
+	$(BIN)/pytest -n $(TEST_WORKERS) -m "$(COVERAGE_MARKERS)" --cov --cov-report=term:skip-covered \
 		--cov-report=html:var/coverage --cov-fail-under=$(COVERAGE_FLOOR) $(PYTEST_ARGS)
 
 ## make test-services: the same suite on PostgreSQL + Redis, with a real Celery worker
