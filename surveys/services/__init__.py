@@ -18,7 +18,6 @@ from ._common import (
     MAX_PROBLEMS_STORED,
     NATIONAL_COLUMNS,
     NATIONAL_CSV,
-    _setting,
     dataset_dir,
     private_root,
 )
@@ -98,7 +97,6 @@ __all__ = [
     "protect_hikikomori",
     "weighting_note",
     "national_profile",
-    "_setting",
     "private_root",
     "dataset_dir",
     "APP_DIR",

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -22,7 +23,7 @@ from kitakyushu_pf.services import dispatch_on_commit
 
 from ..ingest import FileRefused, Problem, validate_file
 from ..models import Dataset, DatasetFile, Instrument, ReportJob
-from ._common import MAX_PROBLEMS_STORED, _setting, dataset_dir, private_root
+from ._common import MAX_PROBLEMS_STORED, dataset_dir, private_root
 from .instruments import instrument_variables
 
 # --- Datasets and files ---------------------------------------------------------------------
@@ -53,7 +54,7 @@ def dataset_create(
         modes=modes,
         hikikomori_rule=hikikomori_rule,
         retain_until=retain_until
-        or timezone.localdate() + timedelta(days=_setting("SURVEYS_RETENTION_DAYS", 3 * 365)),
+        or timezone.localdate() + timedelta(days=settings.SURVEYS_RETENTION_DAYS),
         is_synthetic=is_synthetic,
         previous=previous,
         created_by=user if getattr(user, "is_authenticated", False) else None,
@@ -78,7 +79,7 @@ def datasetfile_store(
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise ValidationError("CSV または XLSX ファイルを選んでください。")
-    limit = int(_setting("PORTAL_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+    limit = settings.PORTAL_MAX_UPLOAD_BYTES
     file_id = uuid.uuid4()
     target = dataset_dir(dataset) / f"upload-{file_id}{suffix}"
     digest = hashlib.sha256()
@@ -152,9 +153,9 @@ def problems_file_path(dataset_file: DatasetFile) -> Path:
 
 def _xlsx_limits() -> dict[str, int]:
     return {
-        "max_uncompressed": int(_setting("SURVEYS_XLSX_MAX_UNCOMPRESSED", 512 * 1024 * 1024)),
-        "max_entries": int(_setting("SURVEYS_XLSX_MAX_ENTRIES", 1000)),
-        "max_ratio": int(_setting("SURVEYS_XLSX_MAX_RATIO", 200)),
+        "max_uncompressed": settings.SURVEYS_XLSX_MAX_UNCOMPRESSED,
+        "max_entries": settings.SURVEYS_XLSX_MAX_ENTRIES,
+        "max_ratio": settings.SURVEYS_XLSX_MAX_RATIO,
     }
 
 
@@ -169,7 +170,7 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
         result = validate_file(
             private_root() / dataset_file.stored_path,
             instrument_variables(dataset.instrument),
-            max_rows=int(_setting("SURVEYS_MAX_ROWS", 2_000_000)),
+            max_rows=settings.SURVEYS_MAX_ROWS,
             existing_ids=existing_ids,
             xlsx_limits=_xlsx_limits(),
             none_columns={
