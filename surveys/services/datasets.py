@@ -20,8 +20,9 @@ from django.utils import timezone
 
 from kitakyushu_pf.exports import csv_bytes
 from kitakyushu_pf.services import dispatch_on_commit
+from kitakyushu_pf.uploads import UploadRefused, decode_text_upload
 
-from ..ingest import FileRefused, Problem, validate_file
+from ..ingest import Problem, validate_file
 from ..models import Dataset, DatasetFile, Instrument, ReportJob
 from ._common import MAX_PROBLEMS_STORED, dataset_dir, private_root
 from .instruments import instrument_variables
@@ -179,7 +180,7 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
                 if g.get("none_column")
             },
         )
-    except FileRefused as exc:
+    except UploadRefused as exc:
         problems = [Problem(None, "", "", str(exc))]
         _problems_file(dataset_file, problems)
         dataset_file.status = DatasetFile.Status.INVALID
@@ -287,12 +288,7 @@ def dataset_margins_parse(*, dataset: Dataset, content: bytes) -> list[dict[str,
     variables' totals equal within 1 %. Raises ValidationError with every problem."""
     from django.utils.translation import gettext as _
 
-    from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
-
-    try:
-        text, _encoding = decode_text_upload(content)
-    except UndecodableUpload as exc:
-        raise ValidationError(str(exc)) from exc
+    text, _encoding = decode_text_upload(content)  # raises ValidationError
     reader = csv.DictReader(io.StringIO(text))
     if [c.strip() for c in (reader.fieldnames or [])] != MARGIN_COLUMNS:
         raise ValidationError(_("The columns must be variable,code,count in this order."))

@@ -62,6 +62,16 @@ def test_file_with_errors_is_kept_with_its_report_and_loads_nothing() -> None:
     assert "範囲外のコード" in report and "重複" in report
 
 
+def test_undecodable_file_is_refused_with_the_portal_decoders_message() -> None:
+    dataset = load_dataset(synthetic_csv(5).decode().encode("utf-16"))
+    dataset_file = dataset.files.get()
+    assert dataset_file.status == DatasetFile.Status.INVALID
+    assert [p["message"] for p in dataset_file.problems] == [
+        "UTF-16 のファイルには対応していません。Excel では「CSV UTF-8（コンマ区切り）」"
+        "または「CSV（コンマ区切り）」で保存してください。"
+    ]
+
+
 def test_second_file_appends_and_duplicate_ids_across_files_are_refused() -> None:
     dataset = load_dataset(csv_text([good_row("1"), good_row("2")]).encode())
     second = services.datasetfile_store(
