@@ -21,10 +21,7 @@ from ._common import (
     dataset_dir,
     private_root,
 )
-from .audit import (
-    audit_record,
-    dataset_retention_purge,
-)
+from .audit import audit_record
 from .calculations import (
     ReportInputs,
     _labels,
@@ -132,7 +129,6 @@ __all__ = [
     "reportjob_sweep",
     "reportjob_relay",
     "audit_record",
-    "dataset_retention_purge",
     "instrument_codebook",
     "instrument_template_csv",
     "instrument_template_xlsx",

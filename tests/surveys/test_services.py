@@ -211,28 +211,6 @@ def test_audit_record_is_written() -> None:
     assert AuditLog.objects.get() == entry and entry.dataset_title == dataset.title
 
 
-def test_retention_deletes_microdata_once_and_logs_it(
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
-) -> None:
-    dataset = load_dataset(synthetic_csv(50))
-    keep = load_dataset(synthetic_csv(50))
-    Dataset.objects.filter(pk=dataset.pk).update(
-        retain_until=timezone.localdate() - timedelta(days=1)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        purged = services.dataset_retention_purge()
-    assert [d.pk for d in purged] == [dataset.pk]
-    dataset.refresh_from_db()
-    assert dataset.status == Dataset.Status.PURGED and dataset.microdata_file == ""
-    assert not list(services.dataset_dir(dataset).glob("microdata-*"))
-    assert not list(services.dataset_dir(dataset).glob("upload-*"))
-    assert AuditLog.objects.filter(action="retention", dataset=dataset).count() == 1
-    assert services.dataset_retention_purge() == []  # idempotent
-    keep.refresh_from_db()
-    assert keep.status == Dataset.Status.LOADED and len(services.microdata_frame(keep)) == 50
-    assert AuditLog.objects.filter(action="retention").count() == 1
-
-
 def test_sweeper_marks_stale_running_jobs_failed() -> None:
     dataset = DatasetFactory()
     stale = ReportJob.objects.create(
