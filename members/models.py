@@ -283,7 +283,39 @@ class CouncilMeeting(models.Model):
         return reverse("members:meeting-detail", args=[self.pk])
 
 
-class MembershipApplication(models.Model):
+class SecretariatDecision(models.Model):
+    """A request the secretariat approves or declines: who decided, when, and the reasons sent
+    with the decision (``members.services.decision_record`` writes them).
+
+    ``DECISION_FIELD`` names the model's own status field. ``decision_reason`` is worded for an
+    applicant here; a model whose reader is someone else words its help text anew.
+    """
+
+    DECISION_FIELD = "status"
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    reviewed_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(
+        _("reasons"),
+        blank=True,
+        help_text=_(
+            "Sent to the applicant with the decision: required when declining (say kindly what "
+            "is missing or why), optional when approving (a welcome note)."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class MembershipApplication(SecretariatDecision):
     """An organisation's request to join the council, reviewed by the secretariat."""
 
     class Status(models.TextChoices):
@@ -327,23 +359,6 @@ class MembershipApplication(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewer"),
-    )
-    reviewed_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_reason = models.TextField(
-        _("reasons"),
-        blank=True,
-        help_text=_(
-            "Sent to the applicant with the decision: required when declining (say kindly what "
-            "is missing or why), optional when approving (a welcome note)."
-        ),
-    )
     organisation = models.OneToOneField(
         Organisation,
         on_delete=models.SET_NULL,
@@ -406,8 +421,10 @@ class Invitation(models.Model):
         )
 
 
-class WindowProposal(models.Model):
+class WindowProposal(SecretariatDecision):
     """An organisation's new or changed handbook window, waiting for the secretariat."""
+
+    DECISION_FIELD = "state"
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
@@ -442,15 +459,6 @@ class WindowProposal(models.Model):
         verbose_name=_("proposed by"),
     )
     proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewer"),
-    )
-    reviewed_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(
         _("reasons"),
         blank=True,
