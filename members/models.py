@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.templatetags.portal_i18n import local_date
+
 # The taxonomy in the reader's language: the Japanese name is the row's own (the secretariat may
 # edit it); other languages use these labels, by slug / code, falling back to the name.
 FIELD_LABELS = {
@@ -277,7 +279,7 @@ class CouncilMeeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.held_on:%Y-%m-%d} {self.title}"
+        return f"{local_date(self.held_on, 'date')} {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("members:meeting-detail", args=[self.pk])
