@@ -289,11 +289,14 @@ class SecretariatDecision(models.Model):
     """A request the secretariat approves or declines: who decided, when, and the reasons sent
     with the decision (``members.services.decision_record`` writes them).
 
-    ``DECISION_FIELD`` names the model's own status field. ``decision_reason`` is worded for an
-    applicant here; a model whose reader is someone else words its help text anew.
+    ``DECISION_FIELD`` names the model's own status field, whose choices include ``APPROVED``
+    and ``DECLINED``. ``decision_reason`` is worded for an applicant here; a model whose reader
+    is someone else words its help text anew.
     """
 
     DECISION_FIELD = "status"
+    APPROVED = "approved"
+    DECLINED = "declined"
 
     reviewer = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -323,8 +326,8 @@ class MembershipApplication(SecretariatDecision):
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         UNDER_REVIEW = "under_review", _("Under review")
-        APPROVED = "approved", _("Approved")
-        DECLINED = "declined", _("Declined")
+        APPROVED = SecretariatDecision.APPROVED, _("Approved")
+        DECLINED = SecretariatDecision.DECLINED, _("Declined")
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
 
@@ -430,8 +433,8 @@ class WindowProposal(SecretariatDecision):
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
-        APPROVED = "approved", _("Published")
-        DECLINED = "declined", _("Declined")
+        APPROVED = SecretariatDecision.APPROVED, _("Published")
+        DECLINED = SecretariatDecision.DECLINED, _("Declined")
 
     organisation = models.ForeignKey(
         Organisation,

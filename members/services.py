@@ -86,12 +86,14 @@ def application_submit(
 
 
 def decision_record(
-    *, item: SecretariatDecision, decision: str, reviewer: Any, reason: str, declined: bool
+    *, item: SecretariatDecision, approved: bool, reviewer: Any, reason: str
 ) -> list[str]:
-    """Write who decided ``item``, when and why (declining needs reasons); the fields to save."""
+    """Write the decision on ``item``, who took it, when and why (declining needs reasons);
+    return the fields to save."""
     reason = reason.strip()
-    if declined and not reason:
+    if not approved and not reason:
         raise ValidationError({"decision_reason": _("Please give the reasons for declining.")})
+    decision = SecretariatDecision.APPROVED if approved else SecretariatDecision.DECLINED
     setattr(item, item.DECISION_FIELD, decision)
     item.reviewer = reviewer
     item.reviewed_at = timezone.now()
@@ -164,13 +166,7 @@ def application_approve(
     person.save()
     person.fields.set(application.fields.all())
 
-    decided = decision_record(
-        item=application,
-        decision=MembershipApplication.Status.APPROVED,
-        reviewer=reviewer,
-        reason=reason,
-        declined=False,
-    )
+    decided = decision_record(item=application, approved=True, reviewer=reviewer, reason=reason)
     application.organisation = organisation
     application.save(update_fields=[*decided, "organisation"])
     from .invitations import invitation_create, invitation_link
@@ -197,13 +193,7 @@ def application_decline(
     *, application: MembershipApplication, reviewer: Any, reason: str
 ) -> MembershipApplication:
     application = _lock_open_application(application)
-    decided = decision_record(
-        item=application,
-        decision=MembershipApplication.Status.DECLINED,
-        reviewer=reviewer,
-        reason=reason,
-        declined=True,
-    )
+    decided = decision_record(item=application, approved=False, reviewer=reviewer, reason=reason)
     application.save(update_fields=decided)
     email_compose(
         template="members/email/application_declined.txt",

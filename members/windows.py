@@ -228,13 +228,7 @@ def window_approve(*, proposal: WindowProposal, reviewer: Any, reason: str = "")
     service.full_clean(exclude=["provider", "ward"])
     service.save()
     proposal.service = service
-    decided = decision_record(
-        item=proposal,
-        decision=WindowProposal.State.APPROVED,
-        reviewer=reviewer,
-        reason=reason,
-        declined=False,
-    )
+    decided = decision_record(item=proposal, approved=True, reviewer=reviewer, reason=reason)
     proposal.save(update_fields=[*decided, "service"])
     content_changed()
     _notify(proposal, "approved")
@@ -246,13 +240,7 @@ def window_decline(*, proposal: WindowProposal, reviewer: Any, reason: str) -> W
     proposal = WindowProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != WindowProposal.State.PENDING:
         raise ValidationError(_("This change has already been decided."))
-    decided = decision_record(
-        item=proposal,
-        decision=WindowProposal.State.DECLINED,
-        reviewer=reviewer,
-        reason=reason,
-        declined=True,
-    )
+    decided = decision_record(item=proposal, approved=False, reviewer=reviewer, reason=reason)
     proposal.save(update_fields=decided)
     _notify(proposal, "declined")
     return proposal
