@@ -314,17 +314,13 @@ class ImportResult:
         return not self.errors
 
 
-def _decode(data: bytes) -> str:
-    return decode_text_upload(data)[0]  # raises ValidationError
-
-
 def services_import_csv(*, data: bytes) -> ImportResult:
     """Create or update services from CSV rows (`id` empty = new). All rows or none."""
     from members.models import Organisation, Ward
 
     result = ImportResult()
     try:
-        text = _decode(data)
+        text, _encoding = decode_text_upload(data)
     except ValidationError as exc:
         result.errors.append(exc.messages[0])
         return result

@@ -17,11 +17,15 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 
-class UndecodableUpload(ValidationError):
-    """The upload is not UTF-8 or CP932 text; the message says why, in the user's language."""
+class UploadRefused(ValidationError):
+    """An upload that cannot be read at all; ``str()`` is the message itself."""
 
     def __str__(self) -> str:  # the message itself, not ValidationError's list form
         return " ".join(self.messages)
+
+
+class UndecodableUpload(UploadRefused):
+    """The upload is not UTF-8 or CP932 text; the message says why, in the user's language."""
 
 
 def decode_text_upload(raw: bytes) -> tuple[str, str]:

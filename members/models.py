@@ -9,6 +9,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.templatetags.portal_i18n import local_date
+
 # The taxonomy in the reader's language: the Japanese name is the row's own (the secretariat may
 # edit it); other languages use these labels, by slug / code, falling back to the name.
 FIELD_LABELS = {
@@ -277,20 +279,55 @@ class CouncilMeeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.held_on:%Y-%m-%d} {self.title}"
+        return f"{local_date(self.held_on, 'date')} {self.title}"
 
     def get_absolute_url(self) -> str:
         return reverse("members:meeting-detail", args=[self.pk])
 
 
-class MembershipApplication(models.Model):
+class SecretariatDecision(models.Model):
+    """A request the secretariat approves or declines: who decided, when, and the reasons sent
+    with the decision (``members.services.decision_record`` writes them).
+
+    ``DECISION_FIELD`` names the model's own status field, whose choices include ``APPROVED``
+    and ``DECLINED``. ``decision_reason`` is worded for an applicant here; a model whose reader
+    is someone else words its help text anew.
+    """
+
+    DECISION_FIELD = "status"
+    APPROVED = "approved"
+    DECLINED = "declined"
+
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    reviewed_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision_reason = models.TextField(
+        _("reasons"),
+        blank=True,
+        help_text=_(
+            "Sent to the applicant with the decision: required when declining (say kindly what "
+            "is missing or why), optional when approving (a welcome note)."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class MembershipApplication(SecretariatDecision):
     """An organisation's request to join the council, reviewed by the secretariat."""
 
     class Status(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted")
         UNDER_REVIEW = "under_review", _("Under review")
-        APPROVED = "approved", _("Approved")
-        DECLINED = "declined", _("Declined")
+        APPROVED = SecretariatDecision.APPROVED, _("Approved")
+        DECLINED = SecretariatDecision.DECLINED, _("Declined")
 
     OPEN_STATUSES = (Status.SUBMITTED, Status.UNDER_REVIEW)
 
@@ -327,23 +364,6 @@ class MembershipApplication(models.Model):
         _("status"), max_length=20, choices=Status.choices, default=Status.SUBMITTED
     )
     submitted_at = models.DateTimeField(_("submitted"), default=timezone.now)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewer"),
-    )
-    reviewed_at = models.DateTimeField(_("decided"), null=True, blank=True)
-    decision_reason = models.TextField(
-        _("reasons"),
-        blank=True,
-        help_text=_(
-            "Sent to the applicant with the decision: required when declining (say kindly what "
-            "is missing or why), optional when approving (a welcome note)."
-        ),
-    )
     organisation = models.OneToOneField(
         Organisation,
         on_delete=models.SET_NULL,
@@ -406,13 +426,15 @@ class Invitation(models.Model):
         )
 
 
-class WindowProposal(models.Model):
+class WindowProposal(SecretariatDecision):
     """An organisation's new or changed handbook window, waiting for the secretariat."""
+
+    DECISION_FIELD = "state"
 
     class State(models.TextChoices):
         PENDING = "pending", _("Waiting for review")
-        APPROVED = "approved", _("Published")
-        DECLINED = "declined", _("Declined")
+        APPROVED = SecretariatDecision.APPROVED, _("Published")
+        DECLINED = SecretariatDecision.DECLINED, _("Declined")
 
     organisation = models.ForeignKey(
         Organisation,
@@ -442,15 +464,6 @@ class WindowProposal(models.Model):
         verbose_name=_("proposed by"),
     )
     proposed_at = models.DateTimeField(_("proposed"), default=timezone.now)
-    reviewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("reviewer"),
-    )
-    reviewed_at = models.DateTimeField(_("decided"), null=True, blank=True)
     decision_reason = models.TextField(
         _("reasons"),
         blank=True,

@@ -17,7 +17,14 @@ from django.utils.translation import gettext_lazy
 
 from kitakyushu_pf.services import email_compose, email_key, portal_url
 
-from .models import FieldOfSupport, MembershipApplication, Organisation, Person, Ward
+from .models import (
+    FieldOfSupport,
+    MembershipApplication,
+    Organisation,
+    Person,
+    SecretariatDecision,
+    Ward,
+)
 from .selectors import organisations_stale
 
 logger = logging.getLogger(__name__)
@@ -76,6 +83,22 @@ def application_submit(
         subject=gettext_lazy("We received your application to join the council"),
     )
     return application
+
+
+def decision_record(
+    *, item: SecretariatDecision, approved: bool, reviewer: Any, reason: str
+) -> list[str]:
+    """Write the decision on ``item``, who took it, when and why (declining needs reasons);
+    return the fields to save."""
+    reason = reason.strip()
+    if not approved and not reason:
+        raise ValidationError({"decision_reason": _("Please give the reasons for declining.")})
+    decision = SecretariatDecision.APPROVED if approved else SecretariatDecision.DECLINED
+    setattr(item, item.DECISION_FIELD, decision)
+    item.reviewer = reviewer
+    item.reviewed_at = timezone.now()
+    item.decision_reason = reason
+    return [item.DECISION_FIELD, "reviewer", "reviewed_at", "decision_reason"]
 
 
 def _lock_open_application(application: MembershipApplication) -> MembershipApplication:
@@ -143,14 +166,9 @@ def application_approve(
     person.save()
     person.fields.set(application.fields.all())
 
-    application.status = MembershipApplication.Status.APPROVED
-    application.reviewer = reviewer
-    application.reviewed_at = now
-    application.decision_reason = reason
+    decided = decision_record(item=application, approved=True, reviewer=reviewer, reason=reason)
     application.organisation = organisation
-    application.save(
-        update_fields=["status", "reviewer", "reviewed_at", "decision_reason", "organisation"]
-    )
+    application.save(update_fields=[*decided, "organisation"])
     from .invitations import invitation_create, invitation_link
 
     token = invitation_create(person=person, invited_by=reviewer, mail=False)
@@ -175,13 +193,8 @@ def application_decline(
     *, application: MembershipApplication, reviewer: Any, reason: str
 ) -> MembershipApplication:
     application = _lock_open_application(application)
-    if not reason.strip():
-        raise ValidationError({"decision_reason": _("Please give the reasons for declining.")})
-    application.status = MembershipApplication.Status.DECLINED
-    application.reviewer = reviewer
-    application.reviewed_at = timezone.now()
-    application.decision_reason = reason.strip()
-    application.save(update_fields=["status", "reviewer", "reviewed_at", "decision_reason"])
+    decided = decision_record(item=application, approved=False, reviewer=reviewer, reason=reason)
+    application.save(update_fields=decided)
     email_compose(
         template="members/email/application_declined.txt",
         context={"application": application},

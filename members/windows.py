@@ -33,6 +33,7 @@ from handbook.services import content_changed
 from kitakyushu_pf.services import email_compose, email_key, portal_url
 
 from .models import Organisation, Person, Ward, WindowProposal
+from .services import decision_record
 
 logger = logging.getLogger(__name__)
 
@@ -227,11 +228,8 @@ def window_approve(*, proposal: WindowProposal, reviewer: Any, reason: str = "")
     service.full_clean(exclude=["provider", "ward"])
     service.save()
     proposal.service = service
-    proposal.state = WindowProposal.State.APPROVED
-    proposal.reviewer = reviewer
-    proposal.reviewed_at = timezone.now()
-    proposal.decision_reason = reason
-    proposal.save()
+    decided = decision_record(item=proposal, approved=True, reviewer=reviewer, reason=reason)
+    proposal.save(update_fields=[*decided, "service"])
     content_changed()
     _notify(proposal, "approved")
     return service
@@ -242,13 +240,8 @@ def window_decline(*, proposal: WindowProposal, reviewer: Any, reason: str) -> W
     proposal = WindowProposal.objects.select_for_update().get(pk=proposal.pk)
     if proposal.state != WindowProposal.State.PENDING:
         raise ValidationError(_("This change has already been decided."))
-    if not reason.strip():
-        raise ValidationError({"decision_reason": _("Please give the reasons for declining.")})
-    proposal.state = WindowProposal.State.DECLINED
-    proposal.reviewer = reviewer
-    proposal.reviewed_at = timezone.now()
-    proposal.decision_reason = reason.strip()
-    proposal.save()
+    decided = decision_record(item=proposal, approved=False, reviewer=reviewer, reason=reason)
+    proposal.save(update_fields=decided)
     _notify(proposal, "declined")
     return proposal
 

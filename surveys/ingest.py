@@ -20,15 +20,16 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
+from kitakyushu_pf.uploads import UploadRefused, decode_text_upload
 
 MISSING = -1
 CHUNK_ROWS = 250_000
 _INT_RE = re.compile(r"[+-]?\d+(?:\.0*)?")
 
 
-class FileRefused(Exception):
-    """The file cannot be read at all (encoding, size, zip bomb…); the message is Japanese."""
+class FileRefused(UploadRefused):
+    """The file cannot be read at all (size, zip bomb…); the message is Japanese. A file that is
+    not UTF-8 or CP932 text is refused by the portal's decoder (its ``UndecodableUpload``)."""
 
 
 @dataclass
@@ -58,17 +59,6 @@ class Validated:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-# --- Decoding -------------------------------------------------------------------------------
-
-
-def decode_bytes(raw: bytes) -> tuple[str, str]:
-    """Strict decoding: UTF-8 (BOM or not), then CP932. Returns (text, encoding name)."""
-    try:
-        return decode_text_upload(raw)
-    except UndecodableUpload as exc:
-        raise FileRefused(str(exc)) from exc
 
 
 # --- XLSX safety ----------------------------------------------------------------------------
@@ -338,7 +328,8 @@ def validate_file(
     xlsx_limits: dict[str, int] | None = None,
     none_columns: dict[str, str] | None = None,
 ) -> Validated:
-    """Read the file once and check every row. Raises FileRefused when it cannot be read."""
+    """Read the file once and check every row. Raises ``UploadRefused`` (the decoder's
+    ``UndecodableUpload`` or :class:`FileRefused`) when it cannot be read."""
     problems: list[Problem] = []
     notes: list[str] = []
     if path.suffix.lower() == ".xlsx":
@@ -349,7 +340,7 @@ def validate_file(
         columns = list(frame.columns)
         ragged, ragged_counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     else:
-        text, encoding = decode_bytes(path.read_bytes())
+        text, encoding = decode_text_upload(path.read_bytes())
         if not text.strip():
             raise FileRefused("ファイルが空です。")
         try:

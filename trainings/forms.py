@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.templatetags.portal_i18n import local_when
 from members.models import FieldOfSupport, Organisation
 
 from .models import Programme, QuestionnaireAnswer, Session
@@ -8,7 +9,7 @@ from .models import Programme, QuestionnaireAnswer, Session
 
 class SessionChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Session) -> str:  # type: ignore[override]
-        return f"{obj.date:%-m/%-d} {obj.start:%H:%M}–{obj.end:%H:%M} {obj.theme}"
+        return f"{local_when(obj.date, obj.start, obj.end, style='day')} {obj.theme}"
 
 
 class SessionIdsField(forms.TypedMultipleChoiceField):

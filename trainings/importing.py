@@ -21,7 +21,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
 from members.models import Organisation
 
 from .models import ACTIVE_STATES, Programme, Registration
@@ -30,10 +29,6 @@ from .services import Applicant, normalise_email, registrations_create
 REQUIRED_COLUMNS = ("受付番号", "申込日時", "氏名", "メールアドレス", "講座番号")
 OPTIONAL_COLUMNS = ("ふりがな", "電話番号", "所属")
 DATE_FORMATS = ("%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M")
-
-
-class ImportFileError(ValueError):
-    """The file cannot be read at all (encoding, missing columns)."""
 
 
 @dataclass
@@ -53,14 +48,6 @@ class ImportRow:
     session_theme: str = ""
 
 
-def decode_upload(data: bytes) -> str:
-    """UTF-8 (with or without BOM) or CP932; anything else is refused, never guessed."""
-    try:
-        return decode_text_upload(data)[0]
-    except UndecodableUpload as exc:
-        raise ImportFileError(str(exc)) from exc
-
-
 def _parse_datetime(value: str) -> datetime | None:
     for fmt in DATE_FORMATS:
         try:
@@ -71,12 +58,15 @@ def _parse_datetime(value: str) -> datetime | None:
 
 
 def import_preview(*, programme: Programme, text: str) -> list[ImportRow]:
+    """Mark each row of the decoded file; a file without the required columns is refused
+    (``ValidationError``)."""
     reader = csv.DictReader(io.StringIO(text, newline=""))
     header = [h.strip() for h in (reader.fieldnames or [])]
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if missing:
-        raise ImportFileError(
-            _("Required columns are missing: %(columns)s") % {"columns": "、".join(missing)}
+        raise ValidationError(
+            _("Required columns are missing: %(columns)s") % {"columns": "、".join(missing)},
+            code="columns_missing",
         )
     reader.fieldnames = header
     sessions = {s.number: s for s in programme.sessions.all()}

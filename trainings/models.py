@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.templatetags.portal_i18n import local_when
 from kitakyushu_pf.uploads import validate_flyer
 from members.models import FieldOfSupport, Organisation
 
@@ -151,7 +152,7 @@ class Session(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.date:%Y-%m-%d} {self.start:%H:%M} {self.theme}"
+        return f"{local_when(self.date, self.start, style='date')} {self.theme}"
 
     @property
     def starts_at(self) -> datetime:

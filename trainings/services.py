@@ -46,6 +46,7 @@ from kitakyushu_pf.services import (
     outbox_renderer,
     portal_url,
 )
+from kitakyushu_pf.templatetags.portal_i18n import local_date
 
 from . import links
 from .links import normalise_email
@@ -284,13 +285,13 @@ def window_error(programme: object) -> ValidationError | None:
         return ValidationError(
             _("Applications open on %(date)s."),
             code="window_before",
-            params={"date": f"{programme.application_opens_on:%Y年%-m月%-d日}"},  # type: ignore[attr-defined]
+            params={"date": local_date(programme.application_opens_on, "date")},  # type: ignore[attr-defined]
         )
     if state == "after":
         return ValidationError(
             _("Applications closed on %(date)s."),
             code="window_after",
-            params={"date": f"{programme.application_closes_on:%Y年%-m月%-d日}"},  # type: ignore[attr-defined]
+            params={"date": local_date(programme.application_closes_on, "date")},  # type: ignore[attr-defined]
         )
     return None
 
@@ -723,10 +724,18 @@ def _links_mail_render(email: OutboxEmail) -> RenderedEmail | None:
             found.append((link.programme, links.me_url(link), link.expires_at))
     if not found:
         return None
+    # The language the address last registered in (the request itself carries none).
+    language = (
+        Registration.objects.filter(email=address)
+        .order_by("-created_at")
+        .values_list("language", flat=True)
+        .first()
+    )
     subject, body = email_render(
         template="trainings/email/links.txt",
         context={"links": found},
         subject=_("[Tsunagaru PF] Your links to your registrations"),
+        language=language or settings.LANGUAGE_CODE,
     )
     return RenderedEmail(subject=subject, body=body)
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 from kitakyushu_pf.exports import csv_response, xlsx_response
 from kitakyushu_pf.ratelimits import ratelimit
 from kitakyushu_pf.roles import SECRETARIAT, role_required, user_has_role
+from kitakyushu_pf.uploads import decode_text_upload
 
 from . import links, selectors
 from .forms import (
@@ -25,7 +26,7 @@ from .forms import (
     RegistrationForm,
     WalkInForm,
 )
-from .importing import ImportFileError, decode_upload, import_preview, registrations_import
+from .importing import import_preview, registrations_import
 from .models import AccessLink, Programme, Registration, Session
 from .services import (
     Applicant,
@@ -476,8 +477,8 @@ def programme_import(request: HttpRequest, slug: str) -> HttpResponse:
             return redirect("trainings:programme-import", slug=slug)
         try:
             result = registrations_import(programme=programme, text=stored["text"])
-        except (ValidationError, ImportFileError) as exc:
-            messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
             return redirect("trainings:programme-import", slug=slug)
         request.session.pop(IMPORT_SESSION_KEY, None)
         messages.success(
@@ -489,10 +490,10 @@ def programme_import(request: HttpRequest, slug: str) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data["file"].read()
         try:
-            text = decode_upload(data)
+            text, _encoding = decode_text_upload(data)
             rows = import_preview(programme=programme, text=text)
-        except ImportFileError as exc:
-            form.add_error("file", str(exc))
+        except ValidationError as exc:
+            form.add_error("file", exc)
         else:
             digest = hashlib.sha256(data).hexdigest()
             request.session[IMPORT_SESSION_KEY] = {"digest": digest, "slug": slug, "text": text}

@@ -18,14 +18,10 @@ from ._common import (
     MAX_PROBLEMS_STORED,
     NATIONAL_COLUMNS,
     NATIONAL_CSV,
-    _setting,
     dataset_dir,
     private_root,
 )
-from .audit import (
-    audit_record,
-    dataset_retention_purge,
-)
+from .audit import audit_record
 from .calculations import (
     ReportInputs,
     _labels,
@@ -98,7 +94,6 @@ __all__ = [
     "protect_hikikomori",
     "weighting_note",
     "national_profile",
-    "_setting",
     "private_root",
     "dataset_dir",
     "APP_DIR",
@@ -134,7 +129,6 @@ __all__ = [
     "reportjob_sweep",
     "reportjob_relay",
     "audit_record",
-    "dataset_retention_purge",
     "instrument_codebook",
     "instrument_template_csv",
     "instrument_template_xlsx",

@@ -1,10 +1,9 @@
-"""Settings read at call time and the private storage layout shared by the survey services."""
+"""The private storage layout and the limits shared by the survey services."""
 
 from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 
@@ -21,13 +20,6 @@ NATIONAL_COLUMNS = [
 ]  # fmt: skip
 MAX_PROBLEMS_STORED = 1000
 MAX_ATTEMPTS = 3
-
-
-# --- Settings read at call time (never at import) --------------------------------------------
-
-
-def _setting(name: str, default: Any) -> Any:
-    return getattr(settings, name, default)
 
 
 def private_root() -> Path:

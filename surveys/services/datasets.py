@@ -13,16 +13,18 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from kitakyushu_pf.exports import csv_bytes
 from kitakyushu_pf.services import dispatch_on_commit
+from kitakyushu_pf.uploads import UploadRefused, decode_text_upload
 
-from ..ingest import FileRefused, Problem, validate_file
+from ..ingest import Problem, validate_file
 from ..models import Dataset, DatasetFile, Instrument, ReportJob
-from ._common import MAX_PROBLEMS_STORED, _setting, dataset_dir, private_root
+from ._common import MAX_PROBLEMS_STORED, dataset_dir, private_root
 from .instruments import instrument_variables
 
 # --- Datasets and files ---------------------------------------------------------------------
@@ -53,7 +55,7 @@ def dataset_create(
         modes=modes,
         hikikomori_rule=hikikomori_rule,
         retain_until=retain_until
-        or timezone.localdate() + timedelta(days=_setting("SURVEYS_RETENTION_DAYS", 3 * 365)),
+        or timezone.localdate() + timedelta(days=settings.SURVEYS_RETENTION_DAYS),
         is_synthetic=is_synthetic,
         previous=previous,
         created_by=user if getattr(user, "is_authenticated", False) else None,
@@ -78,7 +80,7 @@ def datasetfile_store(
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise ValidationError("CSV または XLSX ファイルを選んでください。")
-    limit = int(_setting("PORTAL_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+    limit = settings.PORTAL_MAX_UPLOAD_BYTES
     file_id = uuid.uuid4()
     target = dataset_dir(dataset) / f"upload-{file_id}{suffix}"
     digest = hashlib.sha256()
@@ -152,9 +154,9 @@ def problems_file_path(dataset_file: DatasetFile) -> Path:
 
 def _xlsx_limits() -> dict[str, int]:
     return {
-        "max_uncompressed": int(_setting("SURVEYS_XLSX_MAX_UNCOMPRESSED", 512 * 1024 * 1024)),
-        "max_entries": int(_setting("SURVEYS_XLSX_MAX_ENTRIES", 1000)),
-        "max_ratio": int(_setting("SURVEYS_XLSX_MAX_RATIO", 200)),
+        "max_uncompressed": settings.SURVEYS_XLSX_MAX_UNCOMPRESSED,
+        "max_entries": settings.SURVEYS_XLSX_MAX_ENTRIES,
+        "max_ratio": settings.SURVEYS_XLSX_MAX_RATIO,
     }
 
 
@@ -169,7 +171,7 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
         result = validate_file(
             private_root() / dataset_file.stored_path,
             instrument_variables(dataset.instrument),
-            max_rows=int(_setting("SURVEYS_MAX_ROWS", 2_000_000)),
+            max_rows=settings.SURVEYS_MAX_ROWS,
             existing_ids=existing_ids,
             xlsx_limits=_xlsx_limits(),
             none_columns={
@@ -178,7 +180,7 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
                 if g.get("none_column")
             },
         )
-    except FileRefused as exc:
+    except UploadRefused as exc:
         problems = [Problem(None, "", "", str(exc))]
         _problems_file(dataset_file, problems)
         dataset_file.status = DatasetFile.Status.INVALID
@@ -286,12 +288,7 @@ def dataset_margins_parse(*, dataset: Dataset, content: bytes) -> list[dict[str,
     variables' totals equal within 1 %. Raises ValidationError with every problem."""
     from django.utils.translation import gettext as _
 
-    from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
-
-    try:
-        text, _encoding = decode_text_upload(content)
-    except UndecodableUpload as exc:
-        raise ValidationError(str(exc)) from exc
+    text, _encoding = decode_text_upload(content)  # raises ValidationError
     reader = csv.DictReader(io.StringIO(text))
     if [c.strip() for c in (reader.fieldnames or [])] != MARGIN_COLUMNS:
         raise ValidationError(_("The columns must be variable,code,count in this order."))

@@ -6,6 +6,7 @@ import os
 from datetime import timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,6 @@ from kitakyushu_pf import test_hooks
 from kitakyushu_pf.services import dispatch_on_commit
 
 from ..models import Dataset, ReportJob
-from ._common import _setting
 from .calculations import ReportInputs, report_compute
 from .datasets import dataset_margins, microdata_frame
 from .extended import extend_result, extended_spec, trend_block
@@ -39,7 +39,7 @@ def report_request(*, dataset: Dataset, mode: str, dispatch: bool = True) -> Rep
                 "queued_at": timezone.now(),
                 "started_at": None,
                 "finished_at": None,
-                "threshold": int(_setting("SURVEYS_SUPPRESSION_THRESHOLD", 10)),
+                "threshold": settings.SURVEYS_SUPPRESSION_THRESHOLD,
             },
         )
         if dispatch:
@@ -172,7 +172,7 @@ def report_job_fail(*, job_id: str, message: str) -> None:
 def reportjob_sweep(*, now: Any = None) -> int:
     """Jobs still RUNNING after the hard time limit died with their worker: mark them failed."""
     now = now or timezone.now()
-    limit = int(_setting("SURVEYS_REPORT_TIME_LIMIT", 660))
+    limit = settings.SURVEYS_REPORT_TIME_LIMIT
     stale = ReportJob.objects.filter(
         status=ReportJob.Status.RUNNING, started_at__lt=now - timedelta(seconds=limit + 60)
     )
@@ -191,7 +191,7 @@ def reportjob_relay(*, now: Any = None) -> int:
     from ..tasks import report_build_task
 
     now = now or timezone.now()
-    cutoff = now - timedelta(seconds=int(_setting("SURVEYS_REPORT_RELAY_AFTER", 60)))
+    cutoff = now - timedelta(seconds=settings.SURVEYS_REPORT_RELAY_AFTER)
     waiting = Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True)
     job_ids = [
         str(pk)

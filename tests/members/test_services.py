@@ -238,3 +238,63 @@ def test_members_cannot_use_the_admin_export(world: World) -> None:
         url, {"action": "export_csv", "_selected_action": [world.org_a.pk]}
     )
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+# --- The secretariat's decisions (applications and window changes alike) ---------------------
+
+
+def _window_proposal() -> Any:
+    from members.models import WindowProposal
+
+    return WindowProposal.objects.create(
+        organisation=OrganisationFactory(), data={"name": "夜の居場所", "languages": "日本語"}
+    )
+
+
+def _decide(kind: str, item: Any, *, approve: bool, reviewer: Any, reason: str) -> Any:
+    from members import windows
+
+    if kind == "application":
+        verb = services.application_approve if approve else services.application_decline
+        verb(application=item, reviewer=reviewer, reason=reason)
+    else:
+        verb = windows.window_approve if approve else windows.window_decline
+        verb(proposal=item, reviewer=reviewer, reason=reason)
+    item.refresh_from_db()
+    return item
+
+
+MAKERS = {"application": MembershipApplicationFactory, "window": _window_proposal}
+
+
+@pytest.mark.parametrize("kind", MAKERS)
+@pytest.mark.parametrize("approve", [True, False])
+def test_a_decision_records_who_when_and_the_reasons(
+    kind: str, approve: bool, secretariat_user: Any
+) -> None:
+    item = _decide(
+        kind, MAKERS[kind](), approve=approve, reviewer=secretariat_user, reason="  理由です  "
+    )
+    decided = item.status if kind == "application" else item.state
+    assert decided == ("approved" if approve else "declined")
+    assert item.reviewer == secretariat_user and item.reviewed_at is not None
+    assert item.decision_reason == "理由です"
+
+
+@pytest.mark.parametrize("kind", MAKERS)
+def test_declining_without_reasons_is_refused_and_changes_nothing(
+    kind: str, secretariat_user: Any
+) -> None:
+    item = MAKERS[kind]()
+    with pytest.raises(ValidationError) as refused:
+        _decide(kind, item, approve=False, reviewer=secretariat_user, reason="  ")
+    assert list(refused.value.message_dict) == ["decision_reason"]
+    item.refresh_from_db()
+    assert item.reviewed_at is None and item.reviewer is None
+
+
+@pytest.mark.parametrize("kind", MAKERS)
+def test_a_decided_request_cannot_be_decided_again(kind: str, secretariat_user: Any) -> None:
+    item = _decide(kind, MAKERS[kind](), approve=False, reviewer=secretariat_user, reason="市外")
+    with pytest.raises(ValidationError, match="すでに決定済み"):
+        _decide(kind, item, approve=True, reviewer=secretariat_user, reason="")

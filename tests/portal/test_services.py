@@ -4,7 +4,13 @@ from unittest import mock
 import pytest
 
 from kitakyushu_pf.models import OutboxEmail
-from kitakyushu_pf.services import Attachment, email_enqueue, email_send, outbox_pending_ids
+from kitakyushu_pf.services import (
+    Attachment,
+    email_enqueue,
+    email_render,
+    email_send,
+    outbox_pending_ids,
+)
 from kitakyushu_pf.tasks import outbox_relay
 
 
@@ -87,3 +93,18 @@ def test_email_compose_opens_with_the_city_text_in_the_recipients_language(tmp_p
         language="en",
     )
     assert english is not None and english.body.startswith("This e-mail is sent by")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "opening"),
+    [("ja", "このメールは、北九州市孤独・孤立対策等連携協議会"), ("en", "This e-mail is sent by")],
+)
+def test_the_citys_opening_stands_once_at_the_top(language: str, opening: str) -> None:
+    _subject, body = email_render(
+        template="members/email/meeting_minutes.txt",
+        context={"meeting": {"title": "第1回"}, "link": "https://tsunagaru.example.jp/m/1/"},
+        subject="s",
+        language=language,
+    )
+    assert body.startswith(opening) and body.count(opening) == 1

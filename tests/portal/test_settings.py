@@ -1,4 +1,5 @@
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -92,3 +93,20 @@ def test_environment_switches_backends(env: dict[str, str], expected: tuple[obje
     assert result.returncode == 0, result.stderr
     engine, eager, cache, mail = result.stdout.split()
     assert (engine, eager == "True", cache, mail) == expected
+
+
+# Settings that settings.py does not define on purpose: a third-party library's own optional one.
+OPTIONAL_THIRD_PARTY = {"SIMPLE_HISTORY_ENABLED"}
+
+
+def test_code_reads_settings_directly_without_repeating_defaults() -> None:
+    """settings.py holds every default: code says ``settings.NAME``, no getattr with a default."""
+    pattern = re.compile(r"getattr\(\s*settings\s*,\s*([^,)]+)")
+    offenders = [
+        f"{path.relative_to(BASE_DIR)}: {name}"
+        for path in BASE_DIR.glob("*/**/*.py")
+        if not path.relative_to(BASE_DIR).parts[0].startswith((".", "tests"))
+        for name in pattern.findall(path.read_text(encoding="utf-8"))
+        if name.strip("\"' ") not in OPTIONAL_THIRD_PARTY
+    ]
+    assert offenders == []

@@ -10,7 +10,8 @@ import numpy as np
 import openpyxl
 import pytest
 
-from surveys.ingest import FileRefused, decode_bytes, validate_file
+from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
+from surveys.ingest import FileRefused, validate_file
 from surveys.services import instrument_spec_read
 
 from .factories import HEADER, csv_text, good_row
@@ -133,18 +134,18 @@ def test_utf8_bom_and_cp932_parse_identically(tmp_path: Path) -> None:
 
 
 def test_cp932_special_characters_decode_exactly() -> None:
-    text, encoding = decode_bytes("①㈱髙～".encode("cp932"))
+    text, encoding = decode_text_upload("①㈱髙～".encode("cp932"))
     assert (text, encoding) == ("①㈱髙～", "cp932")
 
 
 def test_truncated_cp932_multibyte_is_refused_naming_the_line(tmp_path: Path) -> None:
     raw = (",".join(HEADER) + "\n").encode() + "1,髙".encode("cp932")[:-1]
-    with pytest.raises(FileRefused, match="2行目"):
+    with pytest.raises(UndecodableUpload, match="2行目"):
         run(tmp_path, raw)
 
 
 def test_utf16_is_refused_clearly(tmp_path: Path) -> None:
-    with pytest.raises(FileRefused, match="UTF-16"):
+    with pytest.raises(UndecodableUpload, match="UTF-16"):
         run(tmp_path, csv_text([good_row("1")]).encode("utf-16"))
 
 

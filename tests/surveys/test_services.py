@@ -62,6 +62,16 @@ def test_file_with_errors_is_kept_with_its_report_and_loads_nothing() -> None:
     assert "範囲外のコード" in report and "重複" in report
 
 
+def test_undecodable_file_is_refused_with_the_portal_decoders_message() -> None:
+    dataset = load_dataset(synthetic_csv(5).decode().encode("utf-16"))
+    dataset_file = dataset.files.get()
+    assert dataset_file.status == DatasetFile.Status.INVALID
+    assert [p["message"] for p in dataset_file.problems] == [
+        "UTF-16 のファイルには対応していません。Excel では「CSV UTF-8（コンマ区切り）」"
+        "または「CSV（コンマ区切り）」で保存してください。"
+    ]
+
+
 def test_second_file_appends_and_duplicate_ids_across_files_are_refused() -> None:
     dataset = load_dataset(csv_text([good_row("1"), good_row("2")]).encode())
     second = services.datasetfile_store(
@@ -199,28 +209,6 @@ def test_audit_record_is_written() -> None:
         client_ip="127.0.0.1",
     )  # fmt: skip
     assert AuditLog.objects.get() == entry and entry.dataset_title == dataset.title
-
-
-def test_retention_deletes_microdata_once_and_logs_it(
-    django_capture_on_commit_callbacks,  # type: ignore[no-untyped-def]
-) -> None:
-    dataset = load_dataset(synthetic_csv(50))
-    keep = load_dataset(synthetic_csv(50))
-    Dataset.objects.filter(pk=dataset.pk).update(
-        retain_until=timezone.localdate() - timedelta(days=1)
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        purged = services.dataset_retention_purge()
-    assert [d.pk for d in purged] == [dataset.pk]
-    dataset.refresh_from_db()
-    assert dataset.status == Dataset.Status.PURGED and dataset.microdata_file == ""
-    assert not list(services.dataset_dir(dataset).glob("microdata-*"))
-    assert not list(services.dataset_dir(dataset).glob("upload-*"))
-    assert AuditLog.objects.filter(action="retention", dataset=dataset).count() == 1
-    assert services.dataset_retention_purge() == []  # idempotent
-    keep.refresh_from_db()
-    assert keep.status == Dataset.Status.LOADED and len(services.microdata_frame(keep)) == 50
-    assert AuditLog.objects.filter(action="retention").count() == 1
 
 
 def test_sweeper_marks_stale_running_jobs_failed() -> None:

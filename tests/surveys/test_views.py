@@ -308,3 +308,15 @@ def test_margins_with_a_wrong_code_are_refused_in_japanese(
     assert "2行目" in text and "3行目" in text
     loaded.refresh_from_db()
     assert loaded.margins == []
+
+
+def test_margins_in_utf16_are_refused_with_the_decoders_message(
+    analyst_client: Any, loaded: Dataset
+) -> None:
+    url = reverse("surveys:dataset-margins", args=[loaded.pk])
+    upload = io.BytesIO("variable,code,count\nsex,1,100\n".encode("utf-16"))
+    upload.name = "m.csv"
+    response = analyst_client.post(url, {"file": upload}, follow=True)
+    assert "UTF-16 のファイルには対応していません" in response.content.decode()
+    loaded.refresh_from_db()
+    assert loaded.margins == []

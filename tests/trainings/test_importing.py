@@ -5,7 +5,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from trainings.importing import ImportFileError, decode_upload, import_preview, registrations_import
+from kitakyushu_pf.uploads import decode_text_upload
+from trainings.importing import import_preview, registrations_import
 from trainings.models import Registration
 from trainings.services import Applicant, registrations_create
 
@@ -52,16 +53,14 @@ def test_preview_marks_new_duplicate_and_error_with_reasons(programme: Any) -> N
 
 
 def test_missing_columns_are_refused(programme: Any) -> None:
-    with pytest.raises(ImportFileError, match="講座番号"):
+    with pytest.raises(ValidationError, match="講座番号"):
         import_preview(programme=programme, text="受付番号,申込日時,氏名,メールアドレス\r\n")
 
 
 def test_cp932_and_utf8_bom_decode_identically() -> None:
     text = csv_text("A1,2023/01/04 09:00:00,髙橋 ①子,,a@example.jp,,㈱サンプル,1")
-    assert decode_upload(text.encode("cp932")) == text
-    assert decode_upload(("\ufeff" + text).encode("utf-8")) == text
-    with pytest.raises(ImportFileError):
-        decode_upload(text.encode("utf-16"))
+    assert decode_text_upload(text.encode("cp932"))[0] == text
+    assert decode_text_upload(("\ufeff" + text).encode("utf-8"))[0] == text
 
 
 def test_import_follows_capacity_and_arrival_order(programme: Any) -> None:
@@ -114,6 +113,29 @@ def test_import_page_preview_then_confirm(secretariat_client: Any, programme: An
     response = secretariat_client.post(url, {"confirm": "1", "digest": digest})
     assert response.status_code == 302
     assert Registration.objects.count() == 1
+
+
+def test_import_page_refuses_an_undecodable_file_with_the_decoders_message(
+    secretariat_client: Any, programme: Any
+) -> None:
+    url = reverse("trainings:programme-import", args=[programme.slug])
+    data = csv_text("A1,2023/01/04 09:01:00,見本 一郎,,a@example.jp,,,1").encode("utf-16")
+    response = secretariat_client.post(url, {"file": SimpleUploadedFile("apply.csv", data)})
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "UTF-16 のファイルには対応していません。Excel では「CSV UTF-8（コンマ区切り）」"
+        "または「CSV（コンマ区切り）」で保存してください。"
+    ]
+    assert 'name="confirm"' not in response.content.decode()
+
+
+def test_import_page_refuses_a_file_without_the_required_columns(
+    secretariat_client: Any, programme: Any
+) -> None:
+    url = reverse("trainings:programme-import", args=[programme.slug])
+    data = "受付番号,申込日時,氏名,メールアドレス\r\n".encode("cp932")
+    response = secretariat_client.post(url, {"file": SimpleUploadedFile("apply.csv", data)})
+    assert "講座番号" in response.context["form"].errors["file"][0]
 
 
 def test_import_page_with_errors_offers_no_import(secretariat_client: Any, programme: Any) -> None:
