@@ -370,6 +370,11 @@ def checkin_scan(request: HttpRequest, session_id: int, token: str) -> HttpRespo
     return render(request, "trainings/checkin_scan.html", {"registration": registration})
 
 
+def lecture_sheet_title(session: Session) -> str:
+    """An XLSX sheet per lecture: its number and theme (shortened by the export to 31 chars)."""
+    return f"{session.number} {session.theme}"
+
+
 ATTENDEE_HEADER = (
     "講座番号",
     "日付",
@@ -422,7 +427,8 @@ def session_attendees_export(request: HttpRequest, session_id: int, fmt: str) ->
     if fmt == "csv":
         return csv_response(f"{name}.csv", ATTENDEE_HEADER, _attendee_rows(registrations))
     return xlsx_response(
-        f"{name}.xlsx", [(f"{session.number}", ATTENDEE_HEADER, _attendee_rows(registrations))]
+        f"{name}.xlsx",
+        [(lecture_sheet_title(session), ATTENDEE_HEADER, _attendee_rows(registrations))],
     )
 
 
@@ -436,13 +442,11 @@ def programme_attendees_export(request: HttpRequest, slug: str, fmt: str) -> Htt
     name = f"attendees-{programme.slug}"
     if fmt == "csv":
         return csv_response(f"{name}.csv", ATTENDEE_HEADER, _attendee_rows(registrations))
-    # One sheet per lecture, named after it (Excel: at most 31 characters, no []:*?/\\).
+    # One sheet per lecture, named after it (kitakyushu_pf.exports makes the name valid).
     sheets = []
     for session in programme.sessions.order_by("date", "start", "number"):
-        title = f"{session.number} {session.theme}"
-        title = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
         rows = [r for r in registrations if r.session_id == session.pk]
-        sheets.append((title, ATTENDEE_HEADER, _attendee_rows(rows)))
+        sheets.append((lecture_sheet_title(session), ATTENDEE_HEADER, _attendee_rows(rows)))
     return xlsx_response(f"{name}.xlsx", sheets)
 
 

@@ -382,6 +382,46 @@ def test_attendee_xlsx_every_cell_is_text_not_formula(secretariat_client: Any) -
         assert isinstance(rows[1][0], int)
 
 
+def test_attendee_xlsx_dates_are_excel_dates_and_sheets_are_named_by_lecture(
+    secretariat_client: Any,
+) -> None:
+    programme = ProgrammeFactory()
+    theme = "ひきこもり支援：家族と本人に寄り添う/つながり続ける関わり方の基本"
+    first = SessionFactory(programme=programme, number=1, theme=theme, start=time(9))
+    SessionFactory(programme=programme, number=2, theme=theme, start=time(11))
+    registration = register(first, 1)
+    book = load_workbook(
+        io.BytesIO(
+            secretariat_client.get(
+                reverse("trainings:programme-attendees", args=[programme.slug, "xlsx"])
+            ).content
+        )
+    )
+    names = book.sheetnames
+    assert len(names) == 2 and names[0] != names[1]
+    assert all(len(n) <= 31 and "/" not in n and ":" not in n for n in names)
+    assert names[0].startswith("1 ひきこもり支援") and names[1].startswith("2 ひきこもり支援")
+    header = [c.value for c in book[names[0]][1]]
+    day = book[names[0]].cell(2, header.index("日付") + 1)
+    registered = book[names[0]].cell(2, header.index("申込日時") + 1)
+    assert day.is_date and day.value.date() == first.date
+    local = timezone.localtime(registration.created_at).replace(tzinfo=None, microsecond=0)
+    assert registered.is_date and registered.value == local
+    one = load_workbook(
+        io.BytesIO(
+            secretariat_client.get(
+                reverse("trainings:session-attendees", args=[first.pk, "xlsx"])
+            ).content
+        )
+    )
+    assert one.sheetnames == [names[0]]
+    # CSV keeps ISO text.
+    body = secretariat_client.get(
+        reverse("trainings:session-attendees", args=[first.pk, "csv"])
+    ).content.decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(body)))[1][1] == first.date.isoformat()
+
+
 def test_unknown_export_format_is_not_found(secretariat_client: Any) -> None:
     session = SessionFactory()
     assert (
