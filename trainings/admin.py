@@ -27,7 +27,13 @@ class SessionInline(admin.TabularInline):
 
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("title", "application_opens_on", "application_closes_on", "is_published")
+    list_display = (
+        "title",
+        "application_opens_on",
+        "application_closes_on",
+        "confirmation_hold_hours",
+        "is_published",
+    )
     list_filter = ("is_published", "is_sample")
     search_fields = ("title", "description", "venue")
     prepopulated_fields = {"slug": ("title",)}
@@ -82,6 +88,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "promoted_at",
         "cancelled_at",
         "attended_at",
+        "hold_expires_at",
+        "confirmed_by_email_at",
     )
     actions = ["cancel_places", "check_in"]
 

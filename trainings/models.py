@@ -41,6 +41,17 @@ class Programme(models.Model):
             "this many minutes before each session starts (0 = at the start)."
         ),
     )
+    confirmation_hold_hours = models.PositiveSmallIntegerField(
+        _("hold a seat pending e-mail confirmation (hours)"),
+        default=0,
+        validators=[MaxValueValidator(168)],
+        help_text=_(
+            "0 = off: a place from the web form is confirmed at once. With N hours, a free seat "
+            "is only held: the e-mail carries a confirmation link, and a hold not confirmed "
+            "within N hours is released to the waiting list. Turn it on for programmes open to "
+            "the public."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # --- Members' own events (issue 16): proposed by a member organisation, approved by the
@@ -131,7 +142,8 @@ class Session(models.Model):
         _("format"), max_length=20, choices=Format.choices, default=Format.LECTURE
     )
     capacity = models.PositiveIntegerField(_("capacity"), default=75)
-    # Kept in the same transaction as the registrations; the check constraint is a backstop.
+    # Seats taken (confirmed, attended and held pending confirmation), kept in the same
+    # transaction as the registrations; the check constraint is a backstop.
     confirmed_count = models.PositiveIntegerField(_("confirmed places"), default=0, editable=False)
     online_url = models.URLField(
         _("online URL"), blank=True, help_text=_("Shown to confirmed participants only.")
@@ -189,7 +201,10 @@ class Session(models.Model):
         return self.date == other.date and self.start < other.end and other.start < self.end
 
 
-ACTIVE_STATES = ("confirmed", "waitlisted", "attended")
+# Places an address holds (one per session); places that take a seat (counted in
+# Session.confirmed_count); places that are firm (questionnaire, certificates, statistics).
+ACTIVE_STATES = ("confirmed", "waitlisted", "attended", "pending")
+SEAT_STATES = ("confirmed", "attended", "pending")
 HOLDING_STATES = ("confirmed", "attended")
 
 
@@ -199,6 +214,7 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", _("Waiting list")
         CANCELLED = "cancelled", _("Cancelled")
         ATTENDED = "attended", _("Attended")
+        PENDING = "pending", _("Held, awaiting e-mail confirmation")
 
     class Source(models.TextChoices):
         WEB = "web", _("Web form")
@@ -249,6 +265,12 @@ class Registration(models.Model):
     promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     attended_at = models.DateTimeField(_("attended at"), null=True, blank=True, editable=False)
+    hold_expires_at = models.DateTimeField(
+        _("seat held until"), null=True, blank=True, editable=False
+    )
+    confirmed_by_email_at = models.DateTimeField(
+        _("confirmed by e-mail at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["session", "created_at", "pk"]
@@ -323,8 +345,8 @@ class QuestionnaireAnswer(models.Model):
 
 
 class AccessLink(models.Model):
-    """A personal link sent by e-mail: "my registrations" (per person and programme) or a
-    questionnaire (per registration).
+    """A personal link sent by e-mail: "my registrations" (per person and programme), a
+    questionnaire or the confirmation of a held seat (per registration).
 
     The link's token is never stored: it is an HMAC of ``nonce`` with the secret key, and only
     its SHA-256 is kept (and looked up). Rotating the nonce revokes every copy of the old link.
@@ -333,6 +355,7 @@ class AccessLink(models.Model):
     class Purpose(models.TextChoices):
         ME = "me", _("My registrations")
         QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+        CONFIRM = "confirm", _("Confirmation of a held seat")
 
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -342,12 +365,12 @@ class AccessLink(models.Model):
         related_name="access_links",
         verbose_name=_("programme"),
     )
-    registration = models.OneToOneField(
+    registration = models.ForeignKey(
         Registration,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="questionnaire_link",
+        related_name="access_links",
         verbose_name=_("registration"),
     )
     nonce = models.CharField(max_length=64, editable=False)
@@ -364,6 +387,11 @@ class AccessLink(models.Model):
                 fields=["purpose", "email", "programme"],
                 condition=Q(purpose="me"),
                 name="accesslink_one_me_link_per_person_and_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "purpose"],
+                condition=Q(registration__isnull=False),
+                name="accesslink_one_link_per_registration_and_purpose",
             ),
         ]
 

@@ -119,6 +119,7 @@ class SessionCounts:
     session: Session
     registered: int = 0
     confirmed: int = 0
+    pending: int = 0
     waitlisted: int = 0
     cancelled: int = 0
     attended: int = 0
@@ -137,6 +138,7 @@ def programme_counts(programme: Programme) -> ProgrammeCounts:
     now = timezone.now()
     sessions = programme.sessions.annotate(
         n_confirmed=Count("registrations", filter=Q(registrations__state="confirmed")),
+        n_pending=Count("registrations", filter=Q(registrations__state="pending")),
         n_waitlisted=Count("registrations", filter=Q(registrations__state="waitlisted")),
         n_cancelled=Count("registrations", filter=Q(registrations__state="cancelled")),
         n_attended=Count("registrations", filter=Q(registrations__state="attended")),
@@ -151,13 +153,23 @@ def programme_counts(programme: Programme) -> ProgrammeCounts:
             session=s,
             registered=s.n_confirmed + s.n_attended,
             confirmed=0 if ended else s.n_confirmed,
+            # Seats held pending e-mail confirmation: taken, but not (yet) registered.
+            pending=s.n_pending,
             waitlisted=s.n_waitlisted,
             cancelled=s.n_cancelled,
             attended=s.n_attended,
             no_shows=s.n_confirmed if ended else 0,
         )
         rows.append(row)
-        for name in ("registered", "confirmed", "waitlisted", "cancelled", "attended", "no_shows"):
+        for name in (
+            "registered",
+            "confirmed",
+            "pending",
+            "waitlisted",
+            "cancelled",
+            "attended",
+            "no_shows",
+        ):
             setattr(totals, name, getattr(totals, name) + getattr(row, name))
     holders = Registration.objects.filter(session__programme=programme, state__in=HOLDING_STATES)
     orgs = Counter(

@@ -26,16 +26,18 @@ from .forms import (
     WalkInForm,
 )
 from .importing import ImportFileError, decode_upload, import_preview, registrations_import
-from .models import AccessLink, Programme, Registration, Session
+from .models import HOLDING_STATES, AccessLink, Programme, Registration, Session
 from .services import (
     Applicant,
     RegistrationBusy,
     checkin_qr_svg_uri,
+    hold_expired_error,
     link_resend_request,
     questionnaire_answer_submit,
     registration_cancel,
     registration_check_in,
     registration_check_in_undo,
+    registration_hold_confirm,
     registration_restore,
     registration_walk_in,
     registrations_create,
@@ -169,6 +171,54 @@ def registration_result(request: HttpRequest, slug: str, token: str) -> HttpResp
         request,
         "trainings/registration_result.html",
         {"programme": programme, "sessions": sessions},
+    )
+
+
+def _confirm_status(link: AccessLink) -> str:
+    registration = link.registration
+    assert registration is not None
+    if link.revoked_at is not None or registration.state in HOLDING_STATES:
+        return "used"
+    if registration.state == Registration.State.CANCELLED and link.is_usable():
+        return "cancelled"
+    if not link.is_usable() or registration.state != Registration.State.PENDING:
+        return "expired"
+    return "held"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@busy_as_503
+def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The mailed link of a held seat: GET shows it (a mail scanner opening the link confirms
+    nothing), the button confirms it, once, until the hold ends."""
+    link = links.confirm_link_lookup(token)
+    if link is None or link.registration is None:
+        return render(request, "trainings/me_invalid.html", status=404)
+    registration = link.registration
+    status = _confirm_status(link)
+    problem = ""
+    if request.method == "POST" and status == "held":
+        try:
+            registration = registration_hold_confirm(registration_id=registration.pk)
+        except ValidationError as exc:
+            status = {"confirmed": "used", "cancelled": "cancelled"}.get(exc.code or "", "expired")
+            problem = " ".join(_error_messages(exc))
+        else:
+            status = "done"
+    if status == "expired" and not problem:
+        problem = " ".join(_error_messages(hold_expired_error(registration)))
+    return render(
+        request,
+        "trainings/registration_confirm.html",
+        {
+            "registration": registration,
+            "session": registration.session,
+            "programme": registration.session.programme,
+            "status": status,
+            "problem": problem,
+            "token": token,
+        },
     )
 
 

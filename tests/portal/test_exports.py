@@ -41,7 +41,9 @@ def test_xlsx_dates_are_excel_dates_in_tokyo_and_csv_stays_iso_text() -> None:
 
     when = datetime(2026, 1, 5, 0, 30, tzinfo=UTC)  # 09:30 in Asia/Tokyo
     rows = [[date(2026, 1, 5), when]]
-    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes([("一覧", ["日付", "日時"], rows)]))).active
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(xlsx_bytes([("一覧", ["日付", "日時"], rows)]))
+    ).active
     day, moment = sheet["A2"], sheet["B2"]
     assert day.is_date and moment.is_date
     assert day.value == datetime(2026, 1, 5) and day.number_format == "yyyy-mm-dd"
