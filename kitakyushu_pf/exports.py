@@ -124,6 +124,8 @@ def xlsx_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]
             width = max((_shown_length(c.value) for c in column if c.value is not None), default=8)
             sheet.column_dimensions[column[0].column_letter].width = min(max(width * 1.6, 8), 60)
         sheet.freeze_panes = "A2"
+    if not workbook.worksheets:  # Excel refuses a workbook without a sheet
+        workbook.create_sheet(title="Sheet")
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

@@ -26,7 +26,7 @@ in time and moves the waiting list up.
 
 import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -38,6 +38,7 @@ from django.db.models import F, Max
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -57,11 +58,14 @@ from . import links
 from .links import normalise_email
 from .models import (
     ACTIVE_STATES,
+    ANSWER_MAX_LENGTH,
     HOLDING_STATES,
     SEAT_STATES,
     AccessLink,
     Programme,
+    Question,
     QuestionnaireAnswer,
+    QuestionnaireAnswerItem,
     Registration,
     Session,
 )
@@ -628,31 +632,140 @@ def registration_walk_in(
 # --- Questionnaire ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DefaultQuestion:
+    kind: str
+    label: Promise
+    heading: Promise
+    choices: tuple[Promise, ...] = ()
+    required: bool = True
+
+
+# Every programme starts with these five (written in the portal's language, then edited as data
+# in the admin). Migration 0008 gave them, with the same Japanese text, to existing programmes.
+DEFAULT_QUESTIONS = (
+    DefaultQuestion(
+        Question.Kind.SCALE,
+        _("How satisfied were you? (1 = not at all, 5 = very)"),
+        _("Satisfaction (1–5)"),
+    ),
+    DefaultQuestion(
+        Question.Kind.SCALE,
+        _("How useful is it for your work? (1 = not at all, 5 = very)"),
+        _("Usefulness for work (1–5)"),
+    ),
+    DefaultQuestion(
+        Question.Kind.CHOICE,
+        _("Would you join if sessions were held regularly?"),
+        _("Joining regular sessions"),
+        choices=(_("Yes, I would join"), _("Depends on the topic"), _("No, I would not")),
+    ),
+    DefaultQuestion(
+        Question.Kind.TEXT,
+        _("Topics you would like us to take up"),
+        _("Topics wished for"),
+        required=False,
+    ),
+    DefaultQuestion(
+        Question.Kind.TEXT, _("Comments and impressions"), _("Impressions"), required=False
+    ),
+)
+
+
+def questionnaire_questions_ensure(*, programme: Programme) -> list[Question]:
+    """The programme's questions in order; a programme without any gets the default five."""
+    questions = list(programme.questions.order_by("order", "pk"))
+    if questions:
+        return questions
+    with transaction.atomic():
+        # Two first visits at once must not give the programme the defaults twice.
+        Programme.objects.select_for_update().filter(pk=programme.pk).exists()
+        if programme.questions.exists():
+            return list(programme.questions.order_by("order", "pk"))
+        with translation.override(settings.LANGUAGE_CODE):
+            made = [
+                Question(
+                    programme=programme,
+                    order=order,
+                    kind=default.kind,
+                    label=str(default.label),
+                    heading=str(default.heading),
+                    choices="\n".join(str(choice) for choice in default.choices),
+                    required=default.required,
+                )
+                for order, default in enumerate(DEFAULT_QUESTIONS, start=1)
+            ]
+        for question in made:
+            question.full_clean(exclude=["programme"])
+        Question.objects.bulk_create(made)
+    return list(programme.questions.order_by("order", "pk"))
+
+
+def _answer_item(question: Question, value: object) -> QuestionnaireAnswerItem:
+    """One answer checked against its question (ValidationError naming the question)."""
+    params = {"question": question.title}
+    if question.kind == Question.Kind.SCALE:
+        try:
+            number = int(str(value))
+        except ValueError:
+            number = 0
+        if not 1 <= number <= 5:
+            raise ValidationError(
+                _("“%(question)s”: please choose 1 to 5."), code="scale", params=params
+            )
+        return QuestionnaireAnswerItem(question=question, number=number)
+    text = str(value).strip()
+    if question.kind == Question.Kind.CHOICE and text not in question.choice_list():
+        raise ValidationError(
+            _("“%(question)s”: please choose one of the answers shown."),
+            code="choice",
+            params=params,
+        )
+    if len(text) > ANSWER_MAX_LENGTH:
+        raise ValidationError(
+            _("“%(question)s”: please write at most %(limit)s characters."),
+            code="length",
+            params={**params, "limit": ANSWER_MAX_LENGTH},
+        )
+    return QuestionnaireAnswerItem(question=question, text=text)
+
+
 def questionnaire_answer_submit(
-    *,
-    registration_id: int,
-    satisfaction: int,
-    usefulness: int,
-    join_regular: str,
-    topics_wanted: str = "",
-    comment: str = "",
+    *, registration_id: int, answers: Mapping[int, object]
 ) -> QuestionnaireAnswer:
-    """One answer per registration: a second submission is refused."""
-    registration = Registration.objects.get(pk=registration_id)
+    """Answer the programme's questions (``{question id: answer}``, a number 1–5 for a scale);
+    one answer per registration: a second submission is refused."""
+    registration = Registration.objects.select_related("session__programme").get(pk=registration_id)
     if registration.state not in HOLDING_STATES:
         raise ValidationError(_("Only participants can answer the questionnaire."), code="state")
-    answer = QuestionnaireAnswer(
-        registration=registration,
-        satisfaction=satisfaction,
-        usefulness=usefulness,
-        join_regular=join_regular,
-        topics_wanted=topics_wanted.strip(),
-        comment=comment.strip(),
-    )
+    items = []
+    errors = []
+    for question in questionnaire_questions_ensure(programme=registration.session.programme):
+        value = answers.get(question.pk)
+        if value is None or str(value).strip() == "":
+            if question.required:
+                errors.append(
+                    ValidationError(
+                        _("Please answer “%(question)s”."),
+                        code="required",
+                        params={"question": question.title},
+                    )
+                )
+            continue
+        try:
+            items.append(_answer_item(question, value))
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        raise ValidationError(errors)
+    answer = QuestionnaireAnswer(registration=registration)
     answer.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             answer.save()
+            for item in items:
+                item.answer = answer
+            QuestionnaireAnswerItem.objects.bulk_create(items)
     except IntegrityError as exc:
         raise ValidationError(
             _("You have already answered this questionnaire. Thank you."), code="answered"

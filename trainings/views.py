@@ -34,6 +34,7 @@ from .services import (
     hold_expired_error,
     link_resend_request,
     questionnaire_answer_submit,
+    questionnaire_questions_ensure,
     registration_cancel,
     registration_check_in,
     registration_check_in_undo,
@@ -311,10 +312,11 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "trainings/me_invalid.html", status=404)
     registration = link.registration
     answered = hasattr(registration, "questionnaire_answer")
-    form = QuestionnaireForm(request.POST or None)
+    questions = questionnaire_questions_ensure(programme=registration.session.programme)
+    form = QuestionnaireForm(request.POST or None, questions=questions)
     if request.method == "POST" and not answered and form.is_valid():
         try:
-            questionnaire_answer_submit(registration_id=registration.pk, **form.cleaned_data)
+            questionnaire_answer_submit(registration_id=registration.pk, answers=form.answers())
         except ValidationError as exc:
             for message in _error_messages(exc):
                 form.add_error(None, message)
@@ -576,7 +578,8 @@ def questionnaire_summary(
         answers = selectors.answers_for_session(session)
     else:
         answers = selectors.answers_for_programme(programme)
-    summary = selectors.questionnaire_summary(answers)
+    questions = questionnaire_questions_ensure(programme=programme)
+    summary = selectors.questionnaire_summary(answers, questions)
     return render(
         request,
         "trainings/questionnaire_summary.html",
@@ -635,8 +638,13 @@ def questionnaire_export(request: HttpRequest, slug: str, fmt: str) -> HttpRespo
     if fmt not in ("csv", "xlsx"):
         raise Http404
     programme = get_object_or_404(Programme, slug=slug)
-    header, rows = selectors.questionnaire_rows(programme)
+    questions = questionnaire_questions_ensure(programme=programme)
     name = f"questionnaire-{programme.slug}"
     if fmt == "csv":
+        header, rows = selectors.questionnaire_rows(programme, questions)
         return csv_response(f"{name}.csv", header, rows)
-    return xlsx_response(f"{name}.xlsx", [(_("Answers"), header, rows)])
+    sheets = []
+    for session in programme.sessions.order_by("date", "start", "number"):
+        header, rows = selectors.questionnaire_rows(programme, questions, session=session)
+        sheets.append((lecture_sheet_title(session), header, rows))
+    return xlsx_response(f"{name}.xlsx", sheets)

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from kitakyushu_pf.exports import DANGEROUS_PREFIXES
 from trainings import links
 from trainings.models import QuestionnaireAnswer, Registration, Session
-from trainings.services import Applicant, registrations_create
+from trainings.services import Applicant, questionnaire_answer_submit, registrations_create
 
-from .factories import ProgrammeFactory, SessionFactory
+from .factories import ProgrammeFactory, SessionFactory, default_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -214,13 +214,8 @@ def test_questionnaire_form_accepts_one_answer(client: Any) -> None:
     url = reverse(
         "trainings:questionnaire", args=[questionnaire_token_make(registration_id=registration.pk)]
     )
-    data = {
-        "satisfaction": 5,
-        "usefulness": 4,
-        "join_regular": "yes",
-        "topics_wanted": "事例",
-        "comment": "",
-    }
+    answers = default_answers(registration.session.programme, 5, 4, "参加したい", "事例", "")
+    data = {f"q{pk}": value for pk, value in answers.items()}
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 200
     assert QuestionnaireAnswer.objects.count() == 1
@@ -446,8 +441,9 @@ def test_questionnaire_summary_shows_means_and_chart_data(secretariat_client: An
     session = SessionFactory()
     for i, (s, u) in enumerate([(5, 4), (3, 2)]):
         registration = register(session, i)
-        QuestionnaireAnswer.objects.create(
-            registration=registration, satisfaction=s, usefulness=u, join_regular="yes"
+        questionnaire_answer_submit(
+            registration_id=registration.pk,
+            answers=default_answers(session.programme, s, u, "参加したい"),
         )
     response = secretariat_client.get(
         reverse(
@@ -455,8 +451,8 @@ def test_questionnaire_summary_shows_means_and_chart_data(secretariat_client: An
         )
     )
     body = response.content.decode()
-    assert response.context["summary"].satisfaction_mean == 4
-    assert response.context["summary"].usefulness_mean == 3
+    satisfaction, usefulness, *_others = response.context["summary"].questions
+    assert (satisfaction.mean, usefulness.mean) == (4, 3)
     assert 'id="questionnaire-data"' in body
     assert "questionnaire_chart.js" in body
     assert "<script>" not in body
