@@ -251,7 +251,14 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
         registration = get_object_or_404(places, pk=request.POST.get("registration"))
         action = request.POST.get("action", "cancel")
         try:
-            if action == "restore":
+            if action == "hold-confirm":
+                registration_hold_confirm(registration_id=registration.pk)
+                messages.success(
+                    request,
+                    _("Your place in “%(theme)s” is confirmed.")
+                    % {"theme": registration.session.theme},
+                )
+            elif action == "restore":
                 registration_restore(registration_id=registration.pk)
                 messages.success(
                     request,

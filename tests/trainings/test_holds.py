@@ -296,3 +296,18 @@ def test_the_me_page_shows_a_hold_as_awaiting_confirmation(
     me = re.search(r"/trainings/me/[^\s/]+/", body).group(0)  # type: ignore[union-attr]
     page = client.get(me).content.decode()
     assert "仮押さえ（確認待ち）" in page and "キャンセルする" in page
+
+
+def test_a_hold_can_also_be_confirmed_from_my_registrations(
+    client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Whoever lost the confirmation e-mail gets the "my registrations" link again (resend, or
+    the notice of a second registration) and confirms there: that link too is only mailed."""
+    session = held_session()
+    held = mailed(django_capture_on_commit_callbacks, session, "me@example.jp")
+    body = next(m.body for m in mail.outbox if "me@example.jp" in m.to)
+    me = re.search(r"/trainings/me/[^\s/]+/", body).group(0)  # type: ignore[union-attr]
+    page = client.post(me, {"registration": held.pk, "action": "hold-confirm"}, follow=True)
+    held.refresh_from_db()
+    assert held.state == "confirmed"
+    assert "受講が確定しました" in page.content.decode()
