@@ -501,6 +501,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "trainings.tasks.questionnaires_send",
         "schedule": HOUR / 2,
     },
+    # seats held pending e-mail confirmation and not confirmed in time go to the waiting list
+    "trainings-holds-release": {"task": "trainings.tasks.holds_release", "schedule": 300.0},
     # surveys: also re-enqueues report jobs still QUEUED after a broker outage
     "surveys-reportjob-sweep": {"task": "surveys.tasks.reportjob_sweep_task", "schedule": 60.0},
 }

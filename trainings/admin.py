@@ -2,14 +2,29 @@ from typing import Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.db import models
+from django.forms import Textarea
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from kitakyushu_pf.admin import HTTPS_URLS
 
 from .links import link_revoke
-from .models import AccessLink, Programme, QuestionnaireAnswer, Registration, Session
-from .services import registration_cancel, registration_check_in, session_capacity_set
+from .models import (
+    AccessLink,
+    Programme,
+    Question,
+    QuestionnaireAnswer,
+    QuestionnaireAnswerItem,
+    Registration,
+    Session,
+)
+from .services import (
+    questionnaire_questions_ensure,
+    registration_cancel,
+    registration_check_in,
+    session_capacity_set,
+)
 
 
 class SessionInline(admin.TabularInline):
@@ -25,13 +40,41 @@ class SessionInline(admin.TabularInline):
         return ("confirmed_count", "capacity") if obj else ("confirmed_count",)
 
 
+class QuestionInline(admin.TabularInline):
+    """The programme's questionnaire: edit, add or reorder questions (today's five to start)."""
+
+    model = Question
+    extra = 0
+    fields = ("order", "kind", "label", "heading", "choices", "required")
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 24})}}
+
+
 @admin.register(Programme)
 class ProgrammeAdmin(admin.ModelAdmin):
-    list_display = ("title", "application_opens_on", "application_closes_on", "is_published")
+    list_display = (
+        "title",
+        "application_opens_on",
+        "application_closes_on",
+        "confirmation_hold_hours",
+        "is_published",
+    )
     list_filter = ("is_published", "is_sample")
     search_fields = ("title", "description", "venue")
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [SessionInline]
+    inlines = [SessionInline, QuestionInline]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        # The default five appear in the question list, ready to be edited.
+        programme = Programme.objects.filter(pk=object_id).first() if object_id.isdigit() else None
+        if request.method == "GET" and programme is not None:
+            questionnaire_questions_ensure(programme=programme)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        questionnaire_questions_ensure(programme=form.instance)
 
 
 @admin.register(Session)
@@ -82,6 +125,8 @@ class RegistrationAdmin(admin.ModelAdmin):
         "promoted_at",
         "cancelled_at",
         "attended_at",
+        "hold_expires_at",
+        "confirmed_by_email_at",
     )
     actions = ["cancel_places", "check_in"]
 
@@ -112,12 +157,48 @@ class RegistrationAdmin(admin.ModelAdmin):
         self.message_user(request, _("%(n)s people checked in.") % {"n": done})
 
 
+class QuestionnaireAnswerItemInline(admin.TabularInline):
+    model = QuestionnaireAnswerItem
+    extra = 0
+    fields = ("question", "number", "text")
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
 @admin.register(QuestionnaireAnswer)
 class QuestionnaireAnswerAdmin(admin.ModelAdmin):
-    list_display = ("registration", "satisfaction", "usefulness", "join_regular", "answered_at")
-    list_filter = ("join_regular", "satisfaction", "registration__session__programme")
-    search_fields = ("comment", "topics_wanted")
+    """Answers come from the questionnaire link only: shown, never written here."""
+
+    list_display = ("registration", "answered_at")
+    list_filter = ("registration__session__programme", "registration__session")
+    search_fields = ("items__text",)
     raw_id_fields = ("registration",)
+    readonly_fields = ("registration", "answered_at")
+    inlines = [QuestionnaireAnswerItemInline]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Question)
+class QuestionAdmin(admin.ModelAdmin):
+    list_display = ("label", "programme", "order", "kind", "required")
+    list_filter = ("kind", "programme")
+    search_fields = ("label", "heading", "choices")
+
+
+@admin.register(QuestionnaireAnswerItem)
+class QuestionnaireAnswerItemAdmin(admin.ModelAdmin):
+    list_display = ("question", "number", "text", "answer")
+    list_filter = ("question__programme", "question__kind")
+    search_fields = ("text", "question__label")
+    readonly_fields = ("answer", "question", "number", "text")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
 
 
 @admin.register(AccessLink)

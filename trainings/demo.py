@@ -17,7 +17,15 @@ from django.utils import timezone
 
 from members.models import FieldOfSupport, Organisation
 
-from .models import Programme, QuestionnaireAnswer, Registration, Session
+from .models import (
+    Programme,
+    Question,
+    QuestionnaireAnswer,
+    QuestionnaireAnswerItem,
+    Registration,
+    Session,
+)
+from .services import questionnaire_questions_ensure
 
 CONTACT = "北九州市 保健福祉局 地域福祉推進課 孤独・孤立対策担当\nTEL：093-582-2060"
 VENUE = "AIM 3階 314・315会議室"
@@ -239,17 +247,25 @@ def _registrations(
 
 
 def _questionnaires(session: Session, rng: random.Random) -> None:
+    """Sample answers to the programme's (default) questions, every other attendee."""
+    questions = questionnaire_questions_ensure(programme=session.programme)
     for registration in session.registrations.filter(state="attended").order_by("pk")[::2]:
-        QuestionnaireAnswer.objects.update_or_create(
-            registration=registration,
-            defaults={
-                "satisfaction": rng.choice([3, 4, 4, 5, 5, 5]),
-                "usefulness": rng.choice([3, 4, 4, 5, 5]),
-                "join_regular": rng.choice(["yes", "yes", "yes", "maybe", "no"]),
-                "topics_wanted": rng.choice(TOPICS + ["", ""]),
-                "comment": rng.choice(COMMENTS + ["", ""]),
-            },
-        )
+        answer, _created = QuestionnaireAnswer.objects.get_or_create(registration=registration)
+        for question in questions:
+            number: int | None = None
+            text = ""
+            if question.kind == Question.Kind.SCALE:
+                number = rng.choice([3, 4, 4, 5, 5, 5] if question.order == 1 else [3, 4, 4, 5, 5])
+            elif question.kind == Question.Kind.CHOICE:
+                choices = question.choice_list()
+                text = rng.choice([choices[0]] * 3 + choices[1:])
+            else:
+                text = rng.choice((TOPICS if question.order == 4 else COMMENTS) + ["", ""])
+            if number is None and not text:
+                continue
+            QuestionnaireAnswerItem.objects.update_or_create(
+                answer=answer, question=question, defaults={"number": number, "text": text}
+            )
 
 
 def _session(programme: Programme, number: int, **fields: object) -> Session:

@@ -1,10 +1,12 @@
+from collections.abc import Sequence
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from kitakyushu_pf.templatetags.portal_i18n import local_when
 from members.models import FieldOfSupport, Organisation
 
-from .models import Programme, QuestionnaireAnswer, Session
+from .models import ANSWER_MAX_LENGTH, Programme, Question, Session
 
 
 class SessionChoiceField(forms.ModelMultipleChoiceField):
@@ -63,29 +65,39 @@ class WalkInForm(forms.Form):
     organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
 
 
-class QuestionnaireForm(forms.ModelForm):
-    SCALE = [(i, str(i)) for i in range(1, 6)]
-    satisfaction = forms.TypedChoiceField(
-        label=_("How satisfied were you? (1 = not at all, 5 = very)"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
-    usefulness = forms.TypedChoiceField(
-        label=_("How useful is it for your work? (1 = not at all, 5 = very)"),
-        choices=SCALE,
-        coerce=int,
-        widget=forms.RadioSelect,
-    )
+class QuestionnaireForm(forms.Form):
+    """The programme's questions, one field each (``q<id>``); the service checks the rules."""
 
-    class Meta:
-        model = QuestionnaireAnswer
-        fields = ["satisfaction", "usefulness", "join_regular", "topics_wanted", "comment"]
-        widgets = {
-            "join_regular": forms.RadioSelect,
-            "topics_wanted": forms.Textarea(attrs={"rows": 3}),
-            "comment": forms.Textarea(attrs={"rows": 4}),
-        }
+    SCALE = [(i, str(i)) for i in range(1, 6)]
+
+    def __init__(self, *args: object, questions: Sequence[Question], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.questions = list(questions)
+        for question in self.questions:
+            field: forms.Field
+            if question.kind == Question.Kind.SCALE:
+                field = forms.TypedChoiceField(
+                    choices=self.SCALE, coerce=int, widget=forms.RadioSelect, empty_value=None
+                )
+            elif question.kind == Question.Kind.CHOICE:
+                choices = [(c, c) for c in question.choice_list()]
+                field = forms.ChoiceField(choices=choices, widget=forms.RadioSelect)
+            else:
+                field = forms.CharField(
+                    max_length=ANSWER_MAX_LENGTH, widget=forms.Textarea(attrs={"rows": 3})
+                )
+            field.label = question.label
+            field.required = question.required
+            self.fields[f"q{question.pk}"] = field
+
+    def answers(self) -> dict[int, int | str]:
+        """{question id: answer} of the questions answered."""
+        found: dict[int, int | str] = {}
+        for question in self.questions:
+            value = self.cleaned_data.get(f"q{question.pk}")
+            if value not in (None, ""):
+                found[question.pk] = value
+        return found
 
 
 class ImportUploadForm(forms.Form):

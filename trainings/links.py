@@ -10,7 +10,9 @@ the same link; rotating the nonce (a resend, or the secretariat's "revoke") kill
 - "my registrations": one link per (address, programme), valid until 30 days after the
   person's last session of that programme (``TRAININGS_ME_LINK_DAYS``);
 - questionnaire: one link per registration, valid 60 days after its session
-  (``TRAININGS_QUESTIONNAIRE_LINK_DAYS``).
+  (``TRAININGS_QUESTIONNAIRE_LINK_DAYS``);
+- confirmation of a held seat: one link per registration, valid until the hold ends, used once
+  (confirming revokes it).
 """
 
 import base64
@@ -124,14 +126,21 @@ def questionnaire_link_ensure(*, registration: Registration) -> AccessLink:
     expires = registration.session.ends_at + timedelta(
         days=settings.TRAININGS_QUESTIONNAIRE_LINK_DAYS
     )
-    link = AccessLink.objects.filter(registration=registration).first()
+    purpose = AccessLink.Purpose.QUESTIONNAIRE
+    link = AccessLink.objects.filter(registration=registration, purpose=purpose).first()
     if link is not None:
         return link
+    return _registration_link_create(registration, purpose, expires)
+
+
+def _registration_link_create(
+    registration: Registration, purpose: str, expires: datetime
+) -> AccessLink:
     nonce, token_hash = _new_nonce()
     try:
         with transaction.atomic():
             return AccessLink.objects.create(
-                purpose=AccessLink.Purpose.QUESTIONNAIRE,
+                purpose=purpose,
                 email=registration.email,
                 programme=registration.session.programme,
                 registration=registration,
@@ -139,8 +148,35 @@ def questionnaire_link_ensure(*, registration: Registration) -> AccessLink:
                 token_hash=token_hash,
                 expires_at=expires,
             )
-    except IntegrityError:
-        return AccessLink.objects.get(registration=registration)
+    except IntegrityError:  # made at the same moment by another worker
+        return AccessLink.objects.get(registration=registration, purpose=purpose)
+
+
+def confirm_link_ensure(*, registration: Registration) -> AccessLink:
+    """The link that confirms a held seat, valid until the hold ends (a new hold, a new token)."""
+    purpose = AccessLink.Purpose.CONFIRM
+    expires = registration.hold_expires_at or timezone.now()
+    link = AccessLink.objects.filter(registration=registration, purpose=purpose).first()
+    if link is None:
+        return _registration_link_create(registration, purpose, expires)
+    if link.revoked_at is not None or link.expires_at != expires:
+        link.nonce, link.token_hash = _new_nonce()
+        link.revoked_at = None
+        link.expires_at = expires
+        link.save(update_fields=["nonce", "token_hash", "revoked_at", "expires_at"])
+    return link
+
+
+def confirm_link_lookup(token: str) -> AccessLink | None:
+    """The confirmation link a token belongs to, even when used or expired (the page says
+    which); None for anything else."""
+    if len(token) != TOKEN_LENGTH:
+        return None
+    return (
+        AccessLink.objects.select_related("programme", "registration__session__programme")
+        .filter(token_hash=_hash(token), purpose=AccessLink.Purpose.CONFIRM)
+        .first()
+    )
 
 
 def link_find(token: str, purpose: str) -> AccessLink | None:
@@ -163,3 +199,7 @@ def me_url(link: AccessLink) -> str:
 
 def questionnaire_url(link: AccessLink) -> str:
     return portal_url(reverse("trainings:questionnaire", args=[link_token(link)]))
+
+
+def confirm_url(link: AccessLink) -> str:
+    return portal_url(reverse("trainings:registration-confirm", args=[link_token(link)]))

@@ -1,6 +1,7 @@
 import uuid
 from datetime import date, datetime, timedelta
 
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
@@ -40,6 +41,17 @@ class Programme(models.Model):
         help_text=_(
             "Cancelling, undoing a cancellation and moving people up from the waiting list stop "
             "this many minutes before each session starts (0 = at the start)."
+        ),
+    )
+    confirmation_hold_hours = models.PositiveSmallIntegerField(
+        _("hold a seat pending e-mail confirmation (hours)"),
+        default=0,
+        validators=[MaxValueValidator(168)],
+        help_text=_(
+            "0 = off: a place from the web form is confirmed at once. With N hours, a free seat "
+            "is only held: the e-mail carries a confirmation link, and a hold not confirmed "
+            "within N hours is released to the waiting list. Turn it on for programmes open to "
+            "the public."
         ),
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -132,7 +144,8 @@ class Session(models.Model):
         _("format"), max_length=20, choices=Format.choices, default=Format.LECTURE
     )
     capacity = models.PositiveIntegerField(_("capacity"), default=75)
-    # Kept in the same transaction as the registrations; the check constraint is a backstop.
+    # Seats taken (confirmed, attended and held pending confirmation), kept in the same
+    # transaction as the registrations; the check constraint is a backstop.
     confirmed_count = models.PositiveIntegerField(_("confirmed places"), default=0, editable=False)
     online_url = models.URLField(
         _("online URL"), blank=True, help_text=_("Shown to confirmed participants only.")
@@ -190,7 +203,10 @@ class Session(models.Model):
         return self.date == other.date and self.start < other.end and other.start < self.end
 
 
-ACTIVE_STATES = ("confirmed", "waitlisted", "attended")
+# Places an address holds (one per session); places that take a seat (counted in
+# Session.confirmed_count); places that are firm (questionnaire, certificates, statistics).
+ACTIVE_STATES = ("confirmed", "waitlisted", "attended", "pending")
+SEAT_STATES = ("confirmed", "attended", "pending")
 HOLDING_STATES = ("confirmed", "attended")
 
 
@@ -200,6 +216,7 @@ class Registration(models.Model):
         WAITLISTED = "waitlisted", _("Waiting list")
         CANCELLED = "cancelled", _("Cancelled")
         ATTENDED = "attended", _("Attended")
+        PENDING = "pending", _("Held, awaiting e-mail confirmation")
 
     class Source(models.TextChoices):
         WEB = "web", _("Web form")
@@ -250,6 +267,12 @@ class Registration(models.Model):
     promoted_at = models.DateTimeField(_("promoted at"), null=True, blank=True, editable=False)
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True, editable=False)
     attended_at = models.DateTimeField(_("attended at"), null=True, blank=True, editable=False)
+    hold_expires_at = models.DateTimeField(
+        _("seat held until"), null=True, blank=True, editable=False
+    )
+    confirmed_by_email_at = models.DateTimeField(
+        _("confirmed by e-mail at"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         ordering = ["session", "created_at", "pk"]
@@ -281,11 +304,65 @@ class Registration(models.Model):
         return self.state in ACTIVE_STATES
 
 
+ANSWER_MAX_LENGTH = 2000
+
+
+class Question(models.Model):
+    """One question of a programme's questionnaire, edited by the secretariat (admin → 研修会).
+
+    A programme without questions gets the default five first (services.DEFAULT_QUESTIONS).
+    """
+
+    class Kind(models.TextChoices):
+        SCALE = "scale", _("Scale 1–5")
+        CHOICE = "choice", _("One choice")
+        TEXT = "text", _("Free text")
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="questions", verbose_name=_("programme")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=1)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices, default=Kind.SCALE)
+    label = models.CharField(_("question"), max_length=300)
+    heading = models.CharField(
+        _("short title"),
+        max_length=60,
+        blank=True,
+        help_text=_("Column title in the summary and the exports (empty: the question)."),
+    )
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("For “one choice”: one choice per line.")
+    )
+    required = models.BooleanField(_("required"), default=True)
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        verbose_name = _("questionnaire question")
+        verbose_name_plural = _("questionnaire questions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.heading or self.label
+
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+    def clean(self) -> None:
+        if self.kind == self.Kind.CHOICE and len(self.choice_list()) < 2:
+            raise ValidationError({"choices": _("Give at least two choices, one per line.")})
+        if self.pk and self.answer_items.exists():
+            kind = Question.objects.filter(pk=self.pk).values_list("kind", flat=True).first()
+            if kind is not None and kind != self.kind:
+                raise ValidationError(
+                    {"kind": _("This question has answers already: its kind cannot change.")}
+                )
+
+
 class QuestionnaireAnswer(models.Model):
-    class JoinRegular(models.TextChoices):
-        YES = "yes", _("Yes, I would join")
-        MAYBE = "maybe", _("Depends on the topic")
-        NO = "no", _("No, I would not")
+    """One person's answers to the questionnaire of one session (one item per question)."""
 
     registration = models.OneToOneField(
         Registration,
@@ -293,39 +370,63 @@ class QuestionnaireAnswer(models.Model):
         related_name="questionnaire_answer",
         verbose_name=_("registration"),
     )
-    satisfaction = models.PositiveSmallIntegerField(
-        _("satisfaction"), validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    usefulness = models.PositiveSmallIntegerField(
-        _("usefulness for your work"), validators=[MinValueValidator(1), MaxValueValidator(5)]
-    )
-    join_regular = models.CharField(
-        _("would you join regular sessions?"), max_length=10, choices=JoinRegular.choices
-    )
-    topics_wanted = models.TextField(_("topics you would like"), blank=True)
-    comment = models.TextField(_("comment"), blank=True)
     answered_at = models.DateTimeField(_("answered at"), default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["-answered_at"]
         verbose_name = _("questionnaire answer")
         verbose_name_plural = _("questionnaire answers")
+
+    def __str__(self) -> str:
+        return f"{self.registration} ({self.answered_at:%Y-%m-%d})"
+
+    def by_question(self) -> dict[int, int | str]:
+        """{question id: answer} for the questions answered (a number for a 1–5 scale)."""
+        return {item.question_id: item.value for item in self.items.all()}
+
+
+class QuestionnaireAnswerItem(models.Model):
+    answer = models.ForeignKey(
+        QuestionnaireAnswer,
+        on_delete=models.CASCADE,
+        related_name="items",
+        verbose_name=_("questionnaire answer"),
+    )
+    # RESTRICT: an answered question is not deleted on its own, but with its programme it is.
+    question = models.ForeignKey(
+        Question,
+        on_delete=models.RESTRICT,
+        related_name="answer_items",
+        verbose_name=_("questionnaire question"),
+    )
+    number = models.PositiveSmallIntegerField(
+        _("score"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    text = models.TextField(_("answer"), blank=True)
+
+    class Meta:
+        ordering = ["answer", "question__order", "question"]
+        verbose_name = _("answer to a question")
+        verbose_name_plural = _("answers to questions")
         constraints = [
+            models.UniqueConstraint(fields=["answer", "question"], name="qa_item_one_per_question"),
             models.CheckConstraint(
-                condition=Q(satisfaction__gte=1, satisfaction__lte=5), name="qa_satisfaction_1_5"
-            ),
-            models.CheckConstraint(
-                condition=Q(usefulness__gte=1, usefulness__lte=5), name="qa_usefulness_1_5"
+                condition=Q(number__isnull=True) | Q(number__gte=1, number__lte=5),
+                name="qa_item_score_1_5",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.registration} ({self.satisfaction})"
+        return f"{self.question}: {self.value}"
+
+    @property
+    def value(self) -> int | str:
+        return self.number if self.number is not None else self.text
 
 
 class AccessLink(models.Model):
-    """A personal link sent by e-mail: "my registrations" (per person and programme) or a
-    questionnaire (per registration).
+    """A personal link sent by e-mail: "my registrations" (per person and programme), a
+    questionnaire or the confirmation of a held seat (per registration).
 
     The link's token is never stored: it is an HMAC of ``nonce`` with the secret key, and only
     its SHA-256 is kept (and looked up). Rotating the nonce revokes every copy of the old link.
@@ -334,6 +435,7 @@ class AccessLink(models.Model):
     class Purpose(models.TextChoices):
         ME = "me", _("My registrations")
         QUESTIONNAIRE = "questionnaire", _("Questionnaire")
+        CONFIRM = "confirm", _("Confirmation of a held seat")
 
     purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices)
     email = models.EmailField(_("e-mail"), blank=True)
@@ -343,12 +445,12 @@ class AccessLink(models.Model):
         related_name="access_links",
         verbose_name=_("programme"),
     )
-    registration = models.OneToOneField(
+    registration = models.ForeignKey(
         Registration,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
-        related_name="questionnaire_link",
+        related_name="access_links",
         verbose_name=_("registration"),
     )
     nonce = models.CharField(max_length=64, editable=False)
@@ -365,6 +467,11 @@ class AccessLink(models.Model):
                 fields=["purpose", "email", "programme"],
                 condition=Q(purpose="me"),
                 name="accesslink_one_me_link_per_person_and_programme",
+            ),
+            models.UniqueConstraint(
+                fields=["registration", "purpose"],
+                condition=Q(registration__isnull=False),
+                name="accesslink_one_link_per_registration_and_purpose",
             ),
         ]
 

@@ -22,6 +22,7 @@ from .models import AccessLink, Registration, Session
 
 EMAIL_KINDS = (
     "confirmed",
+    "pending",
     "waitlisted",
     "promoted",
     "cancelled",

@@ -17,7 +17,9 @@ from .models import (
     HOLDING_STATES,
     AccessLink,
     Programme,
+    Question,
     QuestionnaireAnswer,
+    QuestionnaireAnswerItem,
     Registration,
     Session,
 )
@@ -119,6 +121,7 @@ class SessionCounts:
     session: Session
     registered: int = 0
     confirmed: int = 0
+    pending: int = 0
     waitlisted: int = 0
     cancelled: int = 0
     attended: int = 0
@@ -137,6 +140,7 @@ def programme_counts(programme: Programme) -> ProgrammeCounts:
     now = timezone.now()
     sessions = programme.sessions.annotate(
         n_confirmed=Count("registrations", filter=Q(registrations__state="confirmed")),
+        n_pending=Count("registrations", filter=Q(registrations__state="pending")),
         n_waitlisted=Count("registrations", filter=Q(registrations__state="waitlisted")),
         n_cancelled=Count("registrations", filter=Q(registrations__state="cancelled")),
         n_attended=Count("registrations", filter=Q(registrations__state="attended")),
@@ -151,13 +155,23 @@ def programme_counts(programme: Programme) -> ProgrammeCounts:
             session=s,
             registered=s.n_confirmed + s.n_attended,
             confirmed=0 if ended else s.n_confirmed,
+            # Seats held pending e-mail confirmation: taken, but not (yet) registered.
+            pending=s.n_pending,
             waitlisted=s.n_waitlisted,
             cancelled=s.n_cancelled,
             attended=s.n_attended,
             no_shows=s.n_confirmed if ended else 0,
         )
         rows.append(row)
-        for name in ("registered", "confirmed", "waitlisted", "cancelled", "attended", "no_shows"):
+        for name in (
+            "registered",
+            "confirmed",
+            "pending",
+            "waitlisted",
+            "cancelled",
+            "attended",
+            "no_shows",
+        ):
             setattr(totals, name, getattr(totals, name) + getattr(row, name))
     holders = Registration.objects.filter(session__programme=programme, state__in=HOLDING_STATES)
     orgs = Counter(
@@ -176,43 +190,71 @@ def programme_counts(programme: Programme) -> ProgrammeCounts:
 
 
 @dataclass
+class QuestionSummary:
+    question: Question
+    answered: int = 0
+    mean: float | None = None
+    # Scale: ("1", n) … ("5", n); one choice: the choices in order, then any other answer given
+    # (a choice renamed after people answered).
+    counts: list[tuple[str, int]] = field(default_factory=list)
+    # Free text: each answer with how often it was given, most frequent first.
+    texts: list[tuple[str, int]] = field(default_factory=list)
+
+
+@dataclass
 class QuestionnaireSummary:
     count: int
-    satisfaction_mean: float | None
-    usefulness_mean: float | None
-    satisfaction_counts: list[int]
-    usefulness_counts: list[int]
-    join_regular: dict[str, int]
-    topics: list[tuple[str, int]]
-    comments: list[tuple[str, int]]
+    questions: list[QuestionSummary]
 
     def chart_data(self) -> dict[str, object]:
+        """The 1–5 distributions of the scale questions, for the page's bar chart."""
         return {
-            "labels": ["1", "2", "3", "4", "5"],
-            "satisfaction": self.satisfaction_counts,
-            "usefulness": self.usefulness_counts,
+            "labels": [str(i) for i in SCALE],
+            "series": [
+                {"label": q.question.title, "data": [n for _label, n in q.counts]}
+                for q in self.questions
+                if q.question.kind == Question.Kind.SCALE
+            ],
         }
 
 
-def questionnaire_summary(answers: QuerySet[QuestionnaireAnswer]) -> QuestionnaireSummary:
-    rows = list(
-        answers.values_list(
-            "satisfaction", "usefulness", "join_regular", "topics_wanted", "comment"
-        )
+SCALE = range(1, 6)
+
+
+def questionnaire_summary(
+    answers: QuerySet[QuestionnaireAnswer], questions: list[Question]
+) -> QuestionnaireSummary:
+    """Per question of the programme: how many answered, the mean and spread of a 1–5 scale,
+    the count of each choice, the free texts."""
+    items = QuestionnaireAnswerItem.objects.filter(answer__in=answers).values_list(
+        "question_id", "number", "text"
     )
-    sat = [r[0] for r in rows]
-    use = [r[1] for r in rows]
-    join = Counter(r[2] for r in rows)
-    return QuestionnaireSummary(
-        count=len(rows),
-        satisfaction_mean=round(mean(sat), 2) if sat else None,
-        usefulness_mean=round(mean(use), 2) if use else None,
-        satisfaction_counts=[sat.count(i) for i in range(1, 6)],
-        usefulness_counts=[use.count(i) for i in range(1, 6)],
-        join_regular={k: join.get(k, 0) for k in ("yes", "maybe", "no")},
-        topics=Counter(r[3] for r in rows if r[3]).most_common(),
-        comments=Counter(r[4] for r in rows if r[4]).most_common(),
-    )
+    numbers: dict[int, list[int]] = {}
+    texts: dict[int, Counter[str]] = {}
+    for question_id, number, text in items:
+        if number is not None:
+            numbers.setdefault(question_id, []).append(number)
+        elif text:
+            texts.setdefault(question_id, Counter())[text] += 1
+    summaries = []
+    for question in questions:
+        summary = QuestionSummary(question=question)
+        if question.kind == Question.Kind.SCALE:
+            scores = numbers.get(question.pk, [])
+            summary.answered = len(scores)
+            summary.mean = round(mean(scores), 2) if scores else None
+            summary.counts = [(str(i), scores.count(i)) for i in SCALE]
+        else:
+            given = texts.get(question.pk, Counter())
+            summary.answered = sum(given.values())
+            if question.kind == Question.Kind.CHOICE:
+                listed = question.choice_list()
+                summary.counts = [(c, given.get(c, 0)) for c in listed]
+                summary.counts += [(t, n) for t, n in given.most_common() if t not in listed]
+            else:
+                summary.texts = given.most_common()
+        summaries.append(summary)
+    return QuestionnaireSummary(count=answers.count(), questions=summaries)
 
 
 def answers_for_programme(programme: Programme) -> QuerySet[QuestionnaireAnswer]:
@@ -231,42 +273,37 @@ def state_label(registration: Registration, now: datetime | None = None) -> str:
     return str(registration.get_state_display())
 
 
-QUESTIONNAIRE_HEADER = (
-    "講座番号",
-    "講座",
-    "日付",
-    "満足度（1〜5）",
-    "業務への有用性（1〜5）",
-    "定例会への参加",
-    "希望するテーマ",
-    "感想",
-    "回答日時",
-)
+QUESTIONNAIRE_HEADER_START = ("講座番号", "講座", "日付")
+QUESTIONNAIRE_HEADER_END = ("回答日時",)
+
+
+def questionnaire_header(questions: list[Question]) -> tuple[str, ...]:
+    """The export's columns: the lecture, one column per question of the programme (its short
+    title), the time of the answer."""
+    return (*QUESTIONNAIRE_HEADER_START, *(q.title for q in questions), *QUESTIONNAIRE_HEADER_END)
 
 
 def questionnaire_rows(
-    programme: Programme,
+    programme: Programme, questions: list[Question], session: Session | None = None
 ) -> tuple[tuple[str, ...], Iterator[tuple[object, ...]]]:
     """One row per answer, in session order, without the person who answered."""
+    answers = answers_for_session(session) if session else answers_for_programme(programme)
     answers = (
-        answers_for_programme(programme)
-        .select_related("registration__session")
+        answers.select_related("registration__session")
+        .prefetch_related("items")
         .order_by("registration__session__date", "registration__session__start", "answered_at")
     )
 
     def rows() -> Iterator[tuple[object, ...]]:
         for a in answers:
             s = a.registration.session
+            given = a.by_question()
             yield (
                 s.number,
                 s.theme,
                 s.date,
-                a.satisfaction,
-                a.usefulness,
-                a.get_join_regular_display(),
-                a.topics_wanted,
-                a.comment,
+                *(given.get(q.pk, "") for q in questions),
                 a.answered_at,
             )
 
-    return QUESTIONNAIRE_HEADER, rows()
+    return questionnaire_header(questions), rows()

@@ -16,11 +16,17 @@ typed (their name, organisation) appears only below it, quoted and shortened.
 Nothing a request answers depends on whether the address typed already holds places: a place that
 already exists is left alone, and its owner is told of the attempt by e-mail (at most once a day
 per place, through the outbox key).
+
+A programme may hold seats pending e-mail confirmation (``Programme.confirmation_hold_hours``):
+a place from the web form, or a move up from the waiting list, then takes its seat as ``pending``
+(counted in ``confirmed_count`` like a confirmed one) until the person opens the link mailed to
+them (:func:`registration_hold_confirm`); :func:`holds_release` gives up the holds not confirmed
+in time and moves the waiting list up.
 """
 
 import contextlib
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -32,6 +38,7 @@ from django.db.models import F, Max
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -52,10 +59,14 @@ from . import links
 from .links import normalise_email
 from .models import (
     ACTIVE_STATES,
+    ANSWER_MAX_LENGTH,
     HOLDING_STATES,
+    SEAT_STATES,
     AccessLink,
     Programme,
+    Question,
     QuestionnaireAnswer,
+    QuestionnaireAnswerItem,
     Registration,
     Session,
 )
@@ -181,9 +192,11 @@ def _place(
     source: str,
     external_id: str = "",
     optimistic: bool = False,
+    hold: timedelta | None = None,
 ) -> Registration | None:
     """Insert one registration into a locked session: confirmed if a seat is free, else waiting.
 
+    With ``hold`` a free seat is only held (pending) for that long, awaiting e-mail confirmation.
     None when the address already holds a place in the session (left untouched; its owner is
     told by e-mail). ``optimistic`` skips the look-up and the savepoint and lets the database's
     one-place-per-address constraint raise IntegrityError instead (the caller then starts over
@@ -195,7 +208,7 @@ def _place(
         return None
     if test_hooks.trainings_locking_disabled():
         # Test-only: the unguarded count-then-insert that the lock exists to prevent.
-        confirmed = Registration.objects.filter(session=session, state__in=HOLDING_STATES).count()
+        confirmed = Registration.objects.filter(session=session, state__in=SEAT_STATES).count()
     else:
         confirmed = session.confirmed_count
     test_hooks.trainings_after_capacity_check()
@@ -213,7 +226,10 @@ def _place(
         language=applicant.language or "ja",
         created_at=timezone.now(),
     )
-    if confirmed < session.capacity:
+    if confirmed < session.capacity and hold is not None:
+        registration.state = Registration.State.PENDING
+        registration.hold_expires_at = registration.created_at + hold
+    elif confirmed < session.capacity:
         registration.state = Registration.State.CONFIRMED
     else:
         registration.state = Registration.State.WAITLISTED
@@ -235,13 +251,14 @@ def _place(
                 _attempt_notice(existing)
                 return None
             raise RegistrationBusy(str(exc)) from exc
-    if registration.state == Registration.State.CONFIRMED:
+    if registration.state in SEAT_STATES:
         if test_hooks.trainings_locking_disabled():
             Session.objects.filter(pk=session.pk).update(confirmed_count=confirmed + 1)
         else:
             Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + 1)
         session.confirmed_count = confirmed + 1
-        registration_email(registration=registration, kind="confirmed", new=optimistic)
+        kind = "pending" if registration.state == Registration.State.PENDING else "confirmed"
+        registration_email(registration=registration, kind=kind, new=optimistic)
     else:
         registration_email(registration=registration, kind="waitlisted", new=optimistic)
     return registration
@@ -349,6 +366,7 @@ def _registrations_create(
         if enforce_window and (error := window_error(programme)):
             raise error
         _check_overlaps(list(sessions.values()))
+        hold = web_hold(programme) if source == Registration.Source.WEB else None
         made = []
         for session in sorted(sessions.values(), key=lambda s: (s.date, s.start, s.pk)):
             placed = _place(
@@ -357,14 +375,25 @@ def _registrations_create(
                 source=source,
                 external_id=external_id,
                 optimistic=optimistic,
+                hold=hold,
             )
             if placed is not None:
                 made.append(placed)
         return made
 
 
+def web_hold(programme: Programme) -> timedelta | None:
+    """How long a seat taken online waits for its e-mail confirmation (None: no hold)."""
+    hours = programme.confirmation_hold_hours
+    return timedelta(hours=hours) if hours else None
+
+
 def _promote(*, session: Session, limit: int) -> list[Registration]:
-    """Move the first waiting people up; never once the session's cut-off has passed."""
+    """Move the first waiting people up; never once the session's cut-off has passed.
+
+    In a programme that holds seats, someone who has not confirmed their address by e-mail moves
+    up into a hold, and confirms it from the e-mail like a new registration.
+    """
     promoted: list[Registration] = []
     if limit <= 0 or session.is_past_cutoff():
         return promoted
@@ -374,10 +403,15 @@ def _promote(*, session: Session, limit: int) -> list[Registration]:
         .order_by("position", "pk")[:limit]
     )
     now = timezone.now()
+    hold = web_hold(session.programme)
     for registration in waiting:
-        registration.state = Registration.State.CONFIRMED
         registration.promoted_at = now
-        registration.save(update_fields=["state", "promoted_at", "updated_at"])
+        if hold is not None and registration.confirmed_by_email_at is None:
+            registration.state = Registration.State.PENDING
+            registration.hold_expires_at = now + hold
+        else:
+            registration.state = Registration.State.CONFIRMED
+        registration.save(update_fields=["state", "promoted_at", "hold_expires_at", "updated_at"])
         Session.objects.filter(pk=session.pk).update(confirmed_count=F("confirmed_count") + 1)
         session.confirmed_count += 1
         registration_email(registration=registration, kind="promoted")
@@ -405,12 +439,13 @@ def registration_cancel(*, registration_id: int, by_secretariat: bool = False) -
         registration = Registration.objects.select_for_update().get(pk=registration_id)
         if registration.state not in (
             Registration.State.CONFIRMED,
+            Registration.State.PENDING,
             Registration.State.WAITLISTED,
         ):
             raise ValidationError(_("This place cannot be cancelled any more."), code="state")
         if session.is_past_cutoff() and not by_secretariat:
             raise _cutoff_error(session)
-        was_confirmed = registration.state == Registration.State.CONFIRMED
+        was_confirmed = registration.state in SEAT_STATES
         registration.state = Registration.State.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["state", "cancelled_at", "updated_at"])
@@ -420,6 +455,71 @@ def registration_cancel(*, registration_id: int, by_secretariat: bool = False) -
             session.confirmed_count -= 1
             _promote(session=session, limit=session.capacity - session.confirmed_count)
         return registration
+
+
+def registration_hold_confirm(*, registration_id: int) -> Registration:
+    """Confirm a held seat from the link mailed to the person, until the hold ends."""
+    session_id = Registration.objects.values_list("session_id", flat=True).get(pk=registration_id)
+    with _busy_guard(), transaction.atomic():
+        _lock_sessions([session_id])
+        registration = Registration.objects.select_for_update().get(pk=registration_id)
+        now = timezone.now()
+        if registration.state in HOLDING_STATES:
+            raise ValidationError(_("This place is already confirmed."), code="confirmed")
+        ended = registration.hold_expires_at is None or registration.hold_expires_at <= now
+        if registration.state == Registration.State.CANCELLED and not ended:
+            raise ValidationError(_("This place was cancelled."), code="cancelled")
+        if registration.state != Registration.State.PENDING or ended:
+            raise hold_expired_error(registration)
+        registration.state = Registration.State.CONFIRMED
+        registration.confirmed_by_email_at = now
+        registration.save(update_fields=["state", "confirmed_by_email_at", "updated_at"])
+        # The link works once.
+        AccessLink.objects.filter(
+            registration=registration, purpose=AccessLink.Purpose.CONFIRM, revoked_at__isnull=True
+        ).update(revoked_at=now)
+        registration_email(registration=registration, kind="confirmed")
+        return registration
+
+
+def hold_expired_error(registration: Registration) -> ValidationError:
+    when = registration.hold_expires_at or timezone.now()
+    return ValidationError(
+        _(
+            "The time to confirm this place ended on %(date)s, so the seat held for you was "
+            "released. Please register again."
+        ),
+        code="expired",
+        params={"date": f"{timezone.localtime(when):%Y年%-m月%-d日 %H:%M}"},
+    )
+
+
+def holds_release(*, now: datetime | None = None) -> int:
+    """Give up the seats held past their end without confirmation, and move the waiting list up
+    (until the cut-off, as when someone cancels). Idempotent: a second run finds nothing."""
+    now = now or timezone.now()
+    due = Registration.objects.filter(state=Registration.State.PENDING, hold_expires_at__lte=now)
+    released = 0
+    for session_id in sorted(set(due.values_list("session_id", flat=True))):
+        try:
+            with _busy_guard(), transaction.atomic():
+                session = _lock_sessions([session_id])[session_id]
+                expired = list(due.filter(session=session).select_for_update())
+                for registration in expired:
+                    registration.state = Registration.State.CANCELLED
+                    registration.cancelled_at = now
+                    registration.save(update_fields=["state", "cancelled_at", "updated_at"])
+                if not expired:
+                    continue
+                Session.objects.filter(pk=session.pk).update(
+                    confirmed_count=F("confirmed_count") - len(expired)
+                )
+                session.confirmed_count -= len(expired)
+                _promote(session=session, limit=session.capacity - session.confirmed_count)
+                released += len(expired)
+        except RegistrationBusy:
+            logger.warning("holds of session %s not released now (busy); next run", session_id)
+    return released
 
 
 def registration_restore(*, registration_id: int) -> Registration:
@@ -533,31 +633,140 @@ def registration_walk_in(
 # --- Questionnaire ---------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class DefaultQuestion:
+    kind: str
+    label: Promise
+    heading: Promise
+    choices: tuple[Promise, ...] = ()
+    required: bool = True
+
+
+# Every programme starts with these five (written in the portal's language, then edited as data
+# in the admin). Migration 0008 gave them, with the same Japanese text, to existing programmes.
+DEFAULT_QUESTIONS = (
+    DefaultQuestion(
+        Question.Kind.SCALE,
+        _("How satisfied were you? (1 = not at all, 5 = very)"),
+        _("Satisfaction (1–5)"),
+    ),
+    DefaultQuestion(
+        Question.Kind.SCALE,
+        _("How useful is it for your work? (1 = not at all, 5 = very)"),
+        _("Usefulness for work (1–5)"),
+    ),
+    DefaultQuestion(
+        Question.Kind.CHOICE,
+        _("Would you join if sessions were held regularly?"),
+        _("Joining regular sessions"),
+        choices=(_("Yes, I would join"), _("Depends on the topic"), _("No, I would not")),
+    ),
+    DefaultQuestion(
+        Question.Kind.TEXT,
+        _("Topics you would like us to take up"),
+        _("Topics wished for"),
+        required=False,
+    ),
+    DefaultQuestion(
+        Question.Kind.TEXT, _("Comments and impressions"), _("Impressions"), required=False
+    ),
+)
+
+
+def questionnaire_questions_ensure(*, programme: Programme) -> list[Question]:
+    """The programme's questions in order; a programme without any gets the default five."""
+    questions = list(programme.questions.order_by("order", "pk"))
+    if questions:
+        return questions
+    with transaction.atomic():
+        # Two first visits at once must not give the programme the defaults twice.
+        Programme.objects.select_for_update().filter(pk=programme.pk).exists()
+        if programme.questions.exists():
+            return list(programme.questions.order_by("order", "pk"))
+        with translation.override(settings.LANGUAGE_CODE):
+            made = [
+                Question(
+                    programme=programme,
+                    order=order,
+                    kind=default.kind,
+                    label=str(default.label),
+                    heading=str(default.heading),
+                    choices="\n".join(str(choice) for choice in default.choices),
+                    required=default.required,
+                )
+                for order, default in enumerate(DEFAULT_QUESTIONS, start=1)
+            ]
+        for question in made:
+            question.full_clean(exclude=["programme"])
+        Question.objects.bulk_create(made)
+    return list(programme.questions.order_by("order", "pk"))
+
+
+def _answer_item(question: Question, value: object) -> QuestionnaireAnswerItem:
+    """One answer checked against its question (ValidationError naming the question)."""
+    params = {"question": question.title}
+    if question.kind == Question.Kind.SCALE:
+        try:
+            number = int(str(value))
+        except ValueError:
+            number = 0
+        if not 1 <= number <= 5:
+            raise ValidationError(
+                _("“%(question)s”: please choose 1 to 5."), code="scale", params=params
+            )
+        return QuestionnaireAnswerItem(question=question, number=number)
+    text = str(value).strip()
+    if question.kind == Question.Kind.CHOICE and text not in question.choice_list():
+        raise ValidationError(
+            _("“%(question)s”: please choose one of the answers shown."),
+            code="choice",
+            params=params,
+        )
+    if len(text) > ANSWER_MAX_LENGTH:
+        raise ValidationError(
+            _("“%(question)s”: please write at most %(limit)s characters."),
+            code="length",
+            params={**params, "limit": ANSWER_MAX_LENGTH},
+        )
+    return QuestionnaireAnswerItem(question=question, text=text)
+
+
 def questionnaire_answer_submit(
-    *,
-    registration_id: int,
-    satisfaction: int,
-    usefulness: int,
-    join_regular: str,
-    topics_wanted: str = "",
-    comment: str = "",
+    *, registration_id: int, answers: Mapping[int, object]
 ) -> QuestionnaireAnswer:
-    """One answer per registration: a second submission is refused."""
-    registration = Registration.objects.get(pk=registration_id)
+    """Answer the programme's questions (``{question id: answer}``, a number 1–5 for a scale);
+    one answer per registration: a second submission is refused."""
+    registration = Registration.objects.select_related("session__programme").get(pk=registration_id)
     if registration.state not in HOLDING_STATES:
         raise ValidationError(_("Only participants can answer the questionnaire."), code="state")
-    answer = QuestionnaireAnswer(
-        registration=registration,
-        satisfaction=satisfaction,
-        usefulness=usefulness,
-        join_regular=join_regular,
-        topics_wanted=topics_wanted.strip(),
-        comment=comment.strip(),
-    )
+    items = []
+    errors = []
+    for question in questionnaire_questions_ensure(programme=registration.session.programme):
+        value = answers.get(question.pk)
+        if value is None or str(value).strip() == "":
+            if question.required:
+                errors.append(
+                    ValidationError(
+                        _("Please answer “%(question)s”."),
+                        code="required",
+                        params={"question": question.title},
+                    )
+                )
+            continue
+        try:
+            items.append(_answer_item(question, value))
+        except ValidationError as exc:
+            errors.append(exc)
+    if errors:
+        raise ValidationError(errors)
+    answer = QuestionnaireAnswer(registration=registration)
     answer.full_clean(validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             answer.save()
+            for item in items:
+                item.answer = answer
+            QuestionnaireAnswerItem.objects.bulk_create(items)
     except IntegrityError as exc:
         raise ValidationError(
             _("You have already answered this questionnaire. Thank you."), code="answered"
@@ -569,6 +778,7 @@ def questionnaire_answer_submit(
 
 EMAIL_SUBJECTS = {
     "confirmed": _("[Tsunagaru PF] Your place is confirmed: %(theme)s"),
+    "pending": _("[Tsunagaru PF] A seat is held for you: please confirm it: %(theme)s"),
     "waitlisted": _("[Tsunagaru PF] You are on the waiting list: %(theme)s"),
     "promoted": _("[Tsunagaru PF] A place became free for you: %(theme)s"),
     "cancelled": _("[Tsunagaru PF] Your registration was cancelled: %(theme)s"),
@@ -577,6 +787,9 @@ EMAIL_SUBJECTS = {
     "attempt": _("[Tsunagaru PF] Someone registered your address again: %(theme)s"),
 }
 REGISTRATION_KINDS = tuple(EMAIL_SUBJECTS)
+HELD_PROMOTION_SUBJECT = _(
+    "[Tsunagaru PF] A place became free for you: please confirm it: %(theme)s"
+)
 WITH_ATTACHMENTS = ("confirmed", "promoted")
 
 
@@ -695,13 +908,26 @@ def registration_mail_render(email: OutboxEmail) -> RenderedEmail | None:
         "rank": waiting_rank(registration),
         "show_online_url": kind in ("confirmed", "promoted", "reminder"),
     }
+    held = registration.state == Registration.State.PENDING
+    if kind == "pending" and not held:
+        return None  # confirmed, cancelled or released before the e-mail was written
+    if held and kind in ("pending", "promoted"):
+        context["confirm_url"] = links.confirm_url(
+            links.confirm_link_ensure(registration=registration)
+        )
+        context["hold_until"] = registration.hold_expires_at
+        context["show_online_url"] = False
     if kind == "questionnaire":
         context["questionnaire_url"] = links.questionnaire_url(
             links.questionnaire_link_ensure(registration=registration)
         )
     with translation.override(language):
-        subject_text = str(EMAIL_SUBJECTS[kind]) % {"theme": session.theme}
-        attachments = _attachments(registration, me_link) if kind in WITH_ATTACHMENTS else []
+        held_promotion = held and kind == "promoted"
+        line = HELD_PROMOTION_SUBJECT if held_promotion else EMAIL_SUBJECTS[kind]
+        subject_text = str(line) % {"theme": session.theme}
+        # A held seat gets its calendar file and QR code with the confirmation, once confirmed.
+        with_files = kind in WITH_ATTACHMENTS and not held
+        attachments = _attachments(registration, me_link) if with_files else []
     subject, body = email_render(
         template=f"trainings/email/registration_{kind}.txt",
         context=context,

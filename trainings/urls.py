@@ -14,6 +14,7 @@ urlpatterns = [
         name="certificate",
     ),
     path("q/<str:token>/", views.questionnaire, name="questionnaire"),
+    path("confirm/<str:token>/", views.registration_confirm, name="registration-confirm"),
     path("checkin/<int:session_id>/", views.checkin, name="checkin"),
     path("checkin/<int:session_id>/r/<uuid:token>/", views.checkin_scan, name="checkin-scan"),
     path(

@@ -27,16 +27,19 @@ from .forms import (
     WalkInForm,
 )
 from .importing import import_preview, registrations_import
-from .models import AccessLink, Programme, Registration, Session
+from .models import HOLDING_STATES, AccessLink, Programme, Registration, Session
 from .services import (
     Applicant,
     RegistrationBusy,
     checkin_qr_svg_uri,
+    hold_expired_error,
     link_resend_request,
     questionnaire_answer_submit,
+    questionnaire_questions_ensure,
     registration_cancel,
     registration_check_in,
     registration_check_in_undo,
+    registration_hold_confirm,
     registration_restore,
     registration_walk_in,
     registrations_create,
@@ -173,6 +176,54 @@ def registration_result(request: HttpRequest, slug: str, token: str) -> HttpResp
     )
 
 
+def _confirm_status(link: AccessLink) -> str:
+    registration = link.registration
+    assert registration is not None
+    if link.revoked_at is not None or registration.state in HOLDING_STATES:
+        return "used"
+    if registration.state == Registration.State.CANCELLED and link.is_usable():
+        return "cancelled"
+    if not link.is_usable() or registration.state != Registration.State.PENDING:
+        return "expired"
+    return "held"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@busy_as_503
+def registration_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The mailed link of a held seat: GET shows it (a mail scanner opening the link confirms
+    nothing), the button confirms it, once, until the hold ends."""
+    link = links.confirm_link_lookup(token)
+    if link is None or link.registration is None:
+        return render(request, "trainings/me_invalid.html", status=404)
+    registration = link.registration
+    status = _confirm_status(link)
+    problem = ""
+    if request.method == "POST" and status == "held":
+        try:
+            registration = registration_hold_confirm(registration_id=registration.pk)
+        except ValidationError as exc:
+            status = {"confirmed": "used", "cancelled": "cancelled"}.get(exc.code or "", "expired")
+            problem = " ".join(_error_messages(exc))
+        else:
+            status = "done"
+    if status == "expired" and not problem:
+        problem = " ".join(_error_messages(hold_expired_error(registration)))
+    return render(
+        request,
+        "trainings/registration_confirm.html",
+        {
+            "registration": registration,
+            "session": registration.session,
+            "programme": registration.session.programme,
+            "status": status,
+            "problem": problem,
+            "token": token,
+        },
+    )
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 @ratelimit("trainings.link_resend", address_field="email")
@@ -201,7 +252,14 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
         registration = get_object_or_404(places, pk=request.POST.get("registration"))
         action = request.POST.get("action", "cancel")
         try:
-            if action == "restore":
+            if action == "hold-confirm":
+                registration_hold_confirm(registration_id=registration.pk)
+                messages.success(
+                    request,
+                    _("Your place in “%(theme)s” is confirmed.")
+                    % {"theme": registration.session.theme},
+                )
+            elif action == "restore":
                 registration_restore(registration_id=registration.pk)
                 messages.success(
                     request,
@@ -262,10 +320,11 @@ def questionnaire(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "trainings/me_invalid.html", status=404)
     registration = link.registration
     answered = hasattr(registration, "questionnaire_answer")
-    form = QuestionnaireForm(request.POST or None)
+    questions = questionnaire_questions_ensure(programme=registration.session.programme)
+    form = QuestionnaireForm(request.POST or None, questions=questions)
     if request.method == "POST" and not answered and form.is_valid():
         try:
-            questionnaire_answer_submit(registration_id=registration.pk, **form.cleaned_data)
+            questionnaire_answer_submit(registration_id=registration.pk, answers=form.answers())
         except ValidationError as exc:
             for message in _error_messages(exc):
                 form.add_error(None, message)
@@ -371,6 +430,11 @@ def checkin_scan(request: HttpRequest, session_id: int, token: str) -> HttpRespo
     return render(request, "trainings/checkin_scan.html", {"registration": registration})
 
 
+def lecture_sheet_title(session: Session) -> str:
+    """An XLSX sheet per lecture: its number and theme (shortened by the export to 31 chars)."""
+    return f"{session.number} {session.theme}"
+
+
 ATTENDEE_HEADER = (
     "講座番号",
     "日付",
@@ -423,7 +487,8 @@ def session_attendees_export(request: HttpRequest, session_id: int, fmt: str) ->
     if fmt == "csv":
         return csv_response(f"{name}.csv", ATTENDEE_HEADER, _attendee_rows(registrations))
     return xlsx_response(
-        f"{name}.xlsx", [(f"{session.number}", ATTENDEE_HEADER, _attendee_rows(registrations))]
+        f"{name}.xlsx",
+        [(lecture_sheet_title(session), ATTENDEE_HEADER, _attendee_rows(registrations))],
     )
 
 
@@ -437,13 +502,11 @@ def programme_attendees_export(request: HttpRequest, slug: str, fmt: str) -> Htt
     name = f"attendees-{programme.slug}"
     if fmt == "csv":
         return csv_response(f"{name}.csv", ATTENDEE_HEADER, _attendee_rows(registrations))
-    # One sheet per lecture, named after it (Excel: at most 31 characters, no []:*?/\\).
+    # One sheet per lecture, named after it (kitakyushu_pf.exports makes the name valid).
     sheets = []
     for session in programme.sessions.order_by("date", "start", "number"):
-        title = f"{session.number} {session.theme}"
-        title = "".join(ch for ch in title if ch not in "[]:*?/\\")[:31]
         rows = [r for r in registrations if r.session_id == session.pk]
-        sheets.append((title, ATTENDEE_HEADER, _attendee_rows(rows)))
+        sheets.append((lecture_sheet_title(session), ATTENDEE_HEADER, _attendee_rows(rows)))
     return xlsx_response(f"{name}.xlsx", sheets)
 
 
@@ -523,7 +586,8 @@ def questionnaire_summary(
         answers = selectors.answers_for_session(session)
     else:
         answers = selectors.answers_for_programme(programme)
-    summary = selectors.questionnaire_summary(answers)
+    questions = questionnaire_questions_ensure(programme=programme)
+    summary = selectors.questionnaire_summary(answers, questions)
     return render(
         request,
         "trainings/questionnaire_summary.html",
@@ -582,8 +646,13 @@ def questionnaire_export(request: HttpRequest, slug: str, fmt: str) -> HttpRespo
     if fmt not in ("csv", "xlsx"):
         raise Http404
     programme = get_object_or_404(Programme, slug=slug)
-    header, rows = selectors.questionnaire_rows(programme)
+    questions = questionnaire_questions_ensure(programme=programme)
     name = f"questionnaire-{programme.slug}"
     if fmt == "csv":
+        header, rows = selectors.questionnaire_rows(programme, questions)
         return csv_response(f"{name}.csv", header, rows)
-    return xlsx_response(f"{name}.xlsx", [(_("Answers"), header, rows)])
+    sheets = []
+    for session in programme.sessions.order_by("date", "start", "number"):
+        header, rows = selectors.questionnaire_rows(programme, questions, session=session)
+        sheets.append((lecture_sheet_title(session), header, rows))
+    return xlsx_response(f"{name}.xlsx", sheets)

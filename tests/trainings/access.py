@@ -19,6 +19,9 @@ ENTRIES = {
         "/trainings/me/{me_token}/certificate/{attended}.pdf", note="mailed link"
     ),
     "trainings/q/<str:token>/": public("/trainings/q/{questionnaire_token}/", note="mailed link"),
+    "trainings/confirm/<str:token>/": public(
+        "/trainings/confirm/{confirm_token}/", note="mailed link of a held seat"
+    ),
     "trainings/<slug:slug>/certificates.pdf": roles_only(
         "/trainings/{programme}/certificates.pdf", SEC
     ),
@@ -47,6 +50,10 @@ ENTRIES = {
 
 
 def setup() -> dict[str, Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
     from tests.trainings.factories import RegistrationFactory, SessionFactory
     from trainings import links, services
 
@@ -59,6 +66,10 @@ def setup() -> dict[str, Any]:
     )
     me_link = links.me_link_ensure(email=registration.email, programme=session.programme)
     q_link = links.questionnaire_link_ensure(registration=registration)
+    held = RegistrationFactory(
+        session=session, state="pending", hold_expires_at=timezone.now() + timedelta(hours=1)
+    )
+    confirm_link = links.confirm_link_ensure(registration=held)
     return {
         "programme": session.programme.slug,
         "session": session.pk,
@@ -68,5 +79,6 @@ def setup() -> dict[str, Any]:
         "me_token": links.link_token(me_link),
         "attended": attended.pk,
         "questionnaire_token": links.link_token(q_link),
+        "confirm_token": links.link_token(confirm_link),
         "checkin_token": registration.checkin_token,
     }

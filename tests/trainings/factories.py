@@ -43,3 +43,19 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     kana = factory.Sequence(lambda n: f"みほん たろう{n}")
     email = factory.Sequence(lambda n: f"person{n}@example.jp")
     state = Registration.State.CONFIRMED
+
+
+def default_answers(
+    programme: Programme,
+    satisfaction: object = 5,
+    usefulness: object = 4,
+    join_regular: str = "参加したい",
+    topics_wanted: str = "",
+    comment: str = "",
+) -> dict[int, object]:
+    """Answers to the default five questions, as the questionnaire service takes them."""
+    from trainings.services import questionnaire_questions_ensure
+
+    questions = questionnaire_questions_ensure(programme=programme)
+    values = (satisfaction, usefulness, join_regular, topics_wanted, comment)
+    return {q.pk: v for q, v in zip(questions, values, strict=True)}

@@ -70,11 +70,11 @@ class RaceServer:
             return [k for (k,) in cursor.fetchall()]
 
 
-def _prepare_session_in_process(capacity: int) -> tuple[str, int]:
+def _prepare_session_in_process(capacity: int, *options: str) -> tuple[str, int]:
     from django.core.management import call_command
 
     out = __import__("io").StringIO()
-    call_command("trainings_burst_session", str(capacity), stdout=out)
+    call_command("trainings_burst_session", str(capacity), *options, stdout=out)
     slug, pk = out.getvalue().split()
     return slug, int(pk)
 
@@ -134,11 +134,11 @@ def race_server(request: Any, tmp_path: Path) -> Iterator[RaceServer]:
         proc.wait(timeout=10)
 
 
-def prepare_session(server: RaceServer, capacity: int) -> tuple[str, int]:
+def prepare_session(server: RaceServer, capacity: int, *options: str) -> tuple[str, int]:
     if server.sqlite_path is None:
-        return _prepare_session_in_process(capacity)
+        return _prepare_session_in_process(capacity, *options)
     out = subprocess.run(
-        [sys.executable, "manage.py", "trainings_burst_session", str(capacity)],
+        [sys.executable, "manage.py", "trainings_burst_session", str(capacity), *options],
         cwd=BASE_DIR, env=server.env, check=True, capture_output=True, text=True,  # type: ignore[attr-defined]
     )  # fmt: skip
     slug, pk = out.stdout.split()
@@ -224,6 +224,25 @@ def test_concurrent_registrations_never_exceed_capacity(
     assert [r.status for r in replies if r.status >= 500 or r.status == 0] == []
     assert all(r.status == 302 for r in replies), {r.status for r in replies}
     assert_capacity_and_order(race_server, session_id, capacity, total)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_registrations_holding_seats_never_exceed_capacity(
+    race_server: RaceServer, settings: Any
+) -> None:
+    """With seats held pending e-mail confirmation, a held seat counts like a confirmed one."""
+    settings.TRAININGS_TEST_SLEEP_AFTER_CAPACITY_CHECK = 0.02
+    capacity, total = 5, 20
+    slug, session_id = prepare_session(race_server, capacity, "--hold-hours", "24")
+    replies = fire(race_server, slug, session_id, total)
+    assert all(r.status == 302 for r in replies), {r.status for r in replies}
+    states = [r[0] for r in race_server.rows(session_id)]
+    assert states.count("pending") == capacity
+    assert states.count("waitlisted") == total - capacity
+    assert "confirmed" not in states
+    assert race_server.confirmed_count(session_id) == capacity
+    kinds = sorted(k.split(":")[1] for k in race_server.outbox_keys() if k.startswith("trainings:"))
+    assert kinds == ["pending"] * capacity + ["waitlisted"] * (total - capacity)
 
 
 pg_only = pytest.mark.skipif(

@@ -26,7 +26,7 @@ from trainings.services import (
     registrations_create,
 )
 
-from .factories import ProgrammeFactory, SessionFactory
+from .factories import ProgrammeFactory, SessionFactory, default_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -375,9 +375,9 @@ def test_questionnaire_answers_export_csv_and_xlsx_without_the_person(
 ) -> None:
     registration = place(SessionFactory(theme="講義X"), name="秘密 太郎")
     questionnaire_answer_submit(
-        registration_id=registration.pk, satisfaction=5, usefulness=4, join_regular="yes",
-        comment="とても良かった",
-    )  # fmt: skip
+        registration_id=registration.pk,
+        answers=default_answers(registration.session.programme, 5, 4, comment="とても良かった"),
+    )
     slug = registration.session.programme.slug
     body = secretariat_client.get(reverse("trainings:questionnaire-export", args=[slug, "csv"]))
     rows = list(csv.reader(io.StringIO(body.content.decode("utf-8-sig"))))
@@ -505,7 +505,7 @@ def test_retention_anonymises_old_registrations_keeps_counts_and_answers(
         kept = place(recent, email="new@example.jp")
     registration_check_in(registration_id=gone.pk)
     questionnaire_answer_submit(
-        registration_id=gone.pk, satisfaction=4, usefulness=5, join_regular="no"
+        registration_id=gone.pk, answers=default_answers(gone.session.programme, 4, 5, "参加しない")
     )
     me_link_of(gone)
     assert retention_run()["trainings.registration"] == 1

@@ -22,7 +22,7 @@ from trainings.services import (
     session_capacity_set,
 )
 
-from .factories import ProgrammeFactory, SessionFactory
+from .factories import ProgrammeFactory, SessionFactory, default_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -278,12 +278,13 @@ def test_questionnaire_link_is_sent_after_the_session_once() -> None:
 
 def test_questionnaire_one_answer_per_registration() -> None:
     registration = register(SessionFactory(), 0)
+    programme = registration.session.programme
     questionnaire_answer_submit(
-        registration_id=registration.pk, satisfaction=5, usefulness=4, join_regular="yes"
+        registration_id=registration.pk, answers=default_answers(programme, 5, 4, "参加したい")
     )
     with pytest.raises(ValidationError):
         questionnaire_answer_submit(
-            registration_id=registration.pk, satisfaction=1, usefulness=1, join_regular="no"
+            registration_id=registration.pk, answers=default_answers(programme, 1, 1, "参加しない")
         )
 
 
@@ -291,7 +292,8 @@ def test_questionnaire_rejects_out_of_range_scores() -> None:
     registration = register(SessionFactory(), 0)
     with pytest.raises(ValidationError):
         questionnaire_answer_submit(
-            registration_id=registration.pk, satisfaction=6, usefulness=4, join_regular="yes"
+            registration_id=registration.pk,
+            answers=default_answers(registration.session.programme, 6, 4, "参加したい"),
         )
 
 

@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 from kitakyushu_pf.exports import DANGEROUS_PREFIXES
 from trainings import links
 from trainings.models import QuestionnaireAnswer, Registration, Session
-from trainings.services import Applicant, registrations_create
+from trainings.services import Applicant, questionnaire_answer_submit, registrations_create
 
-from .factories import ProgrammeFactory, SessionFactory
+from .factories import ProgrammeFactory, SessionFactory, default_answers
 
 pytestmark = pytest.mark.django_db
 
@@ -214,13 +214,8 @@ def test_questionnaire_form_accepts_one_answer(client: Any) -> None:
     url = reverse(
         "trainings:questionnaire", args=[questionnaire_token_make(registration_id=registration.pk)]
     )
-    data = {
-        "satisfaction": 5,
-        "usefulness": 4,
-        "join_regular": "yes",
-        "topics_wanted": "事例",
-        "comment": "",
-    }
+    answers = default_answers(registration.session.programme, 5, 4, "参加したい", "事例", "")
+    data = {f"q{pk}": value for pk, value in answers.items()}
     assert client.post(url, data).status_code == 302
     assert client.post(url, data).status_code == 200
     assert QuestionnaireAnswer.objects.count() == 1
@@ -382,6 +377,46 @@ def test_attendee_xlsx_every_cell_is_text_not_formula(secretariat_client: Any) -
         assert isinstance(rows[1][0], int)
 
 
+def test_attendee_xlsx_dates_are_excel_dates_and_sheets_are_named_by_lecture(
+    secretariat_client: Any,
+) -> None:
+    programme = ProgrammeFactory()
+    theme = "ひきこもり支援：家族と本人に寄り添う/つながり続ける関わり方の基本"
+    first = SessionFactory(programme=programme, number=1, theme=theme, start=time(9))
+    SessionFactory(programme=programme, number=2, theme=theme, start=time(11))
+    registration = register(first, 1)
+    book = load_workbook(
+        io.BytesIO(
+            secretariat_client.get(
+                reverse("trainings:programme-attendees", args=[programme.slug, "xlsx"])
+            ).content
+        )
+    )
+    names = book.sheetnames
+    assert len(names) == 2 and names[0] != names[1]
+    assert all(len(n) <= 31 and "/" not in n and ":" not in n for n in names)
+    assert names[0].startswith("1 ひきこもり支援") and names[1].startswith("2 ひきこもり支援")
+    header = [c.value for c in book[names[0]][1]]
+    day = book[names[0]].cell(2, header.index("日付") + 1)
+    registered = book[names[0]].cell(2, header.index("申込日時") + 1)
+    assert day.is_date and day.value.date() == first.date
+    local = timezone.localtime(registration.created_at).replace(tzinfo=None, microsecond=0)
+    assert registered.is_date and registered.value == local
+    one = load_workbook(
+        io.BytesIO(
+            secretariat_client.get(
+                reverse("trainings:session-attendees", args=[first.pk, "xlsx"])
+            ).content
+        )
+    )
+    assert one.sheetnames == [names[0]]
+    # CSV keeps ISO text.
+    body = secretariat_client.get(
+        reverse("trainings:session-attendees", args=[first.pk, "csv"])
+    ).content.decode("utf-8-sig")
+    assert list(csv.reader(io.StringIO(body)))[1][1] == first.date.isoformat()
+
+
 def test_unknown_export_format_is_not_found(secretariat_client: Any) -> None:
     session = SessionFactory()
     assert (
@@ -406,8 +441,9 @@ def test_questionnaire_summary_shows_means_and_chart_data(secretariat_client: An
     session = SessionFactory()
     for i, (s, u) in enumerate([(5, 4), (3, 2)]):
         registration = register(session, i)
-        QuestionnaireAnswer.objects.create(
-            registration=registration, satisfaction=s, usefulness=u, join_regular="yes"
+        questionnaire_answer_submit(
+            registration_id=registration.pk,
+            answers=default_answers(session.programme, s, u, "参加したい"),
         )
     response = secretariat_client.get(
         reverse(
@@ -415,8 +451,8 @@ def test_questionnaire_summary_shows_means_and_chart_data(secretariat_client: An
         )
     )
     body = response.content.decode()
-    assert response.context["summary"].satisfaction_mean == 4
-    assert response.context["summary"].usefulness_mean == 3
+    satisfaction, usefulness, *_others = response.context["summary"].questions
+    assert (satisfaction.mean, usefulness.mean) == (4, 3)
     assert 'id="questionnaire-data"' in body
     assert "questionnaire_chart.js" in body
     assert "<script>" not in body

@@ -21,8 +21,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--number", type=int, default=1, help="session number (the bench's baseline uses 2)"
         )
+        parser.add_argument(
+            "--hold-hours",
+            type=int,
+            default=0,
+            help="hold seats pending e-mail confirmation for this many hours (default 0: off)",
+        )
 
-    def handle(self, *args: Any, capacity: int, number: int = 1, **options: Any) -> None:
+    def handle(
+        self, *args: Any, capacity: int, number: int = 1, hold_hours: int = 0, **options: Any
+    ) -> None:
         today = timezone.localdate()
         with transaction.atomic():
             programme, _ = Programme.objects.update_or_create(
@@ -34,6 +42,7 @@ class Command(BaseCommand):
                     "is_published": True,
                     "is_sample": True,
                     "venue": "（サンプル）",
+                    "confirmation_hold_hours": hold_hours,
                 },
             )
             session, _ = Session.objects.update_or_create(
@@ -48,7 +57,7 @@ class Command(BaseCommand):
                 },
             )
             ids = list(Registration.objects.filter(session=session).values_list("pk", flat=True))
-            kinds = ("confirmed", "waitlisted")
+            kinds = ("confirmed", "pending", "waitlisted")
             OutboxEmail.objects.filter(
                 key__in=[f"trainings:{kind}:{pk}" for pk in ids for kind in kinds]
             ).delete()
