@@ -4,7 +4,7 @@ from celery import shared_task
 from django.conf import settings
 from django.core.cache import cache
 
-from .services import email_send, outbox_pending_ids
+from .services import email_send, outbox_fresh_ids, outbox_pending_ids
 
 
 @shared_task(ignore_result=True, soft_time_limit=10, time_limit=20)
@@ -27,6 +27,19 @@ def outbox_send(self, email_id: int) -> None:  # type: ignore[no-untyped-def]
         email_send(email_id=email_id)
     except Exception as exc:
         raise self.retry(exc=exc) from exc
+
+
+@shared_task(ignore_result=True, soft_time_limit=60, time_limit=90)
+def outbox_drain() -> int:
+    """Hand every fresh unsent e-mail to its own send task (see ``outbox_dispatch_on_commit``).
+
+    A row handed out twice (two drains close together) is still sent once: ``email_send``
+    locks the row and skips it once sent.
+    """
+    ids = outbox_fresh_ids()
+    for email_id in ids:
+        outbox_send.delay(email_id)
+    return len(ids)
 
 
 @shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)

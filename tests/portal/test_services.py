@@ -108,3 +108,86 @@ def test_the_citys_opening_stands_once_at_the_top(language: str, opening: str) -
         language=language,
     )
     assert body.startswith(opening) and body.count(opening) == 1
+
+
+# --- A rush of reserved e-mails shares one broker message (outbox_dispatch_on_commit) ---------
+
+
+def _rendered(email: OutboxEmail) -> Any:
+    from kitakyushu_pf.services import RenderedEmail
+
+    return RenderedEmail(subject=f"件名 {email.key}", body="本文")
+
+
+@pytest.fixture
+def broker(settings: Any) -> Any:
+    """A real broker as far as the dispatch can tell: not eager, publishing recorded."""
+    from kitakyushu_pf.celery import app
+    from kitakyushu_pf.services import _RENDERERS
+
+    settings.PORTAL_OUTBOX_BATCH_SECONDS = 1.0
+    app.conf.task_always_eager = False
+    _RENDERERS["rush"] = _rendered
+    with (
+        mock.patch("kitakyushu_pf.tasks.outbox_send.delay") as send,
+        mock.patch("kitakyushu_pf.tasks.outbox_drain.apply_async") as drain,
+    ):
+        yield mock.Mock(send=send, drain=drain)
+    app.conf.task_always_eager = True
+    del _RENDERERS["rush"]
+
+
+@pytest.mark.django_db
+def test_a_rush_of_reserved_emails_publishes_one_drain(
+    broker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from kitakyushu_pf.services import email_reserve
+
+    for i in range(5):
+        with django_capture_on_commit_callbacks(execute=True):
+            email_reserve(key=f"rush:confirmed:{i}", to=[f"p{i}@example.jp"], new_event=True)
+    assert broker.send.call_count == 0
+    assert broker.drain.call_count == 1
+    assert broker.drain.call_args.kwargs["countdown"] >= 1.0  # after the flag has expired
+
+
+@pytest.mark.django_db
+def test_the_drain_sends_every_fresh_email_once(mailoutbox: list[Any]) -> None:
+    from kitakyushu_pf.services import _RENDERERS, email_reserve
+    from kitakyushu_pf.tasks import outbox_drain
+
+    _RENDERERS["rush"] = _rendered
+    try:
+        with mock.patch("kitakyushu_pf.tasks.outbox_send.delay"):
+            for i in range(3):
+                email_reserve(key=f"rush:confirmed:{i}", to=[f"p{i}@example.jp"], new_event=True)
+        old = OutboxEmail.objects.create(key="rush:old:1", to=["o@example.jp"], body="b")
+        OutboxEmail.objects.filter(pk=old.pk).update(attempts=2)  # retried by its own task
+        assert outbox_drain() == 3
+        assert sorted(m.to[0] for m in mailoutbox) == [
+            "p0@example.jp",
+            "p1@example.jp",
+            "p2@example.jp",
+        ]
+        # A second drain close behind (its flag came just after) sends nothing twice.
+        assert outbox_drain() == 0
+        assert len(mailoutbox) == 3
+    finally:
+        del _RENDERERS["rush"]
+
+
+@pytest.mark.django_db
+def test_without_a_cache_or_a_window_each_email_has_its_own_message(
+    broker: Any, settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from kitakyushu_pf.services import email_reserve
+
+    with (
+        mock.patch("django.core.cache.cache.add", side_effect=ConnectionError("redis down")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        email_reserve(key="rush:confirmed:1", to=["a@example.jp"], new_event=True)
+    settings.PORTAL_OUTBOX_BATCH_SECONDS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        email_reserve(key="rush:confirmed:2", to=["b@example.jp"], new_event=True)
+    assert broker.send.call_count == 2 and broker.drain.call_count == 0
