@@ -2,12 +2,12 @@
 
 import base64
 import logging
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -42,20 +42,21 @@ def dispatch_on_commit(task: object, *args: object) -> None:
     transaction.on_commit(send)
 
 
-OUTBOX_DRAIN_FLAG = "portal:outbox-drain"
+# When this process's last drain task will have seen every e-mail it committed (monotonic).
+_drain_window_ends = [0.0]
 
 
 def outbox_dispatch_on_commit(email_id: int) -> None:
     """After commit, have the worker send a reserved e-mail, sharing the broker message.
 
     A broker message per e-mail costs the request a kombu publish (about 2 ms of CPU, most of
-    what is left of a registration). Instead, the first e-mail committed in a window of
-    ``PORTAL_OUTBOX_BATCH_SECONDS`` sets a cache flag that lives for the window and publishes
-    one :func:`~kitakyushu_pf.tasks.outbox_drain` due just after the flag expires; the e-mails
-    committed while the flag lives publish nothing, because their rows are committed before the
-    drain runs and the drain hands every fresh unsent row to its own send task. Eager mode, a
-    window of 0 or an unreachable cache: one task per e-mail, as :func:`dispatch_on_commit`.
-    The periodic relay sends whatever a lost message left behind.
+    what was left of a registration). Instead, the first e-mail a process commits in a window of
+    ``PORTAL_OUTBOX_BATCH_SECONDS`` publishes one :func:`~kitakyushu_pf.tasks.outbox_drain`, due
+    half a window after the window ends; the e-mails the same process commits inside the window
+    publish nothing, because their rows are committed before that drain runs and the drain hands
+    every fresh unsent row to its own send task. Eager mode or a window of 0: one task per
+    e-mail. A drain that could not be published leaves the window closed (the next e-mail tries
+    again); the periodic relay sends whatever a lost message left behind.
     """
     from .celery import app
     from .tasks import outbox_drain, outbox_send
@@ -67,15 +68,11 @@ def outbox_dispatch_on_commit(email_id: int) -> None:
             if app.conf.task_always_eager or window <= 0:
                 outbox_send.delay(email_id)
                 return
-            try:
-                first = cache.add(OUTBOX_DRAIN_FLAG, 1, timeout=window)
-            except Exception:  # noqa: BLE001 - no cache: a message of its own
-                outbox_send.delay(email_id)
-                return
-            if first:
-                # Due half a window after the flag expires: every e-mail that found the flag
-                # was committed before then (clock skew between Redis and the worker is small).
-                outbox_drain.apply_async(countdown=window * 1.5)
+            now = time.monotonic()
+            if now < _drain_window_ends[0]:
+                return  # this process's drain, already published, will see the row
+            outbox_drain.apply_async(countdown=window * 1.5)
+            _drain_window_ends[0] = now + window
         except Exception:
             logger.exception("could not enqueue e-mail %s; the relay will retry", email_id)
 

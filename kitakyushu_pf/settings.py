@@ -277,9 +277,9 @@ DEFAULT_FROM_EMAIL = env.str(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails (cancel links, questionnaires) are built from this.
 PORTAL_BASE_URL = env.str("PORTAL_BASE_URL", default="http://127.0.0.1:8000")
-# E-mails reserved by a rush of requests (registrations) share one worker "drain" task per this
-# many seconds instead of one broker message each (kitakyushu_pf.services.outbox_dispatch);
-# 0 = one task per e-mail.
+# E-mails a web process reserves within this many seconds (a rush of registrations) share one
+# worker "drain" task instead of a broker message each
+# (kitakyushu_pf.services.outbox_dispatch_on_commit); 0 = one task per e-mail.
 PORTAL_OUTBOX_BATCH_SECONDS = env.float("PORTAL_OUTBOX_BATCH_SECONDS", default=1.0)
 
 # --- Celery ---------------------------------------------------------------------------------

@@ -122,10 +122,12 @@ def _rendered(email: OutboxEmail) -> Any:
 @pytest.fixture
 def broker(settings: Any) -> Any:
     """A real broker as far as the dispatch can tell: not eager, publishing recorded."""
+    from kitakyushu_pf import services
     from kitakyushu_pf.celery import app
     from kitakyushu_pf.services import _RENDERERS
 
     settings.PORTAL_OUTBOX_BATCH_SECONDS = 1.0
+    services._drain_window_ends[0] = 0.0
     app.conf.task_always_eager = False
     _RENDERERS["rush"] = _rendered
     with (
@@ -177,17 +179,36 @@ def test_the_drain_sends_every_fresh_email_once(mailoutbox: list[Any]) -> None:
 
 
 @pytest.mark.django_db
-def test_without_a_cache_or_a_window_each_email_has_its_own_message(
+def test_a_new_window_publishes_a_new_drain_and_a_window_of_0_does_not_batch(
     broker: Any, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
+    from kitakyushu_pf import services
     from kitakyushu_pf.services import email_reserve
 
-    with (
-        mock.patch("django.core.cache.cache.add", side_effect=ConnectionError("redis down")),
-        django_capture_on_commit_callbacks(execute=True),
-    ):
+    with django_capture_on_commit_callbacks(execute=True):
         email_reserve(key="rush:confirmed:1", to=["a@example.jp"], new_event=True)
-    settings.PORTAL_OUTBOX_BATCH_SECONDS = 0
+    services._drain_window_ends[0] = 0.0  # the window has passed
     with django_capture_on_commit_callbacks(execute=True):
         email_reserve(key="rush:confirmed:2", to=["b@example.jp"], new_event=True)
-    assert broker.send.call_count == 2 and broker.drain.call_count == 0
+    assert broker.drain.call_count == 2 and broker.send.call_count == 0
+    settings.PORTAL_OUTBOX_BATCH_SECONDS = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        email_reserve(key="rush:confirmed:3", to=["c@example.jp"], new_event=True)
+    assert broker.send.call_count == 1 and broker.drain.call_count == 2
+
+
+@pytest.mark.django_db
+def test_a_drain_that_could_not_be_published_leaves_the_window_closed(
+    broker: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from kombu.exceptions import OperationalError
+
+    from kitakyushu_pf.services import email_reserve
+
+    broker.drain.side_effect = OperationalError("broker down")
+    with django_capture_on_commit_callbacks(execute=True):
+        email_reserve(key="rush:confirmed:1", to=["a@example.jp"], new_event=True)
+    broker.drain.side_effect = None
+    with django_capture_on_commit_callbacks(execute=True):
+        email_reserve(key="rush:confirmed:2", to=["b@example.jp"], new_event=True)
+    assert broker.drain.call_count == 2  # the second e-mail tried again
