@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import get_usage
+
+from kitakyushu_pf import ratelimits
 
 from . import web
 from .web_models import AccessCode
@@ -26,31 +27,10 @@ logger = logging.getLogger(__name__)
 REFUSED_STATUS = {"used": 410, "closed": 403, "before": 403, "other": 409, "unknown": 404}
 
 
-def _rates() -> tuple[str, str]:
-    return (
-        settings.SURVEYS_ANSWER_RATE_IP,
-        settings.SURVEYS_ANSWER_RATE_ALL,
-    )
-
-
-def _overall(group: str, request: HttpRequest) -> str:
-    return "all"
-
-
-def _throttled(request: HttpRequest, *, increment: bool = False) -> bool:
-    """Wrong codes are counted per IP address and over the whole site (django-ratelimit,
-    in the shared cache); the IP address is never written anywhere else."""
-    per_ip, overall = _rates()
-    limited = False
-    for key, rate in (("ip", per_ip), (_overall, overall)):
-        usage = get_usage(
-            request, group="surveys.answer.code", key=key, rate=rate, increment=increment
-        )
-        if usage is not None and (
-            usage["should_limit"] or (not increment and usage["count"] >= usage["limit"])
-        ):
-            limited = True
-    return limited
+# Wrong codes are counted per IP address and over the whole site by the portal's shared
+# limits (the shared cache; a bounded per-process table while it is down); a right code, and
+# answering with it, never counts. The IP address is never written anywhere else.
+GUESS_SCOPE = "surveys.answer_code"
 
 
 def _easy(request: HttpRequest) -> bool:
@@ -67,8 +47,10 @@ def _render(
     return response
 
 
-def _throttled_page(request: HttpRequest) -> HttpResponse:
-    return _render(request, "throttled.html", {}, status=429)
+def _throttled_page(request: HttpRequest, wait: int) -> HttpResponse:
+    response = _render(request, "throttled.html", {}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _refused(request: HttpRequest, reason: str, access: AccessCode | None = None) -> HttpResponse:
@@ -91,12 +73,13 @@ def answer_start(request: HttpRequest) -> HttpResponse:
     """Type the code from the letter."""
     error = ""
     if request.method == "POST":
-        if _throttled(request):
-            return _throttled_page(request)
+        wait = ratelimits.guess_wait(request, GUESS_SCOPE)
+        if wait:
+            return _throttled_page(request, wait)
         typed = request.POST.get("code", "")
         access = web.code_find(typed)
         if access is None:
-            _throttled(request, increment=True)
+            ratelimits.guess_failed(request, GUESS_SCOPE)
             error = "not-found"
         else:
             code = web.code_normalise(typed)
@@ -105,11 +88,12 @@ def answer_start(request: HttpRequest) -> HttpResponse:
 
 
 def _locate(request: HttpRequest, code: str) -> tuple[AccessCode | None, HttpResponse | None]:
-    if _throttled(request):
-        return None, _throttled_page(request)
+    wait = ratelimits.guess_wait(request, GUESS_SCOPE)
+    if wait:
+        return None, _throttled_page(request, wait)
     access = web.code_find(code)
     if access is None:
-        _throttled(request, increment=True)
+        ratelimits.guess_failed(request, GUESS_SCOPE)
         return None, _refused(request, "unknown")
     return access, None
 
