@@ -180,7 +180,7 @@ def _answer_post(
             return _render(
                 request,
                 "invalid.html",
-                {"problems": exc.problems, "here": here},
+                {"problems": _problem_rows(q, exc.problems), "here": here},
                 status=422,
             )
         return redirect(_with_easy(reverse("answer-thanks"), request))
@@ -205,6 +205,20 @@ def _answer_post(
         later = [i for i in indexes if i > page.index]
         target = f"?p={later[0]}" if later else "?p=review"
     return redirect(_with_easy(here + target, request))
+
+
+def _problem_rows(q: web.Questionnaire, problems: list[Any]) -> list[tuple[str, str, int]]:
+    """The upload's messages, each under the question (問番号 and wording) it is about, with
+    the page to change it on."""
+    where = {
+        v: (item, page.index) for page in q.pages for item in page.items for v in item.variables
+    }
+    rows = []
+    for problem in problems:
+        item, index = where.get(problem.column, (None, 0))
+        label = f"{item.number} {item.question}".strip() if item else problem.column
+        rows.append((label, problem.message, index))
+    return rows
 
 
 def _review(

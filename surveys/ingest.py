@@ -275,6 +275,15 @@ def _fill_optional(
             columns_out[var["name"]] = np.full(n_rows, MISSING, dtype=np.int8)
 
 
+def none_columns(spec: dict[str, Any]) -> dict[str, str]:
+    """{multiple-answer question: its 「特にない」-type column} from the instrument."""
+    return {
+        g["name"]: g["none_column"]
+        for g in spec.get("multiple_answer") or []
+        if g.get("none_column")
+    }
+
+
 def multiple_answer_groups(variables: list[dict[str, Any]]) -> dict[str, list[str]]:
     """{question name: [option columns in order]} from the variables' `multiple_answer` key."""
     groups: dict[str, list[str]] = {}
@@ -284,7 +293,7 @@ def multiple_answer_groups(variables: list[dict[str, Any]]) -> dict[str, list[st
     return groups
 
 
-def _check_multiple_answer(
+def check_multiple_answer(
     columns_out: dict[str, np.ndarray],
     variables: list[dict[str, Any]],
     none_columns: dict[str, str],
@@ -385,7 +394,7 @@ def validate_file(
         problems.append(Problem(int(idx) + 2, "", "", message))
     columns_out = {name: np.concatenate(arrs) for name, arrs in parts.items()}
     _fill_optional(columns_out, variables, n_rows)
-    _check_multiple_answer(columns_out, variables, none_columns or {}, problems)
+    check_multiple_answer(columns_out, variables, none_columns or {}, problems)
     if "resp_id" in columns_out:
         _duplicates(columns_out["resp_id"], existing_ids or set(), problems)
     if n_rows == 0 and not problems:

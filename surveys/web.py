@@ -13,7 +13,8 @@ web-only declarations live under its ``web:`` key and are optional:
       fixed:    {mode: 2}       # set by the portal, never asked
 
 A submitted answer is turned into one row of text, exactly like a row of an uploaded file, and
-checked by ``ingest.validate_frame`` (one code path, one set of messages).
+checked by the upload's own checks (``ingest.validate_frame``, ``ingest.check_multiple_answer``):
+one code path, one set of messages.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from django.utils import timezone
 from kitakyushu_pf.exports import csv_bytes
 from kitakyushu_pf.services import dispatch_on_commit, portal_url
 
-from .ingest import Problem, validate_frame
+from .ingest import Problem, check_multiple_answer, none_columns, validate_frame
 from .models import Dataset, Instrument, ReportJob
 from .web_models import AccessCode, WebAnswer, WebFielding
 
@@ -432,6 +433,7 @@ def answer_validate(instrument: Instrument, row: dict[str, str]) -> dict[str, An
     frame.columns = [v["name"] for v in variables]
     problems: list[Problem] = []
     checked = validate_frame(frame, variables, first_row=2, problems=problems)
+    check_multiple_answer(checked, variables, none_columns(instrument.spec), problems)
     if problems:
         raise AnswerInvalid(problems)
     return {
