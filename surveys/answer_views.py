@@ -130,6 +130,7 @@ def answer_page(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(_with_easy(here + "?p=review", request))
     page = next((p for p in pages if p.index == number), pages[0])
     position = pages.index(page)
+    hidden = q.skipped(draft)
     return _render(
         request,
         "page.html",
@@ -140,7 +141,7 @@ def answer_page(request: HttpRequest, code: str) -> HttpResponse:
             "items": [
                 _item_context(item, draft, request)
                 for item in page.items
-                if item.name not in q.skipped(draft)
+                if item.name not in hidden
             ],
             "position": position + 1,
             "total": len(pages),

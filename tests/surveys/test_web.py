@@ -520,6 +520,42 @@ def test_skip_back_shows_the_follow_up_again(client: Client, test_fielding: Data
     assert response["Location"].endswith("?p=2")
 
 
+def test_an_edited_instrument_is_what_the_next_resident_sees(
+    client: Client, test_fielding: Dataset
+) -> None:
+    code = issue(test_fielding)[0]
+    url = f"/answer/{code}/"
+    assert "孤独を感じますか" in client.get(url).content.decode()
+    instrument = test_fielding.instrument
+    spec = instrument.spec
+    spec["variables"][2]["question"] = "さびしいと感じますか"
+    spec["variables"][2]["codes"] = {1: "ない", 2: "ある", 3: "わからない"}
+    instrument.spec = spec
+    instrument.save()  # what the admin or instrument_load does
+    page = client.get(url).content.decode()
+    assert "さびしいと感じますか" in page and "わからない" in page
+    f = str(test_fielding.pk)
+    client.post(url, {"page": 1, "nav": "next", "fielding": f, "lonely": "3"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client.post(url, {"nav": "submit", "fielding": f}).status_code == 302
+    assert services.microdata_frame(test_fielding).iloc[0]["lonely"] == 3  # checked as edited
+
+
+def test_a_submission_costs_one_read_and_the_writes_it_needs(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    dataset = open_fielding()
+    code = issue(dataset)[0]
+    answer_all(client, code, submit=False)
+    client.get(f"/answer/{code}/?p=review")  # the instrument is prepared by now
+    # the code (with its fielding and draft), then in one transaction (a savepoint in the test)
+    # the code's status and the answer; after the commit the respondent count and the reports'
+    # staleness. The instrument itself is not read again.
+    with django_assert_num_queries(7), TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/answer/{code}/", {"nav": "submit", "fielding": str(dataset.pk)})
+    assert response.status_code == 302
+
+
 # --- Paper and web together -------------------------------------------------------------------
 
 
