@@ -1,4 +1,6 @@
-"""One abuse limit for every form that makes the portal send an e-mail to a typed address.
+"""The portal's one abuse-limit mechanism: for every form that makes the portal send an e-mail
+to a typed address (or, like the handbook's report form, takes anonymous text), and for every
+page that takes a typed secret (the guessing limits below).
 
 Two counters per form ("scope"), both on the shared cache through django-ratelimit's
 ``get_usage`` (fixed windows, atomic ``incr`` on Redis):
