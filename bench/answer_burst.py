@@ -105,19 +105,21 @@ def main() -> int:
     web.fielding_open(dataset=dataset, opens_on=today, closes_on=today)
     codes = web.codes_issue(dataset=dataset, count=args.count)
     q = web.questionnaire(dataset.instrument)
+    # Every question answered with its first option (a tick-box question: its first box).
     answers = {
-        1: {"sex": "1", "age_group": "4", "household": "2", "marital": "2"},
-        2: {"employment": "1", "income": "5"},
-        3: {"lonely_direct": "3"},
-        4: {"ucla_1": "2", "ucla_2": "2", "ucla_3": "1"},
+        item.name: [item.options[0][0]] if item.kind == "multiple" else item.options[0][0]
+        for page in q.pages
+        for item in page.items
     }
     for code in codes:
         access = web.code_find(code)
         assert access is not None
         for page in q.pages[:-1]:
-            web.page_save(access=access, page=page, answers=answers[page.index])
+            web.page_save(
+                access=access, page=page, answers={i.name: answers[i.name] for i in page.items}
+            )
     last = q.pages[-1]
-    last_answers = {"has_confidant": "1", "contact_freq": "3", "participation": "1"}
+    last_answers = {i.name: answers[i.name] for i in last.items}
     print(f"{args.url}: {args.count} codes, fielding {dataset.pk}")
 
     # Baseline: a bare Django form POST under the same gunicorn.

@@ -1,4 +1,6 @@
-"""One abuse limit for every form that makes the portal send an e-mail to a typed address.
+"""The portal's one abuse-limit mechanism: for every form that makes the portal send an e-mail
+to a typed address (or, like the handbook's report form, takes anonymous text), and for every
+page that takes a typed secret (the guessing limits below).
 
 Two counters per form ("scope"), both on the shared cache through django-ratelimit's
 ``get_usage`` (fixed windows, atomic ``incr`` on Redis):
@@ -13,12 +15,19 @@ a bounded per-process table instead (at most ``FALLBACK_MAX_KEYS`` keys, oldest 
 weaker across processes, but never unlimited and never an outage; for ``CACHE_RETRY_SECONDS``
 after a failure the cache is not tried again, so an outage does not slow every request down.
 Over the limit the user gets a Japanese 429 page with ``Retry-After``.
+
+Pages that take a secret typed by anyone (the survey's access codes) use the guessing limits
+instead: only *wrong* guesses count, per client IP and over the whole site together
+(``guess_failed``), and each request first checks, without counting, whether a guess is still
+allowed (``guess_wait``). Counts made in the per-process table during an outage still count
+when the cache is back, so waiting for the cache to return gives no fresh guesses.
 """
 
 from __future__ import annotations
 
 import hashlib
 import ipaddress
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -98,6 +107,11 @@ class _Fallback:
                 self.counts.popitem(last=False)
             return count
 
+    def peek(self, key: str, period: int) -> int:
+        """The count of the current window, without counting."""
+        with self.lock:
+            return self.counts.get((key, int(time.time()) // period), 0)
+
     def clear(self) -> None:
         with self.lock:
             self.counts.clear()
@@ -143,6 +157,82 @@ def over_limit(request: HttpRequest, scope: str, *, address: str = "") -> bool:
             request, scope, "address", address_key(address), limit.per_address_per_day, DAY
         )
     return over_ip or over_address
+
+
+# --- Guessing a secret (access codes): only wrong guesses count, per IP and overall -----------
+
+_RATE = re.compile(r"^(\d+)/(\d*)([smhd])$")
+_UNIT = {"s": 1, "m": 60, "h": HOUR, "d": DAY}
+
+
+@dataclass(frozen=True)
+class Rate:
+    limit: int
+    period: int  # seconds
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        """django-ratelimit's notation: ``20/h``, ``300/10m``."""
+        match = _RATE.match(text.strip())
+        if match is None:
+            raise ValueError(f"not a rate: {text!r} (e.g. 20/h, 300/10m)")
+        count, multiple, unit = match.groups()
+        return cls(int(count), int(multiple or 1) * _UNIT[unit])
+
+
+@dataclass(frozen=True)
+class GuessLimit:
+    per_ip: Rate  # wrong guesses from one client address
+    overall: Rate  # wrong guesses from everyone together (guessing spread over many addresses)
+
+
+def guess_limits() -> dict[str, GuessLimit]:
+    """The guessing limits of each page (settings)."""
+    return {
+        "surveys.answer_code": GuessLimit(
+            Rate.parse(settings.SURVEYS_ANSWER_RATE_IP),
+            Rate.parse(settings.SURVEYS_ANSWER_RATE_ALL),
+        ),
+    }
+
+
+def _guess_keys(request: HttpRequest, scope: str) -> list[tuple[str, str, Rate]]:
+    """(kind, value, rate) of each counter: the client's address, and everyone together."""
+    limit = guess_limits()[scope]
+    return [("ip", client_ip(request), limit.per_ip), ("all", "all", limit.overall)]
+
+
+def _seconds_left(period: int) -> int:
+    return period - int(time.time()) % period
+
+
+def guess_wait(request: HttpRequest, scope: str) -> int:
+    """Seconds until this client may guess again (0: go ahead). Counts nothing."""
+    wait = 0
+    cache_down = time.monotonic() < _cache_down_until
+    for kind, value, rate in _guess_keys(request, scope):
+        # What was counted here during an outage still counts (the table holds nothing else).
+        if fallback.peek(f"{scope}:{kind}:{value}", rate.period) >= rate.limit:
+            wait = max(wait, _seconds_left(rate.period))
+        if cache_down:
+            continue
+        # A dead cache reads as 0 here; the count that follows a wrong guess notices it.
+        usage = get_usage(
+            request,
+            group=f"{scope}:{kind}",
+            key=lambda _group, _request, value=value: value,
+            rate=f"{rate.limit}/{rate.period}s",
+            increment=False,
+        )
+        if usage is not None and usage["count"] >= rate.limit:
+            wait = max(wait, max(int(usage["time_left"]), 1))
+    return wait
+
+
+def guess_failed(request: HttpRequest, scope: str) -> None:
+    """Count one wrong guess, for the client's address and for the whole site."""
+    for kind, value, rate in _guess_keys(request, scope):
+        _count(request, scope, kind, value, rate.limit, rate.period)
 
 
 def ratelimited_response(request: HttpRequest) -> HttpResponse:

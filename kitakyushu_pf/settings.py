@@ -453,7 +453,7 @@ SURVEYS_TEST_SLEEP_IN_REPORT = env.float("SURVEYS_TEST_SLEEP_IN_REPORT", default
 # Key of the access codes' keyed hash (HMAC-SHA256); empty: SECRET_KEY. Changing it makes every
 # issued code unusable, so set it once per installation and keep it with the secret key.
 SURVEYS_CODE_KEY = env.str("SURVEYS_CODE_KEY", default="")
-# Wrong codes allowed per IP address and over the whole site (django-ratelimit, shared cache).
+# Wrong codes allowed per IP address and over the whole site (kitakyushu_pf/ratelimits.py).
 SURVEYS_ANSWER_RATE_IP = env.str("SURVEYS_ANSWER_RATE_IP", default="20/h")
 SURVEYS_ANSWER_RATE_ALL = env.str("SURVEYS_ANSWER_RATE_ALL", default="300/10m")
 # A web answer queues a rebuild of the dataset's reports (at most one queued at a time).

@@ -16,7 +16,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
-from django_ratelimit.core import get_usage
+
+from kitakyushu_pf import ratelimits
 
 from . import web
 from .web_models import AccessCode
@@ -26,31 +27,10 @@ logger = logging.getLogger(__name__)
 REFUSED_STATUS = {"used": 410, "closed": 403, "before": 403, "other": 409, "unknown": 404}
 
 
-def _rates() -> tuple[str, str]:
-    return (
-        settings.SURVEYS_ANSWER_RATE_IP,
-        settings.SURVEYS_ANSWER_RATE_ALL,
-    )
-
-
-def _overall(group: str, request: HttpRequest) -> str:
-    return "all"
-
-
-def _throttled(request: HttpRequest, *, increment: bool = False) -> bool:
-    """Wrong codes are counted per IP address and over the whole site (django-ratelimit,
-    in the shared cache); the IP address is never written anywhere else."""
-    per_ip, overall = _rates()
-    limited = False
-    for key, rate in (("ip", per_ip), (_overall, overall)):
-        usage = get_usage(
-            request, group="surveys.answer.code", key=key, rate=rate, increment=increment
-        )
-        if usage is not None and (
-            usage["should_limit"] or (not increment and usage["count"] >= usage["limit"])
-        ):
-            limited = True
-    return limited
+# Wrong codes are counted per IP address and over the whole site by the portal's shared
+# limits (the shared cache; a bounded per-process table while it is down); a right code, and
+# answering with it, never counts. The IP address is never written anywhere else.
+GUESS_SCOPE = "surveys.answer_code"
 
 
 def _easy(request: HttpRequest) -> bool:
@@ -67,8 +47,10 @@ def _render(
     return response
 
 
-def _throttled_page(request: HttpRequest) -> HttpResponse:
-    return _render(request, "throttled.html", {}, status=429)
+def _throttled_page(request: HttpRequest, wait: int) -> HttpResponse:
+    response = _render(request, "throttled.html", {}, status=429)
+    response["Retry-After"] = str(wait)
+    return response
 
 
 def _refused(request: HttpRequest, reason: str, access: AccessCode | None = None) -> HttpResponse:
@@ -91,12 +73,13 @@ def answer_start(request: HttpRequest) -> HttpResponse:
     """Type the code from the letter."""
     error = ""
     if request.method == "POST":
-        if _throttled(request):
-            return _throttled_page(request)
+        wait = ratelimits.guess_wait(request, GUESS_SCOPE)
+        if wait:
+            return _throttled_page(request, wait)
         typed = request.POST.get("code", "")
         access = web.code_find(typed)
         if access is None:
-            _throttled(request, increment=True)
+            ratelimits.guess_failed(request, GUESS_SCOPE)
             error = "not-found"
         else:
             code = web.code_normalise(typed)
@@ -105,11 +88,12 @@ def answer_start(request: HttpRequest) -> HttpResponse:
 
 
 def _locate(request: HttpRequest, code: str) -> tuple[AccessCode | None, HttpResponse | None]:
-    if _throttled(request):
-        return None, _throttled_page(request)
+    wait = ratelimits.guess_wait(request, GUESS_SCOPE)
+    if wait:
+        return None, _throttled_page(request, wait)
     access = web.code_find(code)
     if access is None:
-        _throttled(request, increment=True)
+        ratelimits.guess_failed(request, GUESS_SCOPE)
         return None, _refused(request, "unknown")
     return access, None
 
@@ -146,6 +130,7 @@ def answer_page(request: HttpRequest, code: str) -> HttpResponse:
             return redirect(_with_easy(here + "?p=review", request))
     page = next((p for p in pages if p.index == number), pages[0])
     position = pages.index(page)
+    hidden = q.skipped(draft)
     return _render(
         request,
         "page.html",
@@ -156,7 +141,7 @@ def answer_page(request: HttpRequest, code: str) -> HttpResponse:
             "items": [
                 _item_context(item, draft, request)
                 for item in page.items
-                if item.name not in q.skipped(draft)
+                if item.name not in hidden
             ],
             "position": position + 1,
             "total": len(pages),
@@ -196,7 +181,7 @@ def _answer_post(
             return _render(
                 request,
                 "invalid.html",
-                {"problems": exc.problems, "here": here},
+                {"problems": _problem_rows(q, exc.problems), "here": here},
                 status=422,
             )
         return redirect(_with_easy(reverse("answer-thanks"), request))
@@ -221,6 +206,20 @@ def _answer_post(
         later = [i for i in indexes if i > page.index]
         target = f"?p={later[0]}" if later else "?p=review"
     return redirect(_with_easy(here + target, request))
+
+
+def _problem_rows(q: web.Questionnaire, problems: list[Any]) -> list[tuple[str, str, int]]:
+    """The upload's messages, each under the question (問番号 and wording) it is about, with
+    the page to change it on."""
+    where = {
+        v: (item, page.index) for page in q.pages for item in page.items for v in item.variables
+    }
+    rows = []
+    for problem in problems:
+        item, index = where.get(problem.column, (None, 0))
+        label = f"{item.number} {item.question}".strip() if item else problem.column
+        rows.append((label, problem.message, index))
+    return rows
 
 
 def _review(

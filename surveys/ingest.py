@@ -156,6 +156,28 @@ def _parse_int(text: str) -> int | None:
     return int(float(t)) if "." in t else int(t)
 
 
+def _value_verdict(text: str, var: dict[str, Any], allowed: frozenset[int]) -> tuple[int, str]:
+    """One value of a coded or integer column: (value, "") when valid, (MISSING, "") when blank
+    (無回答), else (MISSING, the problem's message). The one rule for files and web answers."""
+    if text.strip() == "":
+        return MISSING, ""
+    value = _parse_int(text)
+    if value is None:
+        return MISSING, "数値ではありません（型が不正です）"
+    if var["type"] == "code" and value not in allowed:
+        return MISSING, "範囲外のコードです（有効: " + "・".join(map(str, sorted(allowed))) + "）"
+    lo, hi = var.get("min"), var.get("max")
+    if var["type"] == "integer" and (
+        (lo is not None and value < lo) or (hi is not None and value > hi)
+    ):
+        return MISSING, f"範囲外の値です（{lo}〜{hi}）"
+    return value, ""
+
+
+def _allowed(var: dict[str, Any]) -> frozenset[int]:
+    return frozenset(int(k) for k in var.get("codes", {}))
+
+
 def _check_numeric(
     series: pd.Series, var: dict[str, Any], first_row: int, problems: list[Problem]
 ) -> np.ndarray:
@@ -163,23 +185,12 @@ def _check_numeric(
     n = len(uniques)
     lut = np.full(n + 1, MISSING, dtype=np.int32)  # index -1 (missing field) → MISSING
     bad_msg: dict[int, str] = {}
-    allowed = {int(k) for k in var.get("codes", {})}
+    allowed = _allowed(var)
     lo, hi = var.get("min"), var.get("max")
-    for i, raw in enumerate(uniques):
-        text = str(raw)
-        if text.strip() == "":
-            continue
-        value = _parse_int(text)
-        if value is None:
-            bad_msg[i] = "数値ではありません（型が不正です）"
-        elif var["type"] == "code" and value not in allowed:
-            bad_msg[i] = (
-                "範囲外のコードです（有効: " + "・".join(str(c) for c in sorted(allowed)) + "）"
-            )
-        elif var["type"] == "integer" and (
-            (lo is not None and value < lo) or (hi is not None and value > hi)
-        ):
-            bad_msg[i] = f"範囲外の値です（{lo}〜{hi}）"
+    for i, raw in enumerate(uniques):  # each distinct value once
+        value, message = _value_verdict(str(raw), var, allowed)
+        if message:
+            bad_msg[i] = message
         else:
             lut[i] = value
     if bad_msg:
@@ -195,12 +206,15 @@ def _check_numeric(
     return values.astype(np.int8 if top < 127 else np.int16)
 
 
+MISSING_ID = "必須の値がありません"
+
+
 def _check_id(
     series: pd.Series, var: dict[str, Any], first_row: int, problems: list[Problem]
 ) -> np.ndarray:
     stripped = series.fillna("").str.strip()
     for idx in np.flatnonzero((stripped == "").to_numpy()):
-        problems.append(Problem(first_row + int(idx), var["name"], "", "必須の値がありません"))
+        problems.append(Problem(first_row + int(idx), var["name"], "", MISSING_ID))
     return stripped.to_numpy(dtype=str)
 
 
@@ -275,6 +289,15 @@ def _fill_optional(
             columns_out[var["name"]] = np.full(n_rows, MISSING, dtype=np.int8)
 
 
+def none_columns(spec: dict[str, Any]) -> dict[str, str]:
+    """{multiple-answer question: its 「特にない」-type column} from the instrument."""
+    return {
+        g["name"]: g["none_column"]
+        for g in spec.get("multiple_answer") or []
+        if g.get("none_column")
+    }
+
+
 def multiple_answer_groups(variables: list[dict[str, Any]]) -> dict[str, list[str]]:
     """{question name: [option columns in order]} from the variables' `multiple_answer` key."""
     groups: dict[str, list[str]] = {}
@@ -284,7 +307,10 @@ def multiple_answer_groups(variables: list[dict[str, Any]]) -> dict[str, list[st
     return groups
 
 
-def _check_multiple_answer(
+MULTIPLE_CLASH = "複数回答で「特にない」と他の選択肢が同時に選ばれています"
+
+
+def check_multiple_answer(
     columns_out: dict[str, np.ndarray],
     variables: list[dict[str, Any]],
     none_columns: dict[str, str],
@@ -300,14 +326,43 @@ def _check_multiple_answer(
             continue
         clash = (columns_out[none] == 1) & np.logical_or.reduce(others)
         for idx in np.flatnonzero(clash):
-            problems.append(
-                Problem(
-                    int(idx) + 2,
-                    none,
-                    "1",
-                    "複数回答で「特にない」と他の選択肢が同時に選ばれています",
-                )
-            )
+            problems.append(Problem(int(idx) + 2, none, "1", MULTIPLE_CLASH))
+
+
+class RecordChecker:
+    """The file checks for one record at a time (a web answer), prepared once per instrument:
+    every column through the same per-value rule as a file (``_value_verdict``), the same
+    required id and the same 「特にない」 rule, with the same messages. No pandas: a file's
+    checks factorise columns of many rows, a single record has one value per column."""
+
+    def __init__(self, variables: list[dict[str, Any]], none_columns: dict[str, str]) -> None:
+        self.columns = [(v["name"], v, v["type"] == "id", _allowed(v)) for v in variables]
+        self.clashes: list[tuple[str, list[str]]] = []
+        for group, names in multiple_answer_groups(variables).items():
+            none = none_columns.get(group)
+            if none in names:
+                self.clashes.append((none, [n for n in names if n != none]))
+
+    def check(
+        self, record: dict[str, str], *, row: int = 2
+    ) -> tuple[dict[str, Any], list[Problem]]:
+        """(values as a file stores them, problems); a column missing from the record is blank."""
+        values: dict[str, Any] = {}
+        problems: list[Problem] = []
+        for name, var, is_id, allowed in self.columns:
+            text = record.get(name) or ""
+            if is_id:
+                values[name] = text.strip()
+                if not values[name]:
+                    problems.append(Problem(row, name, "", MISSING_ID))
+                continue
+            values[name], message = _value_verdict(text, var, allowed)
+            if message:
+                problems.append(Problem(row, name, text, message))
+        for none, others in self.clashes:
+            if values.get(none) == 1 and any(values.get(n) == 1 for n in others):
+                problems.append(Problem(row, none, "1", MULTIPLE_CLASH))
+        return values, problems
 
 
 def _duplicates(ids: np.ndarray, existing: set[str], problems: list[Problem]) -> None:
@@ -385,7 +440,7 @@ def validate_file(
         problems.append(Problem(int(idx) + 2, "", "", message))
     columns_out = {name: np.concatenate(arrs) for name, arrs in parts.items()}
     _fill_optional(columns_out, variables, n_rows)
-    _check_multiple_answer(columns_out, variables, none_columns or {}, problems)
+    check_multiple_answer(columns_out, variables, none_columns or {}, problems)
     if "resp_id" in columns_out:
         _duplicates(columns_out["resp_id"], existing_ids or set(), problems)
     if n_rows == 0 and not problems:

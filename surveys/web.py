@@ -13,7 +13,9 @@ web-only declarations live under its ``web:`` key and are optional:
       fixed:    {mode: 2}       # set by the portal, never asked
 
 A submitted answer is turned into one row of text, exactly like a row of an uploaded file, and
-checked by ``ingest.validate_frame`` (one code path, one set of messages).
+checked by the upload's own checks (``ingest.RecordChecker``: the per-value rule, the required
+id and the 「特にない」 rule of ``validate_file``, with its messages), prepared once per
+instrument version.
 """
 
 from __future__ import annotations
@@ -22,7 +24,9 @@ import hashlib
 import hmac
 import io
 import secrets
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -38,7 +42,7 @@ from django.utils import timezone
 from kitakyushu_pf.exports import csv_bytes
 from kitakyushu_pf.services import dispatch_on_commit, portal_url
 
-from .ingest import Problem, validate_frame
+from .ingest import Problem, RecordChecker, none_columns
 from .models import Dataset, Instrument, ReportJob
 from .web_models import AccessCode, WebAnswer, WebFielding
 
@@ -313,8 +317,44 @@ def _asked(var: dict[str, Any]) -> str:
     return str(var.get("question") or var.get("name", ""))
 
 
-def questionnaire(instrument: Instrument) -> Questionnaire:
+@dataclass(frozen=True)
+class _Prepared:
+    questionnaire: Questionnaire
+    checker: RecordChecker
+
+
+# Per process: what each instrument version needs on every request, built once. The key is the
+# instrument's `updated_at` (bumped by every save: a reloaded YAML or an admin edit is picked up
+# at the next request) and the spec itself is not read from the database on a hit.
+_PREPARED: OrderedDict[tuple[Any, Any], _Prepared] = OrderedDict()
+_PREPARED_MAX = 16
+_prepared_lock = threading.Lock()
+
+
+def _prepared(instrument: Instrument) -> _Prepared:
+    key = (instrument.pk, instrument.updated_at)
+    with _prepared_lock:
+        hit = _PREPARED.get(key)
+    if hit is not None:
+        return hit
     spec = instrument.spec
+    made = _Prepared(
+        questionnaire=_questionnaire_build(spec),
+        checker=RecordChecker([dict(v) for v in spec["variables"]], none_columns(spec)),
+    )
+    with _prepared_lock:
+        _PREPARED[key] = made
+        while len(_PREPARED) > _PREPARED_MAX:
+            _PREPARED.popitem(last=False)
+    return made
+
+
+def questionnaire(instrument: Instrument) -> Questionnaire:
+    """The instrument's web questionnaire (shared by every request: read it, never change it)."""
+    return _prepared(instrument).questionnaire
+
+
+def _questionnaire_build(spec: dict[str, Any]) -> Questionnaire:
     web = spec.get("web") or {}
     fixed = dict(web.get("fixed") or {"mode": 2})
     decline = set(web.get("decline") or [])
@@ -426,17 +466,11 @@ def answer_row(q: Questionnaire, draft: dict[str, Any], resp_id: str) -> dict[st
 
 
 def answer_validate(instrument: Instrument, row: dict[str, str]) -> dict[str, Any]:
-    """The upload's own checks on a one-row frame; the stored values are what a file gives."""
-    variables = [dict(v) for v in instrument.spec["variables"]]
-    frame = pd.DataFrame([[row.get(v["name"], "") for v in variables]], dtype=str)
-    frame.columns = [v["name"] for v in variables]
-    problems: list[Problem] = []
-    checked = validate_frame(frame, variables, first_row=2, problems=problems)
+    """The upload's own checks on the one row; the stored values are what a file gives."""
+    values, problems = _prepared(instrument).checker.check(row)
     if problems:
         raise AnswerInvalid(problems)
-    return {
-        name: arr[0].item() if hasattr(arr[0], "item") else arr[0] for name, arr in checked.items()
-    }
+    return values
 
 
 # --- Using a code -------------------------------------------------------------------------------
@@ -446,11 +480,13 @@ def code_find(code: str) -> AccessCode | None:
     code = code_normalise(code)
     if not code_looks_valid(code):
         return None
-    return (
-        AccessCode.objects.select_related("dataset__instrument", "dataset__web", "answer")
-        .filter(code_hash=code_hash(code))
-        .first()
-    )
+    query = AccessCode.objects.select_related(
+        "dataset__instrument", "dataset__web", "answer"
+    ).defer("dataset__instrument__spec")  # read once per instrument version (_prepared)
+    try:
+        return query.get(code_hash=code_hash(code))  # unique: no ORDER BY, unlike first()
+    except AccessCode.DoesNotExist:
+        return None
 
 
 def fielding_state(fielding: WebFielding | None, today: date | None = None) -> str:
@@ -524,12 +560,13 @@ def answer_submit(*, access: AccessCode, answers: dict[str, Any] | None = None) 
         ).update(status=AccessCode.Status.SUBMITTED, used_on=today)
         if not won:
             raise WebRefused("used")
+        fields = {"draft": {}, "values": values, "submitted_on": today}
         if answer is None:
-            answer = WebAnswer(code=access, dataset_id=access.dataset_id)
-        answer.draft = {}
-        answer.values = values
-        answer.submitted_on = today
-        answer.save()
+            answer = WebAnswer.objects.create(code=access, dataset_id=access.dataset_id, **fields)
+        else:
+            for name, value in fields.items():
+                setattr(answer, name, value)
+            answer.save(update_fields=list(fields))
         # The dataset row is shared by every resident: touch it after the commit, in its own
         # one-statement transaction, so simultaneous submissions do not queue behind it.
         transaction.on_commit(lambda: _counted_one_more(access.dataset_id))

@@ -22,7 +22,7 @@ from kitakyushu_pf.exports import csv_bytes
 from kitakyushu_pf.services import dispatch_on_commit
 from kitakyushu_pf.uploads import UploadRefused, decode_text_upload
 
-from ..ingest import Problem, validate_file
+from ..ingest import Problem, none_columns, validate_file
 from ..models import Dataset, DatasetFile, Instrument, ReportJob
 from ._common import MAX_PROBLEMS_STORED, dataset_dir, private_root
 from .instruments import instrument_variables
@@ -174,11 +174,7 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
             max_rows=settings.SURVEYS_MAX_ROWS,
             existing_ids=existing_ids,
             xlsx_limits=_xlsx_limits(),
-            none_columns={
-                g["name"]: g["none_column"]
-                for g in dataset.instrument.spec.get("multiple_answer", [])
-                if g.get("none_column")
-            },
+            none_columns=none_columns(dataset.instrument.spec),
         )
     except UploadRefused as exc:
         problems = [Problem(None, "", "", str(exc))]

@@ -9,9 +9,12 @@ from pathlib import Path
 import numpy as np
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from kitakyushu_pf.uploads import UndecodableUpload, decode_text_upload
-from surveys.ingest import FileRefused, validate_file
+from surveys.ingest import FileRefused, RecordChecker, none_columns, validate_file
 from surveys.services import instrument_spec_read
 
 from .factories import HEADER, csv_text, good_row
@@ -221,3 +224,29 @@ def test_xml_entity_bomb_is_refused(tmp_path: Path) -> None:
 def test_not_an_xlsx_is_refused(tmp_path: Path) -> None:
     with pytest.raises(FileRefused, match="XLSX"):
         run(tmp_path, b"plain text", name="fake.xlsx")
+
+
+# --- One record (a web answer) is checked exactly like a row of a file ------------------------
+
+SPEC = instrument_spec_read("tsunagari-r3")
+TEXTS = ["", " ", "0", "1", "2", "3", "5", "8", "9", "99", "-1", "x", "１", "2.0", " 3 "]
+
+
+@hypothesis_settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    st.fixed_dictionaries(
+        {v["name"]: st.sampled_from(["", " ", "P-1", " C1 "] if v["type"] == "id" else TEXTS)
+         for v in VARIABLES}
+    )
+)  # fmt: skip
+def test_a_single_record_gets_the_values_and_messages_of_the_same_row_in_a_file(
+    tmp_path: Path, record: dict[str, str]
+) -> None:
+    names = [v["name"] for v in VARIABLES]
+    text = ",".join(names) + "\n" + ",".join(record[n] for n in names) + "\n"
+    in_file = run(tmp_path, text.encode("utf-8"), none_columns=none_columns(SPEC))
+    values, problems = RecordChecker(VARIABLES, none_columns(SPEC)).check(record)
+    assert values == {n: in_file.columns[n][0].item() for n in names}
+    assert sorted((p.row, p.column, p.value, p.message) for p in problems) == sorted(
+        messages(in_file)
+    )

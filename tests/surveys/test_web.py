@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client, TestCase
 from django.utils import timezone
 
+from kitakyushu_pf import ratelimits
 from surveys import services, web
 from surveys.models import AccessCode, Dataset, Instrument, WebAnswer
 
@@ -291,6 +292,95 @@ def test_guessing_is_throttled_overall_across_addresses(settings: Any) -> None:
     assert Client(REMOTE_ADDR="198.51.100.1").post("/answer/", {"code": "X"}).status_code == 429
 
 
+# A Redis nobody listens on, configured as production configures the cache (errors ignored).
+DEAD_CACHE = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": "redis://127.0.0.1:9/0",
+        "OPTIONS": {"IGNORE_EXCEPTIONS": True, "SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1},
+    }
+}
+WRONG = "ABCDEFGHJKMN"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_fallback(monkeypatch: Any) -> None:
+    ratelimits.fallback.clear()
+    monkeypatch.setattr(ratelimits, "_cache_down_until", 0.0)
+
+
+def test_the_throttled_page_says_when_to_try_again(settings: Any) -> None:
+    settings.SURVEYS_ANSWER_RATE_IP = "2/h"
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(2):
+        attacker.post("/answer/", {"code": WRONG})
+    blocked = attacker.post("/answer/", {"code": WRONG})
+    assert blocked.status_code == 429 and "しばらく" in blocked.content.decode()
+    assert 0 < int(blocked["Retry-After"]) <= 3600
+
+
+def test_right_codes_and_answering_are_never_counted_as_guesses(settings: Any) -> None:
+    settings.SURVEYS_ANSWER_RATE_IP = "2/h"
+    settings.SURVEYS_ANSWER_RATE_ALL = "2/h"
+    dataset = open_fielding()
+    code = issue(dataset)[0]
+    resident = Client(REMOTE_ADDR="198.51.100.7")
+    for _ in range(5):
+        assert resident.post("/answer/", {"code": web.code_display(code)}).status_code == 302
+        assert resident.get(f"/answer/{code}/").status_code == 200
+    assert answer_all(resident, code).status_code == 302
+
+
+def test_guesses_are_counted_per_client_behind_the_proxies(settings: Any) -> None:
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    settings.SURVEYS_ANSWER_RATE_IP = "3/h"
+    attacker = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.9")
+    resident = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.7")
+    code = issue(open_fielding())[0]
+    for _ in range(3):
+        assert attacker.post("/answer/", {"code": WRONG}).status_code == 404
+    assert attacker.get(f"/answer/{code}/").status_code == 429
+    assert resident.get(f"/answer/{code}/").status_code == 200  # same proxy, another resident
+
+
+def test_wrong_codes_are_still_throttled_per_ip_when_the_cache_is_down(settings: Any) -> None:
+    settings.CACHES = DEAD_CACHE
+    settings.SURVEYS_ANSWER_RATE_IP = "3/h"
+    attacker, resident = Client(REMOTE_ADDR="203.0.113.9"), Client(REMOTE_ADDR="198.51.100.7")
+    code = issue(open_fielding())[0]
+    for _ in range(3):
+        assert attacker.post("/answer/", {"code": WRONG}).status_code == 404
+    blocked = attacker.get(f"/answer/{code}/")
+    assert blocked.status_code == 429 and "しばらく" in blocked.content.decode()
+    assert resident.get(f"/answer/{code}/").status_code == 200
+    assert answer_all(resident, code).status_code == 302  # answering works without the cache
+    assert WebAnswer.objects.filter(submitted_on__isnull=False).count() == 1
+
+
+def test_guessing_is_still_throttled_overall_when_the_cache_is_down(settings: Any) -> None:
+    settings.CACHES = DEAD_CACHE
+    settings.SURVEYS_ANSWER_RATE_ALL = "5/10m"
+    for n in range(5):
+        assert (
+            Client(REMOTE_ADDR=f"203.0.113.{n}").post("/answer/", {"code": WRONG}).status_code
+            == 404
+        )
+    assert Client(REMOTE_ADDR="198.51.100.1").post("/answer/", {"code": WRONG}).status_code == 429
+
+
+def test_guesses_counted_while_the_cache_was_down_still_count_when_it_is_back(
+    settings: Any, monkeypatch: Any
+) -> None:
+    settings.CACHES = DEAD_CACHE
+    settings.SURVEYS_ANSWER_RATE_IP = "3/h"
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(3):
+        attacker.post("/answer/", {"code": WRONG})
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    monkeypatch.setattr(ratelimits, "_cache_down_until", 0.0)  # the retry pause is over
+    assert attacker.post("/answer/", {"code": WRONG}).status_code == 429
+
+
 def test_nothing_about_the_device_or_time_is_stored(client: Client) -> None:
     dataset = open_fielding()
     code = issue(dataset)[0]
@@ -428,6 +518,42 @@ def test_skip_back_shows_the_follow_up_again(client: Client, test_fielding: Data
     assert response["Location"].endswith("?p=1")
     response = client.post(url, {"page": 1, "nav": "next", "fielding": f, "lonely": "2"})
     assert response["Location"].endswith("?p=2")
+
+
+def test_an_edited_instrument_is_what_the_next_resident_sees(
+    client: Client, test_fielding: Dataset
+) -> None:
+    code = issue(test_fielding)[0]
+    url = f"/answer/{code}/"
+    assert "孤独を感じますか" in client.get(url).content.decode()
+    instrument = test_fielding.instrument
+    spec = instrument.spec
+    spec["variables"][2]["question"] = "さびしいと感じますか"
+    spec["variables"][2]["codes"] = {1: "ない", 2: "ある", 3: "わからない"}
+    instrument.spec = spec
+    instrument.save()  # what the admin or instrument_load does
+    page = client.get(url).content.decode()
+    assert "さびしいと感じますか" in page and "わからない" in page
+    f = str(test_fielding.pk)
+    client.post(url, {"page": 1, "nav": "next", "fielding": f, "lonely": "3"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert client.post(url, {"nav": "submit", "fielding": f}).status_code == 302
+    assert services.microdata_frame(test_fielding).iloc[0]["lonely"] == 3  # checked as edited
+
+
+def test_a_submission_costs_one_read_and_the_writes_it_needs(
+    client: Client, django_assert_num_queries: Any
+) -> None:
+    dataset = open_fielding()
+    code = issue(dataset)[0]
+    answer_all(client, code, submit=False)
+    client.get(f"/answer/{code}/?p=review")  # the instrument is prepared by now
+    # the code (with its fielding and draft), then in one transaction (a savepoint in the test)
+    # the code's status and the answer; after the commit the respondent count and the reports'
+    # staleness. The instrument itself is not read again.
+    with django_assert_num_queries(7), TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post(f"/answer/{code}/", {"nav": "submit", "fielding": str(dataset.pk)})
+    assert response.status_code == 302
 
 
 # --- Paper and web together -------------------------------------------------------------------
