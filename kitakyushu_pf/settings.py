@@ -377,6 +377,10 @@ if env.str("DJANGO_EMAIL_BACKEND", default=""):
 PORTAL_JOB_TMP_DIR = env.str("PORTAL_JOB_TMP_DIR", default=str(VAR_DIR / "jobs"))
 # Grace after a job's hard time limit before the sweeper declares it failed.
 PORTAL_JOB_SWEEP_GRACE_SECONDS = env.int("PORTAL_JOB_SWEEP_GRACE_SECONDS", default=300)
+# A queued job the broker never took (it was down) is sent again by the relay after this long …
+PORTAL_JOB_RELAY_AFTER_SECONDS = env.int("PORTAL_JOB_RELAY_AFTER_SECONDS", default=60)
+# … and one it took but never ran (the message was lost, e.g. Redis restarted empty) after this.
+PORTAL_JOB_RELAY_LOST_AFTER_SECONDS = env.int("PORTAL_JOB_RELAY_LOST_AFTER_SECONDS", default=3600)
 # Fault-injection probes (tasks and a slow-query page) exist only when this is on: the fault
 # tests set it in their own worker and web server, never in production.
 PORTAL_FAULT_PROBES = env.bool("PORTAL_FAULT_PROBES", default=False)
@@ -485,6 +489,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "kitakyushu_pf.tasks.background_jobs_sweep",
         "schedule": 300.0,
     },
+    # jobs queued while the broker was down, or whose message was lost
+    "background-job-relay": {"task": "kitakyushu_pf.tasks.background_jobs_relay", "schedule": 60.0},
     # Every retention rule of every app (surveys microdata and problem lists included).
     "portal-retention": {"task": "kitakyushu_pf.tasks.retention_run", "schedule": DAY},
     # members
