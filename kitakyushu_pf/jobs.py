@@ -239,8 +239,10 @@ def background_job_run(
             raise
         return None
     except ValidationError as exc:
-        logger.warning("job %s refused: %s", job_id, exc.messages)
-        background_job_fail(job_id=job_id, error=" ".join(exc.messages))
+        with translation.override(settings.LANGUAGE_CODE):
+            refusal = " ".join(str(m) for m in exc.messages)
+        logger.warning("job %s refused: %s", job_id, refusal)
+        background_job_fail(job_id=job_id, error=refusal)
         if raise_errors:
             raise
         return None

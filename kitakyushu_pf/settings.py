@@ -444,11 +444,11 @@ SURVEYS_XLSX_MAX_RATIO = env.int("SURVEYS_XLSX_MAX_RATIO", default=200)
 SURVEYS_REPORT_SOFT_TIME_LIMIT = env.int("SURVEYS_REPORT_SOFT_TIME_LIMIT", default=600)
 SURVEYS_REPORT_TIME_LIMIT = env.int("SURVEYS_REPORT_TIME_LIMIT", default=660)
 SURVEYS_RETENTION_DAYS = env.int("SURVEYS_RETENTION_DAYS", default=3 * 365)
-# Report jobs still QUEUED this many seconds after being queued are sent to the broker again.
-SURVEYS_REPORT_RELAY_AFTER = env.int("SURVEYS_REPORT_RELAY_AFTER", default=60)
 # TEST-ONLY switch for the fault tests (never set it in production): seconds the report build
 # sleeps after it has recorded its worker pid, so that the test can kill that process mid-task.
 SURVEYS_TEST_SLEEP_IN_REPORT = env.float("SURVEYS_TEST_SLEEP_IN_REPORT", default=0.0)
+# TEST-ONLY, likewise: seconds a file validation waits after checking the rows, before it loads.
+SURVEYS_TEST_SLEEP_IN_VALIDATION = env.float("SURVEYS_TEST_SLEEP_IN_VALIDATION", default=0.0)
 # --- Survey web answering (surveys/web.py) ---------------------------------------------------
 # Key of the access codes' keyed hash (HMAC-SHA256); empty: SECRET_KEY. Changing it makes every
 # issued code unusable, so set it once per installation and keep it with the secret key.
@@ -509,8 +509,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # seats held pending e-mail confirmation and not confirmed in time go to the waiting list
     "trainings-holds-release": {"task": "trainings.tasks.holds_release", "schedule": 300.0},
-    # surveys: also re-enqueues report jobs still QUEUED after a broker outage
-    "surveys-reportjob-sweep": {"task": "surveys.tasks.reportjob_sweep_task", "schedule": 60.0},
 }
 
 # --- Test-only switches: refused in production -----------------------------------------------
