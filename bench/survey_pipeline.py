@@ -152,7 +152,7 @@ def main() -> None:
         t2 = time.perf_counter()
         job = services.report_request(dataset=dataset, mode=ReportJob.Mode.INTERNAL, dispatch=False)
         job = services.report_job_run(job=job)
-        assert job.status == "DONE"
+        assert job.is_ready
         if not args.no_weighting:
             assert job.result["weighting"]["converged"], job.result["weighting"]
         t3 = time.perf_counter()

@@ -27,8 +27,11 @@ class OutboxEmailAdmin(admin.ModelAdmin):
 
 @admin.register(BackgroundJob)
 class BackgroundJobAdmin(admin.ModelAdmin):
-    list_display = ["name", "status", "attempts", "max_attempts", "started_at", "finished_at"]
-    list_filter = ["status", "name"]
+    list_display = [
+        "name", "status", "attempts", "max_attempts", "sent_at", "started_at", "finished_at",
+    ]  # fmt: skip
+    list_filter = ["status", "name", "task"]
+    search_fields = ["name", "task", "error"]
     readonly_fields = [f.name for f in BackgroundJob._meta.fields]
 
     def has_add_permission(self, request: object) -> bool:

@@ -42,6 +42,9 @@ class BackgroundJob(models.Model):
     mid-task leaves the job RUNNING and the broker redelivers the task, which counts another
     attempt; past ``max_attempts`` the job is FAILED instead of being run again. A periodic
     sweeper fails RUNNING jobs whose time limit passed long ago, so nothing stays running forever.
+    A job made with ``task`` and ``args`` is sent to the broker after commit (``sent_at`` records
+    when the broker took it); the periodic relay sends again a QUEUED job the broker never took
+    (an outage) or took long ago without it ever running (a lost message).
     """
 
     class Status(models.TextChoices):
@@ -54,11 +57,22 @@ class BackgroundJob(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED, db_index=True
     )
+    task = models.CharField(
+        _("task"), max_length=200, blank=True, help_text=_("Dotted path of the Celery task.")
+    )
+    args = models.JSONField(
+        _("arguments"),
+        default=list,
+        blank=True,
+        help_text=_("What the task receives after the job's id."),
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     max_attempts = models.PositiveSmallIntegerField(_("maximum attempts"), default=3)
     time_limit_seconds = models.PositiveIntegerField(_("time limit (seconds)"), default=660)
     worker_pid = models.PositiveIntegerField(_("worker process id"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("sent to the broker"), null=True, blank=True)
     started_at = models.DateTimeField(_("started"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)

@@ -381,6 +381,10 @@ if env.str("DJANGO_EMAIL_BACKEND", default=""):
 PORTAL_JOB_TMP_DIR = env.str("PORTAL_JOB_TMP_DIR", default=str(VAR_DIR / "jobs"))
 # Grace after a job's hard time limit before the sweeper declares it failed.
 PORTAL_JOB_SWEEP_GRACE_SECONDS = env.int("PORTAL_JOB_SWEEP_GRACE_SECONDS", default=300)
+# A queued job the broker never took (it was down) is sent again by the relay after this long …
+PORTAL_JOB_RELAY_AFTER_SECONDS = env.int("PORTAL_JOB_RELAY_AFTER_SECONDS", default=60)
+# … and one it took but never ran (the message was lost, e.g. Redis restarted empty) after this.
+PORTAL_JOB_RELAY_LOST_AFTER_SECONDS = env.int("PORTAL_JOB_RELAY_LOST_AFTER_SECONDS", default=3600)
 # Fault-injection probes (tasks and a slow-query page) exist only when this is on: the fault
 # tests set it in their own worker and web server, never in production.
 PORTAL_FAULT_PROBES = env.bool("PORTAL_FAULT_PROBES", default=False)
@@ -444,11 +448,11 @@ SURVEYS_XLSX_MAX_RATIO = env.int("SURVEYS_XLSX_MAX_RATIO", default=200)
 SURVEYS_REPORT_SOFT_TIME_LIMIT = env.int("SURVEYS_REPORT_SOFT_TIME_LIMIT", default=600)
 SURVEYS_REPORT_TIME_LIMIT = env.int("SURVEYS_REPORT_TIME_LIMIT", default=660)
 SURVEYS_RETENTION_DAYS = env.int("SURVEYS_RETENTION_DAYS", default=3 * 365)
-# Report jobs still QUEUED this many seconds after being queued are sent to the broker again.
-SURVEYS_REPORT_RELAY_AFTER = env.int("SURVEYS_REPORT_RELAY_AFTER", default=60)
 # TEST-ONLY switch for the fault tests (never set it in production): seconds the report build
 # sleeps after it has recorded its worker pid, so that the test can kill that process mid-task.
 SURVEYS_TEST_SLEEP_IN_REPORT = env.float("SURVEYS_TEST_SLEEP_IN_REPORT", default=0.0)
+# TEST-ONLY, likewise: seconds a file validation waits after checking the rows, before it loads.
+SURVEYS_TEST_SLEEP_IN_VALIDATION = env.float("SURVEYS_TEST_SLEEP_IN_VALIDATION", default=0.0)
 # --- Survey web answering (surveys/web.py) ---------------------------------------------------
 # Key of the access codes' keyed hash (HMAC-SHA256); empty: SECRET_KEY. Changing it makes every
 # issued code unusable, so set it once per installation and keep it with the secret key.
@@ -489,6 +493,8 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
         "task": "kitakyushu_pf.tasks.background_jobs_sweep",
         "schedule": 300.0,
     },
+    # jobs queued while the broker was down, or whose message was lost
+    "background-job-relay": {"task": "kitakyushu_pf.tasks.background_jobs_relay", "schedule": 60.0},
     # Every retention rule of every app (surveys microdata and problem lists included).
     "portal-retention": {"task": "kitakyushu_pf.tasks.retention_run", "schedule": DAY},
     # members
@@ -507,8 +513,6 @@ CELERY_BEAT_SCHEDULE: dict[str, dict[str, object]] = {
     },
     # seats held pending e-mail confirmation and not confirmed in time go to the waiting list
     "trainings-holds-release": {"task": "trainings.tasks.holds_release", "schedule": 300.0},
-    # surveys: also re-enqueues report jobs still QUEUED after a broker outage
-    "surveys-reportjob-sweep": {"task": "surveys.tasks.reportjob_sweep_task", "schedule": 60.0},
 }
 
 # --- Test-only switches: refused in production -----------------------------------------------

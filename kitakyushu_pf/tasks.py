@@ -62,6 +62,14 @@ def background_jobs_sweep() -> int:
     return sweep()
 
 
+@shared_task(ignore_result=True, soft_time_limit=120, time_limit=150)
+def background_jobs_relay() -> int:
+    """Periodic: send the jobs queued while the broker was down (or whose message was lost)."""
+    from .jobs import background_jobs_relay as relay
+
+    return relay()
+
+
 if settings.PORTAL_FAULT_PROBES:
     from . import test_hooks  # noqa: F401  (registers the probe tasks in the worker)
 

@@ -98,9 +98,17 @@ def trainings_after_capacity_check() -> None:
 # === surveys =================================================================================
 # SURVEYS_TEST_SLEEP_IN_REPORT: seconds a report build waits after recording its worker pid, so
 #   that the fault test can kill that worker child mid-task.
+# SURVEYS_TEST_SLEEP_IN_VALIDATION: seconds a file validation waits once the rows are checked and
+#   before anything is stored or loaded, so that the fault test can kill it mid-way.
 
 
 def surveys_report_build_started() -> None:
     seconds = float(settings.SURVEYS_TEST_SLEEP_IN_REPORT or 0)
+    if seconds > 0:
+        time.sleep(seconds)
+
+
+def surveys_validation_checked() -> None:
+    seconds = float(settings.SURVEYS_TEST_SLEEP_IN_VALIDATION or 0)
     if seconds > 0:
         time.sleep(seconds)

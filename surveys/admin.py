@@ -1,5 +1,6 @@
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditLog, Dataset, DatasetFile, Instrument, NationalFigure, ReportJob, Variable
 from .services import report_request
@@ -40,9 +41,13 @@ class NationalFigureAdmin(admin.ModelAdmin):
 class DatasetFileInline(admin.TabularInline):
     model = DatasetFile
     extra = 0
-    fields = ("original_name", "status", "n_rows", "problem_count", "created_at")
+    fields = ("original_name", "status_label", "n_rows", "problem_count", "created_at", "job")
     readonly_fields = fields
     can_delete = False
+
+    @admin.display(description=_("status"))
+    def status_label(self, obj: DatasetFile) -> str:
+        return obj.status_label
 
 
 @admin.register(Dataset)
@@ -63,13 +68,14 @@ class DatasetAdmin(admin.ModelAdmin):
 
 @admin.register(ReportJob)
 class ReportJobAdmin(admin.ModelAdmin):
-    list_display = ("dataset", "mode", "status", "progress", "attempts", "finished_at")
-    list_filter = ("status", "mode")
+    """The build itself (status, attempts, errors) is the portal's background job (`job`)."""
+
+    list_display = ("dataset", "mode", "job", "threshold")
+    list_filter = ("job__status", "mode")
     search_fields = ("dataset__title",)
+    list_select_related = ("dataset", "job")
     exclude = ("result",)
-    readonly_fields = ("dataset", "mode", "status", "progress", "attempts", "error",
-                       "worker_pid", "threshold", "queued_at", "started_at",
-                       "finished_at")  # fmt: skip
+    readonly_fields = ("dataset", "mode", "threshold", "job")
 
 
 @admin.register(AuditLog)

@@ -100,8 +100,8 @@ def seed_demo() -> str:
             services.datasetfile_validate(dataset_file=dataset_file, dispatch=False)
         modes = ReportJob.Mode.values if demo["title"] != EARLIER_TITLE else ["internal"]
         for mode in modes:
-            job = ReportJob.objects.filter(dataset=dataset, mode=mode).first()
-            if job is None or job.status != ReportJob.Status.DONE:
+            job = ReportJob.objects.select_related("job").filter(dataset=dataset, mode=mode).first()
+            if job is None or not job.is_ready:
                 job = services.report_request(dataset=dataset, mode=mode, dispatch=False)
                 services.report_job_run(job=job)
         built.append(dataset.title)

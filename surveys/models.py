@@ -5,6 +5,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from kitakyushu_pf.models import BackgroundJob
+
 
 class Instrument(models.Model):
     """A questionnaire as data, loaded from ``surveys/instruments/<slug>.yaml``."""
@@ -152,12 +154,13 @@ class Dataset(models.Model):
 
 
 class DatasetFile(models.Model):
+    """An upload and the outcome of its validation; the validation itself is `job` (a portal
+    background job: queued, attempts, time limit, relay), shown while there is no outcome."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting for validation")
-        VALIDATING = "validating", _("validating")
         INVALID = "invalid", _("has errors (not loaded)")
         LOADED = "loaded", _("loaded")
-        FAILED = "failed", _("failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     dataset = models.ForeignKey(
@@ -185,6 +188,14 @@ class DatasetFile(models.Model):
     )
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     validated_at = models.DateTimeField(_("validated"), null=True, blank=True)
+    job = models.OneToOneField(
+        BackgroundJob,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("validation job"),
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -196,6 +207,25 @@ class DatasetFile(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("surveys:file-detail", args=[self.pk])
+
+    @property
+    def validation_failed(self) -> bool:
+        """No outcome, and the validation job gave up (time limit, error, attempts, sweeper)."""
+        return (
+            self.status == self.Status.PENDING
+            and self.job is not None
+            and self.job.status == BackgroundJob.Status.FAILED
+        )
+
+    @property
+    def status_label(self) -> str:
+        if self.status != self.Status.PENDING or self.job is None:
+            return str(self.get_status_display())
+        if self.job.status == BackgroundJob.Status.RUNNING:
+            return str(_("validating"))
+        if self.job.status == BackgroundJob.Status.FAILED:
+            return str(_("failed"))
+        return str(self.get_status_display())
 
 
 class NationalFigure(models.Model):
@@ -234,35 +264,31 @@ class NationalFigure(models.Model):
 
 
 class ReportJob(models.Model):
-    """The stored report of a dataset in one mode; a re-run overwrites the same row."""
+    """The stored report of a dataset in one mode; a re-run overwrites the same row.
+
+    Each request of the report is a new portal background job (`job`: queued, progress,
+    attempts, time limit, relay); only the current job stores its result.
+    """
 
     class Mode(models.TextChoices):
         INTERNAL = "internal", _("internal (all cells)")
         PUBLISH = "publish", _("publication (small cells suppressed)")
-
-    class Status(models.TextChoices):
-        QUEUED = "QUEUED", _("queued")
-        RUNNING = "RUNNING", _("running")
-        DONE = "DONE", _("done")
-        FAILED = "FAILED", _("failed")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     dataset = models.ForeignKey(
         Dataset, on_delete=models.CASCADE, related_name="reports", verbose_name=_("dataset")
     )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices)
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    error = models.TextField(_("error"), blank=True)
-    worker_pid = models.PositiveIntegerField(_("worker pid"), null=True, blank=True)
     threshold = models.PositiveSmallIntegerField(_("suppression threshold"), default=10)
     result = models.JSONField(_("result"), default=dict, blank=True)
-    queued_at = models.DateTimeField(_("queued"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    job = models.OneToOneField(
+        BackgroundJob,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("current build"),
+    )
 
     class Meta:
         ordering = ["dataset", "mode"]
@@ -273,7 +299,11 @@ class ReportJob(models.Model):
         verbose_name_plural = _("reports")
 
     def __str__(self) -> str:
-        return f"{self.dataset} [{self.mode}] {self.status}"
+        return f"{self.dataset} [{self.mode}]"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.job is not None and self.job.status == BackgroundJob.Status.DONE
 
 
 class AuditLog(models.Model):

@@ -8,11 +8,13 @@ def dataset_list() -> QuerySet[Dataset]:
 
 
 def dataset_files(dataset: Dataset) -> QuerySet[DatasetFile]:
-    return dataset.files.select_related("uploaded_by").defer("problems").order_by("-created_at")
+    return (
+        dataset.files.select_related("uploaded_by", "job").defer("problems").order_by("-created_at")
+    )
 
 
 def dataset_reports(dataset: Dataset) -> QuerySet[ReportJob]:
-    return dataset.reports.defer("result").order_by("mode")
+    return dataset.reports.select_related("job").defer("result").order_by("mode")
 
 
 def national_figure_list() -> QuerySet[NationalFigure]:

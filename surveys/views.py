@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kitakyushu_pf.exports import attachment_response
+from kitakyushu_pf.models import BackgroundJob
 from kitakyushu_pf.roles import ANALYST, MEMBER, SECRETARIAT, role_required, user_has_role
 
 from . import charts, presentation, selectors, services
@@ -160,7 +161,7 @@ def file_upload(request: HttpRequest, pk: UUID) -> HttpResponse:
 
 @role_required(*STAFF)
 def file_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
-    dataset_file = get_object_or_404(DatasetFile.objects.select_related("dataset"), pk=pk)
+    dataset_file = get_object_or_404(DatasetFile.objects.select_related("dataset", "job"), pk=pk)
     denied = _audit_or_refuse(
         request,
         dataset=dataset_file.dataset,
@@ -211,7 +212,10 @@ def report_build(request: HttpRequest, pk: UUID) -> HttpResponse:
 @require_GET
 @role_required(*STAFF)
 def job_status(request: HttpRequest, pk: UUID) -> JsonResponse:
-    job = get_object_or_404(ReportJob.objects.defer("result"), pk=pk)
+    report = get_object_or_404(ReportJob.objects.defer("result").select_related("job"), pk=pk)
+    job = report.job
+    if job is None:
+        raise Http404
     response = JsonResponse(
         {
             "status": job.status,
@@ -219,8 +223,8 @@ def job_status(request: HttpRequest, pk: UUID) -> JsonResponse:
             "progress": job.progress,
             "attempts": job.attempts,
             "error": job.error,
-            "done": job.status == ReportJob.Status.DONE,
-            "failed": job.status == ReportJob.Status.FAILED,
+            "done": job.status == BackgroundJob.Status.DONE,
+            "failed": job.status == BackgroundJob.Status.FAILED,
         }
     )
     return _no_store(response)
@@ -229,7 +233,9 @@ def job_status(request: HttpRequest, pk: UUID) -> JsonResponse:
 def _job(dataset: Dataset, mode: str) -> ReportJob:
     if mode not in ReportJob.Mode.values:
         raise Http404
-    return get_object_or_404(ReportJob, dataset=dataset, mode=mode, status=ReportJob.Status.DONE)
+    return get_object_or_404(
+        ReportJob, dataset=dataset, mode=mode, job__status=BackgroundJob.Status.DONE
+    )
 
 
 @role_required(*STAFF)

@@ -40,7 +40,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from kitakyushu_pf.exports import csv_bytes
-from kitakyushu_pf.services import dispatch_on_commit, portal_url
+from kitakyushu_pf.services import portal_url
 
 from .ingest import Problem, RecordChecker, none_columns
 from .models import Dataset, Instrument, ReportJob
@@ -581,19 +581,22 @@ def _counted_one_more(dataset_id: Any) -> None:
 
 
 def _reports_stale(dataset_id: Any) -> None:
-    """The report counts web answers at once: queue a rebuild unless one is already queued
-    (a queued build reads every answer submitted before it runs; a second run is harmless)."""
-    from .tasks import report_build_task
+    """The report counts web answers at once: queue a rebuild of each report the dataset has,
+    unless one is already queued (a queued build reads every answer submitted before it runs;
+    a second run is harmless)."""
+    from .services.reports import report_request
 
-    stale = (
-        ReportJob.objects.filter(dataset_id=dataset_id)
-        .exclude(status=ReportJob.Status.QUEUED)
-        .update(status=ReportJob.Status.QUEUED, progress=0, attempts=0, queued_at=timezone.now())
-    )
-    if stale and settings.SURVEYS_WEB_REPORT_DISPATCH:
-        queued = ReportJob.objects.filter(dataset_id=dataset_id, status=ReportJob.Status.QUEUED)
-        for pk in queued.values_list("pk", flat=True):
-            dispatch_on_commit(report_build_task, str(pk))
+    modes = list(ReportJob.objects.filter(dataset_id=dataset_id).values_list("mode", flat=True))
+    if not modes:
+        return
+    dataset = Dataset.objects.get(pk=dataset_id)
+    for mode in modes:
+        report_request(
+            dataset=dataset,
+            mode=mode,
+            dispatch=settings.SURVEYS_WEB_REPORT_DISPATCH,
+            unless_queued=True,
+        )
 
 
 # --- The dataset: web rows merged with uploaded (paper) rows -----------------------------------

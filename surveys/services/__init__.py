@@ -4,7 +4,7 @@
 - ``national``: national reference figures;
 - ``datasets``: datasets and files (storage, validation, loading);
 - ``calculations``: the pure report calculations (national figures passed in as arguments);
-- ``reports``: report jobs (request, run, fail, sweep, relay);
+- ``reports``: reports as portal background jobs (request, build, run in-process);
 - ``audit``: audit trail and retention purge;
 - ``templates``: templates and codebooks for data-entry contractors.
 
@@ -43,6 +43,7 @@ from .datasets import (
     datasetfile_load,
     datasetfile_store,
     datasetfile_validate,
+    datasetfile_validate_job,
     microdata_arrays,
     microdata_frame,
     microdata_path,
@@ -61,11 +62,9 @@ from .national import (
     national_profile,
 )
 from .reports import (
-    report_job_fail,
+    report_build,
     report_job_run,
     report_request,
-    reportjob_relay,
-    reportjob_sweep,
 )
 from .sharing import (
     report_share,
@@ -116,6 +115,7 @@ __all__ = [
     "microdata_frame",
     "problems_file_path",
     "datasetfile_validate",
+    "datasetfile_validate_job",
     "datasetfile_load",
     "dataset_discard",
     "ALLOWED_SUFFIXES",
@@ -125,9 +125,7 @@ __all__ = [
     "_records",
     "report_request",
     "report_job_run",
-    "report_job_fail",
-    "reportjob_sweep",
-    "reportjob_relay",
+    "report_build",
     "audit_record",
     "instrument_codebook",
     "instrument_template_csv",

@@ -18,13 +18,16 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kitakyushu_pf import test_hooks
 from kitakyushu_pf.exports import csv_bytes
-from kitakyushu_pf.services import dispatch_on_commit
+from kitakyushu_pf.jobs import background_job_enqueue
+from kitakyushu_pf.models import BackgroundJob
 from kitakyushu_pf.uploads import UploadRefused, decode_text_upload
 
 from ..ingest import Problem, none_columns, validate_file
 from ..models import Dataset, DatasetFile, Instrument, ReportJob
-from ._common import MAX_PROBLEMS_STORED, dataset_dir, private_root
+from ..tasks import datasetfile_validate_task
+from ._common import MAX_ATTEMPTS, MAX_PROBLEMS_STORED, dataset_dir, private_root
 from .instruments import instrument_variables
 
 # --- Datasets and files ---------------------------------------------------------------------
@@ -76,7 +79,9 @@ def datasetfile_store(
     user: Any = None,
     dispatch: bool = True,
 ) -> DatasetFile:
-    """Keep the original file in private storage (size-capped) and queue its validation."""
+    """Keep the original file in private storage (size-capped) and queue its validation (a
+    background job, sent after commit and relayed if the broker is down). With `dispatch` off
+    the caller validates in-process (commands, demo) and no job is made."""
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
         raise ValidationError("CSV または XLSX ファイルを選んでください。")
@@ -99,6 +104,17 @@ def datasetfile_store(
         target.unlink(missing_ok=True)
         raise
     with transaction.atomic():
+        job = (
+            background_job_enqueue(
+                name="surveys: file validation",
+                task=datasetfile_validate_task,
+                args=[str(file_id)],
+                max_attempts=MAX_ATTEMPTS,
+                time_limit_seconds=settings.SURVEYS_REPORT_TIME_LIMIT,
+            )
+            if dispatch
+            else None
+        )
         dataset_file = DatasetFile(
             id=file_id,
             dataset=dataset,
@@ -107,13 +123,10 @@ def datasetfile_store(
             size=size,
             sha256=digest.hexdigest(),
             uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+            job=job,
         )
         dataset_file.full_clean()
         dataset_file.save()
-        if dispatch:
-            from ..tasks import datasetfile_validate_task
-
-            dispatch_on_commit(datasetfile_validate_task, str(dataset_file.pk))
     return dataset_file
 
 
@@ -160,10 +173,19 @@ def _xlsx_limits() -> dict[str, int]:
     }
 
 
+def datasetfile_validate_job(*, job: BackgroundJob, file_id: str) -> None:
+    """The validation job: validate the file unless it has an outcome already (a redelivered
+    message) or is gone."""
+    dataset_file = DatasetFile.objects.filter(
+        pk=file_id, job=job, status=DatasetFile.Status.PENDING
+    ).first()
+    if dataset_file is not None:
+        datasetfile_validate(dataset_file=dataset_file)
+
+
 def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) -> DatasetFile:
     """Check every row; a clean file is loaded in the same step, a file with errors is kept
     with its report and loads nothing."""
-    DatasetFile.objects.filter(pk=dataset_file.pk).update(status=DatasetFile.Status.VALIDATING)
     dataset = Dataset.objects.select_related("instrument").get(pk=dataset_file.dataset_id)
     existing = microdata_arrays(dataset).get("resp_id")
     existing_ids = set(existing.tolist()) if existing is not None else set()
@@ -177,6 +199,7 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
             none_columns=none_columns(dataset.instrument.spec),
         )
     except UploadRefused as exc:
+        test_hooks.surveys_validation_checked()
         problems = [Problem(None, "", "", str(exc))]
         _problems_file(dataset_file, problems)
         dataset_file.status = DatasetFile.Status.INVALID
@@ -185,6 +208,7 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
         dataset_file.validated_at = timezone.now()
         dataset_file.save(update_fields=["status", "problems", "problem_count", "validated_at"])
         return dataset_file
+    test_hooks.surveys_validation_checked()
     _problems_file(dataset_file, result.problems)
     dataset_file.encoding = result.encoding
     dataset_file.n_rows = result.n_rows
@@ -242,9 +266,6 @@ def datasetfile_load(
             dataset.save(update_fields=["microdata_file", "n_respondents", "status"])
             dataset_file.status = DatasetFile.Status.LOADED
             dataset_file.save(update_fields=fields)
-            ReportJob.objects.filter(dataset=dataset).update(
-                status=ReportJob.Status.QUEUED, progress=0, error=""
-            )
             if old_path is not None:
                 transaction.on_commit(lambda: old_path.unlink(missing_ok=True))
     except BaseException:

@@ -1,20 +1,26 @@
-"""Report jobs: requesting, running, failing, sweeping and relaying; the response-rate note."""
+"""Reports: requesting and building them (as portal background jobs); the response-rate note."""
 
 from __future__ import annotations
 
-import os
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kitakyushu_pf import test_hooks
-from kitakyushu_pf.services import dispatch_on_commit
+from kitakyushu_pf.jobs import (
+    background_job_create,
+    background_job_dispatch,
+    background_job_progress,
+    background_job_run,
+)
+from kitakyushu_pf.models import BackgroundJob
 
 from ..models import Dataset, ReportJob
+from ..tasks import report_build_task
+from ._common import MAX_ATTEMPTS
 from .calculations import ReportInputs, report_compute
 from .datasets import dataset_margins, microdata_frame
 from .extended import extend_result, extended_spec, trend_block
@@ -23,28 +29,35 @@ from .national import _national_frame, national_profile
 # --- Reports ----------------------------------------------------------------------------------
 
 
-def report_request(*, dataset: Dataset, mode: str, dispatch: bool = True) -> ReportJob:
-    """Queue (or re-queue) the report of a dataset in one mode; the task runs after commit."""
-    from ..tasks import report_build_task
-
+def report_request(
+    *, dataset: Dataset, mode: str, dispatch: bool = True, unless_queued: bool = False
+) -> ReportJob:
+    """Queue (or re-queue) the report of a dataset in one mode: a new background job, sent after
+    commit (relayed if the broker is down). The previous job, unless it is running, goes; a
+    running one finishes without storing anything. `unless_queued`: keep a job still waiting."""
     with transaction.atomic():
-        job, _ = ReportJob.objects.update_or_create(
-            dataset=dataset,
-            mode=mode,
-            defaults={
-                "status": ReportJob.Status.QUEUED,
-                "progress": 0,
-                "attempts": 0,
-                "error": "",
-                "queued_at": timezone.now(),
-                "started_at": None,
-                "finished_at": None,
-                "threshold": settings.SURVEYS_SUPPRESSION_THRESHOLD,
-            },
+        report, _created = ReportJob.objects.select_for_update().get_or_create(
+            dataset=dataset, mode=mode
         )
+        previous = report.job
+        waiting = previous is not None and previous.status == BackgroundJob.Status.QUEUED
+        if unless_queued and waiting:
+            return report
+        job = background_job_create(
+            name=f"surveys: {mode} report",
+            task=report_build_task,
+            args=[str(report.pk)],
+            max_attempts=MAX_ATTEMPTS,
+            time_limit_seconds=settings.SURVEYS_REPORT_TIME_LIMIT,
+        )
+        report.job = job
+        report.threshold = settings.SURVEYS_SUPPRESSION_THRESHOLD
+        report.save(update_fields=["job", "threshold"])
+        if previous is not None and previous.status != BackgroundJob.Status.RUNNING:
+            previous.delete()
         if dispatch:
-            dispatch_on_commit(report_build_task, str(job.pk))
-    return job
+            background_job_dispatch(job)
+    return report
 
 
 def _previous_fielding(dataset: Dataset) -> dict[str, Any] | None:
@@ -87,23 +100,37 @@ def _response_note(dataset: Dataset, spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def report_job_run(*, job: ReportJob, pid: int | None = None) -> ReportJob:
-    """Build and store the report; idempotent (same inputs → same stored result)."""
-    ReportJob.objects.filter(pk=job.pk).update(
-        status=ReportJob.Status.RUNNING,
-        progress=5,
-        started_at=timezone.now(),
-        worker_pid=pid or os.getpid(),
-        attempts=job.attempts + 1,
-        error="",
+def report_job_run(*, job: ReportJob) -> ReportJob:
+    """Build the report now, in this process (commands, demo, tests), as one attempt of its
+    current job (a new one if that has finished); errors are recorded on the job and raised."""
+    report = job
+    report.refresh_from_db()
+    if report.job is None or report.job.is_finished:
+        report = report_request(dataset=report.dataset, mode=report.mode, dispatch=False)
+    report_id = str(report.pk)
+    background_job_run(
+        job_id=report.job_id,  # type: ignore[arg-type]
+        body=lambda running, _workspace: report_build(job=running, report_id=report_id),
+        raise_errors=True,
     )
-    dataset = Dataset.objects.select_related("instrument").get(pk=job.dataset_id)
+    report.refresh_from_db()
+    return report
+
+
+def report_build(*, job: BackgroundJob, report_id: str) -> None:
+    """The report job: build and store the report; idempotent (same inputs → same result).
+    A job that is no longer the report's current one (asked again meanwhile) stores nothing."""
+    report = ReportJob.objects.filter(pk=report_id, job=job).first()
+    if report is None:
+        return
+    background_job_progress(job_id=job.pk, percent=5)
+    dataset = Dataset.objects.select_related("instrument").get(pk=report.dataset_id)
     if dataset.status != Dataset.Status.LOADED:
-        raise ValidationError("データが読み込まれていないため、集計できません。")
+        raise ValidationError(_("No data is loaded, so the report cannot be built."))
     spec = dataset.instrument.spec
 
     def progress(pct: int) -> None:
-        ReportJob.objects.filter(pk=job.pk).update(progress=pct)
+        background_job_progress(job_id=job.pk, percent=pct)
 
     if spec["survey"] == "seikatsu":
         national = _national_frame(survey="tsunagari", wave="__none__")
@@ -129,15 +156,16 @@ def report_job_run(*, job: ReportJob, pid: int | None = None) -> ReportJob:
     )
     progress(10)
     test_hooks.surveys_report_build_started()
-    publish = job.mode == ReportJob.Mode.PUBLISH
-    result = report_compute(inputs, publish=publish, threshold=job.threshold, progress=progress)
-    extend_result(result, inputs=inputs, publish=publish, threshold=job.threshold)
+    publish = report.mode == ReportJob.Mode.PUBLISH
+    threshold = report.threshold
+    result = report_compute(inputs, publish=publish, threshold=threshold, progress=progress)
+    extend_result(result, inputs=inputs, publish=publish, threshold=threshold)
     result["trend"] = trend_block(
         spec=inputs.spec,
         result=result,
         national_all=_national_frame(survey=spec["survey"]),
         previous=_previous_fielding(dataset),
-        threshold=job.threshold,
+        threshold=threshold,
         publish=publish,
         current_period=f"{dataset.fielding_start:%Y-%m}" if dataset.fielding_start else "",
     )
@@ -148,62 +176,13 @@ def report_job_run(*, job: ReportJob, pid: int | None = None) -> ReportJob:
         "national_wave": spec["wave"],
         "population": dataset.population,
         "n_respondents": dataset.n_respondents,
-        "mode": job.mode,
-        "threshold": job.threshold,
+        "mode": report.mode,
+        "threshold": threshold,
         "synthetic": dataset.is_synthetic,
     }
     result["response"] = _response_note(dataset, spec)
     with transaction.atomic():
-        job = ReportJob.objects.select_for_update().get(pk=job.pk)
-        job.result = result
-        job.status = ReportJob.Status.DONE
-        job.progress = 100
-        job.finished_at = timezone.now()
-        job.save(update_fields=["result", "status", "progress", "finished_at"])
-    return job
-
-
-def report_job_fail(*, job_id: str, message: str) -> None:
-    ReportJob.objects.filter(pk=job_id).update(
-        status=ReportJob.Status.FAILED, error=message, finished_at=timezone.now()
-    )
-
-
-def reportjob_sweep(*, now: Any = None) -> int:
-    """Jobs still RUNNING after the hard time limit died with their worker: mark them failed."""
-    now = now or timezone.now()
-    limit = settings.SURVEYS_REPORT_TIME_LIMIT
-    stale = ReportJob.objects.filter(
-        status=ReportJob.Status.RUNNING, started_at__lt=now - timedelta(seconds=limit + 60)
-    )
-    return stale.update(
-        status=ReportJob.Status.FAILED,
-        error="集計が制限時間内に終わりませんでした（処理が中断されました）。再実行してください。",
-        finished_at=now,
-    )
-
-
-def reportjob_relay(*, now: Any = None) -> int:
-    """Jobs still QUEUED a while after being queued (the broker was down when they were
-    requested): send them to the broker again. A job that runs twice stores the same result."""
-    from django.db.models import Q
-
-    from ..tasks import report_build_task
-
-    now = now or timezone.now()
-    cutoff = now - timedelta(seconds=settings.SURVEYS_REPORT_RELAY_AFTER)
-    waiting = Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True)
-    job_ids = [
-        str(pk)
-        for pk in ReportJob.objects.filter(waiting, status=ReportJob.Status.QUEUED).values_list(
-            "pk", flat=True
-        )
-    ]
-    for job_id in job_ids:
-        with transaction.atomic():
-            updated = ReportJob.objects.filter(
-                waiting, pk=job_id, status=ReportJob.Status.QUEUED
-            ).update(queued_at=now)
-            if updated:
-                dispatch_on_commit(report_build_task, job_id)
-    return len(job_ids)
+        report = ReportJob.objects.select_for_update().get(pk=report.pk)
+        if report.job_id == job.pk:
+            report.result = result
+            report.save(update_fields=["result"])

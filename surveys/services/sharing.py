@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from kitakyushu_pf.models import BackgroundJob
+
 from ..models import AuditLog, Dataset, ReportJob, SharedReport
 from ._common import dataset_dir, private_root
 from .audit import audit_record
@@ -22,7 +24,7 @@ def report_share(*, dataset: Dataset, user: Any, note: str = "") -> SharedReport
     from ..renderers import render_pdf
 
     job = ReportJob.objects.filter(
-        dataset=dataset, mode=ReportJob.Mode.PUBLISH, status=ReportJob.Status.DONE
+        dataset=dataset, mode=ReportJob.Mode.PUBLISH, job__status=BackgroundJob.Status.DONE
     ).first()
     if job is None or job.result.get("meta", {}).get("mode") != ReportJob.Mode.PUBLISH:
         raise ValidationError("公表用の集計が完了していないため、共有できません。")

@@ -32,7 +32,7 @@ def test_survey_import_prints_the_dataset_id(tmp_path: Path) -> None:
     dataset_id = import_file(path)
     dataset = Dataset.objects.get(pk=dataset_id)
     assert dataset.n_respondents == 150
-    assert ReportJob.objects.get(dataset=dataset, mode="internal").status == "DONE"
+    assert ReportJob.objects.get(dataset=dataset, mode="internal").is_ready
 
 
 def test_survey_import_invalid_prints_problems_and_loads_nothing(tmp_path: Path) -> None:

@@ -44,7 +44,7 @@ def test_analyst_uploads_watches_progress_and_downloads_xlsx(
     page.wait_for_load_state()
     internal = page.locator(".js-job").first
     # The page polls the status endpoint until the job is done; no reload.
-    page.locator('.js-job[data-state="DONE"]').first.wait_for(timeout=30_000)
+    page.locator('.js-job[data-state="done"]').first.wait_for(timeout=30_000)
     assert internal.locator(".js-bar").inner_text() == "100%"
     links = internal.locator(".js-links")
     assert links.is_visible()

@@ -1,5 +1,5 @@
 """Services against the real database: upload, validate, load, report, national figures,
-audit, retention and the sweeper."""
+audit, retention and the relay."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 from django.utils import timezone
 
+from kitakyushu_pf.models import BackgroundJob
 from surveys import services
 from surveys.models import AuditLog, Dataset, DatasetFile, NationalFigure, ReportJob
 
@@ -130,14 +131,17 @@ def test_only_csv_and_xlsx_are_accepted() -> None:
 def test_report_is_idempotent_and_keyed_by_dataset_and_mode() -> None:
     dataset = load_dataset(synthetic_csv(300))
     job = services.report_request(dataset=dataset, mode="internal", dispatch=False)
-    first = services.report_job_run(job=job).result
+    first_run = services.report_job_run(job=job)
+    first, first_job_id = first_run.result, first_run.job_id
     job = services.report_request(dataset=dataset, mode="internal", dispatch=False)
     second = services.report_job_run(job=job).result
     assert first == second
     assert ReportJob.objects.filter(dataset=dataset, mode="internal").count() == 1
     job.refresh_from_db()
-    assert (job.status, job.progress, job.attempts) == ("DONE", 100, 1)
-    assert job.worker_pid and job.started_at and job.finished_at
+    build = job.job
+    assert (build.status, build.progress, build.attempts) == ("done", 100, 1)
+    assert build.worker_pid and build.started_at and build.finished_at
+    assert BackgroundJob.objects.filter(pk=first_job_id).count() == 0  # the superseded build
 
 
 def test_report_contents_national_and_no_national() -> None:
@@ -183,9 +187,9 @@ def test_report_of_an_empty_dataset_fails_in_japanese() -> None:
 
     dataset = DatasetFactory()
     job = services.report_request(dataset=dataset, mode="internal", dispatch=False)
-    report_build_task(str(job.pk))
+    report_build_task(job.job_id, str(job.pk))
     job.refresh_from_db()
-    assert job.status == "FAILED" and "読み込まれていない" in job.error
+    assert job.job.status == "failed" and "読み込まれていない" in job.job.error
 
 
 def test_national_figures_replace_all_or_nothing() -> None:
@@ -211,22 +215,6 @@ def test_audit_record_is_written() -> None:
     assert AuditLog.objects.get() == entry and entry.dataset_title == dataset.title
 
 
-def test_sweeper_marks_stale_running_jobs_failed() -> None:
-    dataset = DatasetFactory()
-    stale = ReportJob.objects.create(
-        dataset=dataset, mode="internal", status="RUNNING",
-        started_at=timezone.now() - timedelta(hours=2),
-    )  # fmt: skip
-    fresh = ReportJob.objects.create(
-        dataset=dataset, mode="publish", status="RUNNING", started_at=timezone.now()
-    )
-    assert services.reportjob_sweep() == 1
-    stale.refresh_from_db()
-    fresh.refresh_from_db()
-    assert stale.status == "FAILED" and "制限時間" in stale.error
-    assert fresh.status == "RUNNING"
-
-
 def test_template_has_every_column_and_a_codebook(tmp_path: Path) -> None:
     from surveys.models import Instrument
 
@@ -245,70 +233,31 @@ def test_a_100000_row_file_validates_and_loads() -> None:
     assert frame["lonely_direct"].dtype.itemsize == 1  # stored as small integer codes
 
 
-def test_relay_resends_jobs_left_queued_by_a_broker_outage(
+def test_a_report_asked_for_while_the_broker_is_down_is_built_by_the_relay(
     monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
+    from kitakyushu_pf.tasks import background_jobs_relay
     from surveys import tasks
 
-    dataset = DatasetFactory()
-    now = timezone.now()
-    old = ReportJob.objects.create(
-        dataset=dataset, mode="internal", status="QUEUED", queued_at=now - timedelta(minutes=5)
-    )
-    fresh = ReportJob.objects.create(
-        dataset=dataset, mode="publish", status="QUEUED", queued_at=now - timedelta(seconds=10)
-    )
-    other = DatasetFactory()
-    running = ReportJob.objects.create(
-        dataset=other, mode="internal", status="RUNNING", queued_at=now - timedelta(minutes=5),
-        started_at=now,
-    )  # fmt: skip
-    sent: list[str] = []
-    monkeypatch.setattr(tasks.report_build_task, "delay", lambda job_id: sent.append(job_id))
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.reportjob_relay(now=now) == 1
-    assert sent == [str(old.pk)]
-    old.refresh_from_db()
-    assert old.queued_at == now and old.status == "QUEUED"  # not re-sent on the next sweep
-    with django_capture_on_commit_callbacks(execute=True):
-        assert services.reportjob_relay(now=now + timedelta(seconds=30)) == 0
-    assert sent == [str(old.pk)]
-    fresh.refresh_from_db()
-    running.refresh_from_db()
-    assert fresh.queued_at == now - timedelta(seconds=10) and running.status == "RUNNING"
+    dataset = load_dataset(synthetic_csv(60))
 
-
-def test_relay_survives_a_dead_broker(
-    monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
-) -> None:
-    from surveys import tasks
-
-    dataset = DatasetFactory()
-    ReportJob.objects.create(
-        dataset=dataset, mode="internal", status="QUEUED",
-        queued_at=timezone.now() - timedelta(minutes=5),
-    )  # fmt: skip
-
-    def refuse(job_id: str) -> None:
+    def refuse(*args: Any) -> None:
         raise ConnectionError("broker down")
 
     monkeypatch.setattr(tasks.report_build_task, "delay", refuse)
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.reportjob_relay() == 1  # logged, not raised
-
-
-def test_sweeper_task_builds_a_job_the_broker_lost(
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    from surveys.tasks import reportjob_sweep_task
-
-    dataset = load_dataset(synthetic_csv(60))
-    job = ReportJob.objects.get(dataset=dataset, mode="internal")
-    ReportJob.objects.filter(pk=job.pk).update(queued_at=timezone.now() - timedelta(minutes=2))
-    with django_capture_on_commit_callbacks(execute=True):
-        assert reportjob_sweep_task() == 1
+        job = services.report_request(dataset=dataset, mode="internal")  # logged, not raised
     job.refresh_from_db()
-    assert job.status == "DONE" and job.attempts == 1
+    assert job.job.status == "queued" and job.job.sent_at is None
+    monkeypatch.undo()
+    BackgroundJob.objects.filter(pk=job.job_id).update(
+        created_at=timezone.now() - timedelta(minutes=2)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert background_jobs_relay() == 1
+    job.refresh_from_db()
+    assert job.job.status == "done" and job.job.attempts == 1
+    assert job.result["meta"]["n_respondents"] == 60
 
 
 def test_report_sleep_switch_is_refused_in_production() -> None:
@@ -340,7 +289,7 @@ def test_publication_report_of_a_small_pilot_file_completes() -> None:
     dataset = load_dataset(synthetic_csv(60))
     job = services.report_request(dataset=dataset, mode="publish", dispatch=False)
     job = services.report_job_run(job=job)
-    assert job.status == "DONE"
+    assert job.is_ready
     rows = job.result["rows"]
     by_age = [
         r for r in rows if r["indicator"] == "lonely_direct" and r["breakdown"] == "age_group"

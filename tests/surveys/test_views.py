@@ -151,9 +151,9 @@ def test_create_dataset_then_upload_bad_cp932_file_then_fix_it(
     with django_capture_on_commit_callbacks(execute=True):  # the report task, queued by the load
         pass
     job = ReportJob.objects.get(dataset=dataset, mode="internal")
-    assert job.status == "DONE"  # eager Celery built it after commit
+    assert job.job.status == "done"  # eager Celery built it after commit
     status = analyst_client.get(reverse("surveys:job-status", args=[job.pk])).json()
-    assert status == {"status": "DONE", "status_label": "完了", "progress": 100, "attempts": 1,
+    assert status == {"status": "done", "status_label": "完了", "progress": 100, "attempts": 1,
                       "error": "", "done": True, "failed": False}  # fmt: skip
 
 
@@ -286,7 +286,7 @@ def test_margins_on_the_dataset_page_weight_both_reports(
     page = analyst_client.get(reverse("surveys:dataset-detail", args=[loaded.pk]))
     assert "470,000" in page.content.decode()
     for job in ReportJob.objects.filter(dataset=loaded):
-        assert job.status == "DONE"
+        assert job.job.status == "done"
         weighting = job.result["weighting"]
         assert weighting["converged"] and "レイキング" in weighting["note"]
     internal = ReportJob.objects.get(dataset=loaded, mode="internal")

@@ -621,7 +621,7 @@ def test_report_counts_web_answers(client: Client, settings: Any) -> None:
     assert job.result["meta"]["n_respondents"] == 3
     answer_all(client, issue(dataset)[0])
     job.refresh_from_db()
-    assert job.status == "DONE" and job.result["meta"]["n_respondents"] == 4
+    assert job.is_ready and job.result["meta"]["n_respondents"] == 4
 
 
 def test_unused_codes_from_the_held_list() -> None:

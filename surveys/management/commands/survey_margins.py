@@ -58,4 +58,5 @@ class Command(BaseCommand):
             state = "converged" if weighting.get("converged") else "not weighted"
             if weighting.get("converged"):
                 state += f" in {weighting['iterations']} iterations"
-            self.stdout.write(f"{job.mode}: {job.status} ({state})")
+            status = job.job.status if job.job is not None else "-"
+            self.stdout.write(f"{job.mode}: {status} ({state})")
