@@ -140,7 +140,8 @@ def background_job_start(*, job_id: int, worker_pid: int) -> BackgroundJob | Non
         job.status = BackgroundJob.Status.RUNNING
         job.worker_pid = worker_pid
         job.started_at = now
-        job.save(update_fields=["attempts", "status", "worker_pid", "started_at"])
+        job.progress = 0
+        job.save(update_fields=["attempts", "status", "worker_pid", "started_at", "progress"])
         return job
 
 

@@ -420,6 +420,48 @@ def direct_standardised(
     Respondents with a blank in a stratum variable, or in a stratum without a standard weight,
     are left out (counted in `left_out`).
     """
+    strata = standardisation_strata(frame, indicator=indicator, code=code, by=by, weights=weights)
+    return strata_standardised(strata, respondents=len(frame), keys=list(weights))
+
+
+def strata_standardised(
+    strata: list[tuple[tuple[int, ...], float, int, int]],
+    *,
+    respondents: int,
+    keys: list[tuple[int, ...]],
+) -> dict[str, Any]:
+    """direct_standardised from the strata (standardisation_strata) of `respondents` people;
+    `keys` are every stratum with a standard weight."""
+    keys = [tuple(int(v) for v in k) for k in keys]
+    present = [k for k, *_ in strata]
+    w = np.array([s[1] for s in strata], dtype=float)
+    n = np.array([s[2] for s in strata], dtype=float)
+    x = np.array([s[3] for s in strata], dtype=float)
+    rate, low, high = fay_feuer_interval(x, n, w)
+    used = int(n.sum())
+    crude = float(x.sum() / n.sum()) if used else float("nan")
+    return {
+        "rate_pct": 100 * rate,
+        "ci_low": 100 * low,
+        "ci_high": 100 * high,
+        "crude_pct": 100 * crude,
+        "n": used,
+        "left_out": int(respondents - used),
+        "strata": len(present),
+        "strata_missing": [list(k) for k in keys if k not in present],
+    }
+
+
+def standardisation_strata(
+    frame: pd.DataFrame,
+    *,
+    indicator: str,
+    code: int,
+    by: list[str],
+    weights: dict[tuple[int, ...], float],
+) -> list[tuple[tuple[int, ...], float, int, int]]:
+    """The strata with respondents: (codes, weight normalised over them, n_s, x_s), x_s the
+    respondents answering `code`. Blanks in a stratum variable are left out."""
     keys = [tuple(int(v) for v in k) for k in weights]
     known = np.ones(len(frame), dtype=bool)
     for col in by:
@@ -430,28 +472,14 @@ def direct_standardised(
     x_s = grouped.apply(lambda s: int((s == code).sum()))
     if len(by) == 1:
         n_s.index = pd.Index([(int(i),) for i in n_s.index])
-        x_s.index = n_s.index
     else:
         n_s.index = pd.Index([tuple(int(v) for v in i) for i in n_s.index])
-        x_s.index = n_s.index
+    x_s.index = n_s.index
     present = [k for k in keys if k in n_s.index]
-    w = np.array([weights[k] for k in present], dtype=float)
-    w = w / w.sum()
-    n = n_s.reindex(present).to_numpy(dtype=float)
-    x = x_s.reindex(present).to_numpy(dtype=float)
-    rate, low, high = fay_feuer_interval(x, n, w)
-    used = int(n.sum())
-    crude = float(x.sum() / n.sum()) if used else float("nan")
-    return {
-        "rate_pct": 100 * rate,
-        "ci_low": 100 * low,
-        "ci_high": 100 * high,
-        "crude_pct": 100 * crude,
-        "n": used,
-        "left_out": int(len(frame) - used),
-        "strata": len(present),
-        "strata_missing": [list(k) for k in keys if k not in n_s.index],
-    }
+    total = sum(float(weights[k]) for k in present)
+    if not present or total <= 0:
+        return []
+    return [(k, float(weights[k]) / total, int(n_s[k]), int(x_s[k])) for k in present]
 
 
 def age_standardised_rate(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -483,6 +484,23 @@ def protection_report(
     return {"hidden": len(hidden), "narrow": narrow, "low_upper": low_upper}
 
 
+@dataclass(frozen=True)
+class Pattern:
+    """What a publication hides (`hidden`), the true values of every quantity and the equations
+    linking them: the attacker's system, for checks of what else is published beside it."""
+
+    hidden: frozenset[Key]
+    values: dict[Key, int]
+    equations: list[list[Key]]
+    indicators: frozenset[Hashable]
+
+    def base_key(self, breakdown: Hashable, group: Hashable) -> Key:
+        """The quantity holding the number of respondents in a group of a breakdown."""
+        if breakdown in self.indicators:
+            return ("T", breakdown, group)
+        return ("B", breakdown, group)
+
+
 def apply_suppression(
     table: pd.DataFrame,
     *,
@@ -490,6 +508,16 @@ def apply_suppression(
     protect_answers: Mapping[Any, Any] | None = None,
 ) -> pd.DataFrame:
     """Blank suppressed counts and every figure derived from them; add `suppressed`."""
+    return suppress(table, threshold=threshold, protect_answers=protect_answers)[0]
+
+
+def suppress(
+    table: pd.DataFrame,
+    *,
+    threshold: int,
+    protect_answers: Mapping[Any, Any] | None = None,
+) -> tuple[pd.DataFrame, Pattern]:
+    """apply_suppression, and the pattern it applied."""
     out = table.reset_index(drop=True).copy()
     out["suppressed"] = False
     dist = out[out["indicator"].isin(set(out.loc[out["breakdown"] == "total", "indicator"]))]
@@ -520,7 +548,13 @@ def apply_suppression(
     for col in derived:
         if col in out.columns:
             out.loc[mask | base_hidden, col] = np.nan
-    return out
+    pattern = Pattern(
+        hidden=frozenset(hidden),
+        values=system["values"],
+        equations=system["equations"],
+        indicators=frozenset(indicators),
+    )
+    return out, pattern
 
 
 def published_system(table: pd.DataFrame) -> tuple[dict[Key, int | None], list[list[Key]]]:

@@ -164,9 +164,14 @@ def summary_lines(result: dict[str, Any]) -> list[tuple[str, str]]:
         if std.get("suppressed"):
             text = "公表モードでは、秘匿したセルを逆算できるため表示しません。"
         else:
+            crude = (
+                f"粗率 {std['crude_pct']:.1f}%"
+                if "crude_pct" in std
+                else "粗率は秘匿したセルを逆算できるため表示しません"
+            )
             text = (
                 f"{std['rate_pct']:.1f}%（95%信頼区間 {std['ci_low']:.1f}〜{std['ci_high']:.1f}%、"
-                f"粗率 {std['crude_pct']:.1f}%）"
+                f"{crude}）"
             )
             if std.get("national"):
                 text += (

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from .. import aggregation as agg
-from ..disclosure import apply_suppression
+from ..disclosure import Pattern, suppress
+from ..disclosure_rate import Shown, StandardisedRate, rate_protection, rate_terms
 
 
 def _labels(spec: dict[str, Any], name: str) -> dict[int, str]:
@@ -131,11 +132,12 @@ def report_compute(
     dist = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     parts = []
     chi_square: list[dict[str, Any]] = []
+    pattern: Pattern | None = None
     if len(dist):
         dist = agg.add_weighted(agg.compare_national(agg.add_wilson(dist), inputs.national))
         chi_square = agg.chi_square_by_distribution(dist)
         if publish:
-            dist = apply_suppression(
+            dist, pattern = suppress(
                 dist, threshold=threshold, protect_answers=dict(headline_answers(spec))
             )
             hidden = {
@@ -155,7 +157,15 @@ def report_compute(
     standardised = None
     headline = report.get("headline")
     if headline and report.get("standardise_by"):
-        standardised = _standardised(frame, inputs, headline, report["standardise_by"])
+        found = _standardised(frame, inputs, headline, report["standardise_by"])
+        if found is not None:
+            blocks, terms = found
+            standardised = blocks[Shown.ALL]
+            # Publication: the rate, its interval, the crude rate and the number left out are
+            # equations in the cells the tables suppress; shown only as far as the attacker's LP
+            # stays as wide with them (disclosure_rate).
+            if publish and pattern is not None:
+                standardised = blocks[rate_protection(pattern, terms, threshold=threshold)]
     return {
         "rows": _records(rows_frame),
         "standardised": standardised,
@@ -309,8 +319,11 @@ def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def _standardised(
     frame: pd.DataFrame, inputs: ReportInputs, headline: dict[str, Any], by: str
-) -> dict[str, Any] | None:
-    """Direct standardisation of the headline to the national respondent mix.
+) -> tuple[dict[Shown, dict[str, Any]], StandardisedRate] | None:
+    """Direct standardisation of the headline to the national respondent mix: the block to
+    show for each level of disclosure (everything; the rate and its interval without the crude
+    rate and the number left out; nothing but what it is), and the strata for the disclosure
+    check (never stored: they are counts).
 
     The sex × age mix (breakdown sex_age_group, groups 「男性・16〜19歳」) is used when the
     national profile has it, the age mix (breakdown `by`) otherwise; the earliest wave with the
@@ -345,10 +358,18 @@ def _standardised(
     if not weights:
         return None
     source = same_wave.iloc[0]
-    result = agg.direct_standardised(
+    counts = agg.standardisation_strata(
         frame, indicator=headline["indicator"], code=headline["code"], by=strata, weights=weights
     )
+    result = agg.strata_standardised(counts, respondents=len(frame), keys=list(weights))
     answer = _labels(inputs.spec, headline["indicator"])[headline["code"]]
+    terms = rate_terms(
+        indicator=headline["indicator"],
+        answer=answer,
+        breakdowns=tuple(strata),
+        strata=counts,
+        labels=[_labels(inputs.spec, col) for col in strata],
+    )
     nat = inputs.national[
         (inputs.national["indicator"] == headline["indicator"])
         & (inputs.national["breakdown"] == "total")
@@ -363,18 +384,24 @@ def _standardised(
             "source": row["source"],
             "wave": row.get("wave", ""),
         }
-    return {
-        **result,
-        "label": f"「{answer}」の年齢調整割合",
-        "mix_wave": wave,
-        "mix": mix,
-        "weights_note": (
-            f"全国調査（{wave}）の回答者の{mix}構成（{source['status']}、"
-            f"出典: {source['source']}）による直接法。95%信頼区間は Fay–Feuer のガンマ法。"
-            f"{inputs.spec['wave']} の回答者構成は見つからなかったため "
-            f"{wave} を代わりに用いています。性別・年齢が無回答または"
-            f"「その他・答えたくない」の{result['left_out']:,}人は除いています。"
-        ),
-        "national": national,
-        "suppressed": False,
-    }
+    method = (
+        f"全国調査（{wave}）の回答者の{mix}構成（{source['status']}、"
+        f"出典: {source['source']}）による直接法。95%信頼区間は Fay–Feuer のガンマ法。"
+        f"{inputs.spec['wave']} の回答者構成は見つからなかったため "
+        f"{wave} を代わりに用いています。"
+    )
+    described = {"label": f"「{answer}」の年齢調整割合", "mix_wave": wave, "mix": mix,
+                 "national": national}  # fmt: skip
+    left_out = "性別・年齢が無回答または「その他・答えたくない」人は除いています。"
+    counted = (
+        f"性別・年齢が無回答または「その他・答えたくない」の{result['left_out']:,}人は"
+        "除いています。"
+    )
+    rate = {k: result[k] for k in ("rate_pct", "ci_low", "ci_high", "strata", "strata_missing")}
+    blocks = {
+        Shown.ALL: {**result, **described, "weights_note": method + counted, "suppressed": False},
+        Shown.RATE: {**rate, **described, "weights_note": method + left_out, "suppressed": False,
+                     "companions_withheld": True},
+        Shown.NOTHING: {**described, "weights_note": method + left_out, "suppressed": True},
+    }  # fmt: skip
+    return blocks, terms
