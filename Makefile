@@ -61,7 +61,7 @@ test: $(VENV)/.installed-dev
 
 ## make coverage: `make test` with line coverage; prints the total, writes var/coverage/index.html,
 ## fails under COVERAGE_FLOOR (CI runs this; raise the floor as the total rises, goal 90 %)
-COVERAGE_FLOOR ?= 92
+COVERAGE_FLOOR ?= 93
 COVERAGE_MARKERS ?= not faults
 ## TEST_WORKERS: test processes for `make coverage` (pytest-xdist; each has its own SQLite test
 ## database and in-memory cache); 0 runs everything in one process
