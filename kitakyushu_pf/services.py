@@ -56,8 +56,8 @@ def outbox_dispatch_on_commit(email_id: int) -> None:
     e-mails the same process commits inside the window publish nothing, because their rows are
     committed before that drain runs and the drain hands every fresh unsent row to its own send
     task. Eager mode or a window of 0: one task per e-mail. A drain that could not be published
-    leaves the window closed (the next e-mail tries
-    again); the periodic relay sends whatever a lost message left behind.
+    leaves the window closed (the next e-mail tries again); the periodic relay sends whatever a
+    lost message left behind.
     """
     from .celery import app
     from .tasks import outbox_drain, outbox_send
