@@ -490,7 +490,7 @@ def hold_expired_error(registration: Registration) -> ValidationError:
             "released. Please register again."
         ),
         code="expired",
-        params={"date": f"{timezone.localtime(when):%Y年%-m月%-d日 %H:%M}"},
+        params={"date": local_date(when, "datetime")},
     )
 
 

@@ -313,3 +313,21 @@ def test_a_hold_can_also_be_confirmed_from_my_registrations(
     held.refresh_from_db()
     assert held.state == "confirmed"
     assert "受講が確定しました" in page.content.decode()
+
+
+def test_the_expiry_message_gives_the_time_in_the_readers_language() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.utils import translation
+
+    from trainings.services import hold_expired_error
+
+    registration = Registration(
+        hold_expires_at=datetime(2027, 1, 20, 14, 5, tzinfo=ZoneInfo("Asia/Tokyo"))
+    )
+    with translation.override("ja"):
+        assert "2027年1月20日 14:05" in " ".join(hold_expired_error(registration).messages)
+    with translation.override("en"):
+        text = " ".join(hold_expired_error(registration).messages)
+    assert "年" not in text and "2027" in text and "14:05" in text, text
