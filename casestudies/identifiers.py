@@ -7,16 +7,19 @@ the spans highlighted and rewrites or confirms each.
 Two kinds of evidence are combined:
 
 - the portal's Japanese analyser (``kitakyushu_pf.japanese``, SudachiPy): people's names
-  (固有名詞・人名, with or without an honorific), and place names below the ward (固有名詞・地名
-  other than countries, prefectures, cities, the seven wards and regions), with the school or
-  building they name;
-- patterns for what has a fixed shape: phone numbers, e-mail addresses, URLs, LINE/SNS IDs and
-  @handles, postal codes, addresses down to 丁目/番地/号, buildings and rooms, full dates
-  (和暦 included), birth years and exact ages.
+  (固有名詞・人名, with or without an honorific; a word after 妻の/長男の that the dictionary
+  knows as a given name; any word but a relation before くん/ちゃん), and place names below the
+  ward (固有名詞・地名 other than countries, prefectures, cities, the seven wards and regions, and
+  one-character words such as 境), with the school or building they name;
+- patterns for what has a fixed shape: phone numbers, e-mail addresses, URLs (with or without
+  https://), LINE/SNS IDs and @handles, postal codes, addresses down to 丁目/番地/号, buildings
+  and rooms, named homes, day services and workplaces (デイサービス「…」), company names
+  (株式会社…), labelled ID numbers (被保険者番号, 口座番号) and car plates, romaji names with an
+  honorific or title, full dates (和暦 included), birth years and exact ages (七十二歳 too).
 
 Role words (利用者さん・相談員さん・民生委員さん・大家さん), letters standing for a person (Aさん),
 age bands (70代), months (2023年2月) and wards (小倉北区) are not identifiers. The finder is
-measured on ``tests/casestudies/deid_eval.tsv``.
+measured on ``tests/casestudies/deid_eval.tsv`` and the held-out sets beside it.
 """
 
 from __future__ import annotations
@@ -52,6 +55,8 @@ LABELS: dict[str, object] = {
     "sns": _("a LINE or social media ID"),
     "date": _("an exact date"),
     "age": _("an exact age"),
+    "organisation": _("the name of a school, employer or facility"),
+    "number": _("an ID number (insurance card, account, car plate)"),
 }
 
 HONORIFICS = ("さん", "様", "さま", "氏", "くん", "君", "ちゃん", "先生", "殿")
@@ -70,15 +75,41 @@ _FACILITY = (
 )  # fmt: skip
 _ERAS = r"(?:明治|大正|昭和|平成|令和|[MTSHR]\.?)"
 _NUM = r"[0-9０-９一二三四五六七八九十〇元]+"
+_KANJI_NUM = "〇一二三四五六七八九十百"
+# What may follow an age that makes it a band or a past event rather than the person's age now.
+_AGE_NOT_NOW = (
+    r"(?!\s*(?:代|以上|以下|未満|前後|の(?:とき|時|頃|ころ)|頃|ころ|から|まで|くらい|位|ぐらい|"
+    r"程度|体操))"
+)
+# A named place where the person lives, works, studies or is cared for:
+# デイサービス「ふれあいの森」.
+# Public services named the same way (相談窓口「…」, センター「…」) are not on this list.
+_NAMED_PLACE_BEFORE = (
+    "グループホーム", "ケアホーム", "老人ホーム", "シェアハウス", "施設", "入所先", "ステイ先",
+    "住まい", "デイサービス", "デイケア", "作業所", "事業所", "勤務先", "勤め先", "職場",
+    "通所先", "小規模多機能", "サ高住", "保育園", "幼稚園", "学童", "学校", "塾", "病院",
+    "クリニック", "店", "スナック", "居酒屋", "喫茶", "食堂", "寮",
+)  # fmt: skip
+_COMPANY = r"(?:株式会社|有限会社|合同会社|合資会社|\(株\)|\(有\)|\(同\))"
+_COMPANY_NAME = r"[\u30a0-\u30ff\u4e00-\u9fffA-Za-z0-9&・ー]"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("url", re.compile(r"https?://[^\s　、。「」（）()]+")),
+    # Without the scheme: www.facebook.com/taro.moji, instagram.com/mika, lin.ee/abc
+    (
+        "url",
+        re.compile(
+            r"(?<![\w@.])(?:www\.[\w-]+(?:\.[\w-]+)+|[\w-]+(?:\.[\w-]+)*\."
+            r"(?:com|net|org|jp|me|io|ee|ly|tv|info|biz)/)[^\s　、。「」（）()]*",
+            re.ASCII,
+        ),
+    ),
     ("email", re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")),
     (
         "sns",
         re.compile(
             r"(?:LINE|ライン|インスタ(?:グラム)?|Instagram|Twitter|ツイッター|TikTok|ティックトック|"
-            r"Facebook|フェイスブック|X)(?:\s*の)?\s*(?:ID|id|アカウント名?|ユーザー名)?"
+            r"Facebook|フェイスブック|X)(?:\s*の)?\s*(?:ID|id|URL|アカウント名?|ユーザー名)?"
             r"\s*(?:は|:|：)?\s*(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,})"
         ),
     ),
@@ -86,7 +117,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "phone",
         re.compile(
-            r"(?<!\d)(?:[(（]0\d{1,4}[)）]|0\d{1,4})[-‐－ー−\s]?\d{1,4}[-‐－ー−)）\s]?\d{3,4}(?!\d)"
+            r"(?<!\d)(?:\+81[-\s]?[(（]?0?\d{1,4}[)）]?|[(（]0\d{1,4}[)）]|0\d{1,4})"
+            r"[-‐－ー−\s(（]?\d{1,4}[-‐－ー−)）\s]?\d{3,4}(?!\d)"
         ),
     ),
     ("postal_code", re.compile(r"〒\s*\d{3}-?\d{4}|〒|(?<!\d)\d{3}-\d{4}(?!\d)")),
@@ -96,7 +128,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"{_ERAS}{_NUM}[年.．/]\s*\d{{1,2}}[月.．/]\s*\d{{1,2}}日?|"
             r"\d{4}\s*[年/.．-]\s*\d{1,2}\s*[月/.．-]\s*\d{1,2}日?|"
             r"(?<![\d年])\d{1,2}月\d{1,2}日|"
-            rf"(?:{_ERAS}{_NUM}|\d{{4}})年(?:\d{{1,2}}月)?生まれ"
+            rf"(?:{_ERAS}{_NUM}|\d{{4}})年(?:\d{{1,2}}月)?生(?:まれ)?"
         ),
     ),
     (
@@ -107,21 +139,42 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     # 72歳, 83才 — but not 70代, 20歳のとき (an age at a past event), 65歳以上 (a band).
-    (
-        "age",
-        re.compile(
-            r"(?<![\d０-９])\d{1,3}\s*[歳才](?!\s*(?:代|以上|以下|未満|前後|の(?:とき|時|頃|ころ)|"
-            r"頃|ころ|から|まで|くらい|位|ぐらい|程度))"
-        ),
-    ),
+    ("age", re.compile(rf"(?<![\d０-９])\d{{1,3}}\s*[歳才]{_AGE_NOT_NOW}")),
+    ("age", re.compile(rf"(?<![{_KANJI_NUM}何])[{_KANJI_NUM}]{{1,4}}[歳才]{_AGE_NOT_NOW}")),
+    # 年齢：72, 享年79
+    ("age", re.compile(r"(?:年齢|享年)\s*(?:は|:)?\s*\d{1,3}(?![\d代])")),
     # 本人（68）, 翔太（17）: a bare number in brackets right after a word.
     ("age", re.compile(r"(?<=[\u3040-\u30ff\u4e00-\u9fff])[（(]\d{1,3}[)）]")),
     # Where the person lives, named: グループホーム「さくらの家」, ショートステイ先の「ひまわり荘」.
     (
         "address",
         re.compile(
-            r"(?:(?<=グループホーム)|(?<=ケアホーム)|(?<=老人ホーム)|(?<=シェアハウス)|(?<=施設)|"
-            r"(?<=入所先)|(?<=ステイ先)|(?<=住まい))(?:の)?「[^」]{1,20}」"
+            "(?:" + "|".join(f"(?<={w})" for w in _NAMED_PLACE_BEFORE) + r")(?:の)?「[^」]{1,20}」"
+        ),
+    ),
+    # 株式会社北九梱包, 山九運輸(株)
+    (
+        "organisation",
+        re.compile(rf"{_COMPANY}\s*{_COMPANY_NAME}{{2,20}}|{_COMPANY_NAME}{{2,20}}{_COMPANY}"),
+    ),
+    # Numbers given with their label: 被保険者番号 0000123456, 記号番号「12-345678」
+    (
+        "number",
+        re.compile(r"(?:番号|記号|No\.?|№)\s*(?:は|:)?\s*[「『(]?\s*(?P<id>\d[\d-]{3,}\d)(?!\d)"),
+    ),
+    # Car plates: 北九州 580 あ 12-34
+    (
+        "number",
+        re.compile(
+            r"(?:[\u4e00-\u9fff]{1,4}\s*)?\d{2,3}\s*[\u3041-\u3093]\s*\d{1,2}\s*-\s*\d{2}(?!\d)"
+        ),
+    ),
+    # Romaji names with an honorific or a title: Kenji Matsuoka さん, Ms. Lopez
+    (
+        "name",
+        re.compile(
+            r"(?:Mr|Ms|Mrs|Miss|Dr)\.?\s*[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?|"
+            r"[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}(?=\s*(?:さん|様|さま|氏|くん|君|ちゃん|先生))"
         ),
     ),
     # A nickname: 「ミカ」と呼ばれ…
@@ -140,6 +193,32 @@ ROLE_WORDS = (
     "会長", "理事長", "代表", "所長", "園長", "院長", "校長", "教頭", "担任", "店長", "大家",
     "管理人", "主治医", "通訳", "先輩", "後輩", "友人", "知人", "近所",
 )  # fmt: skip
+# Family and other relations: a word after 「妻の」「長男・」 that the dictionary knows as a
+# given name is the relative's name (妻の和子, 孫・翔太), even where the analyser read it as a
+# common noun.
+_RELATIONS = (
+    "妻", "夫", "元妻", "元夫", "内縁の夫", "内縁の妻", "主人", "夫人", "奥さん", "旦那", "息子",
+    "娘", "長男", "次男", "三男", "長女", "次女", "三女", "末っ子", "孫", "父", "母", "父親",
+    "母親", "兄", "姉", "弟", "妹", "祖父", "祖母", "叔父", "叔母", "伯父", "伯母", "甥", "姪",
+    "義父", "義母", "義兄", "義姉", "いとこ", "従兄", "従姉", "彼氏", "彼女", "交際相手",
+    "同居人", "友人", "友達",
+)  # fmt: skip
+# Before ちゃん/くん these are relations or ordinary words, not names: お兄ちゃん, おばあちゃん,
+# 赤ちゃん.
+_NOT_NAMES_BEFORE_CHAN = (
+    "兄", "姉", "弟", "妹", "母", "父", "婆", "爺", "赤", "坊", "嬢", "息子", "娘", "孫", "子",
+    "甥", "姪", "叔母", "叔父", "伯母", "伯父", "先輩", "後輩", "新人", "彼", "ばあ", "じい",
+    "ばば", "じじ", "かあ", "とう", "にい", "ねえ", "おばあ", "おじい", "おかあ", "おとう",
+    "おにい", "おねえ", "おば", "おじ", "おっ", "あか", "ぼっ", "じょう", "おじょう", "ねー",
+    "にー", "ばー", "じー", "ママ", "パパ", "みな", "ちび", "わん", "にゃん", "ワン", "ねこ",
+    "ネコ", "猫", "いぬ", "イヌ", "犬", "わんこ", "にゃんこ", "うさ", "姉さ", "兄さ",
+)  # fmt: skip
+# A given name the analyser splits into other words before くん/ちゃん (ゆいと → ゆい + とく + ん,
+# 翔くん → 翔く + ん): the whole word from the last boundary.
+_NAME_CHAN = re.compile(
+    r"(?:(?<=[の・、。\s「(])|^)"
+    r"(?P<name>[\u4e00-\u9fff\u3005]{1,3}|[\u3041-\u3096\u30a1-\u30faー]{2,6})(?:くん|ちゃん)"
+)
 
 
 def _normalise(text: str) -> tuple[str, list[int]]:
@@ -180,13 +259,60 @@ def _allowed_place(surface: str, token: japanese.Token) -> bool:
     return surface.endswith(_PLACE_SUFFIX_ALLOWED)
 
 
+def _after_relation(toks: list[japanese.Token], i: int) -> bool:
+    """Whether token ``i`` follows 「妻の」, 「長男・」 or the like."""
+    return (
+        i >= 2
+        and toks[i - 1].surface in ("の", "・")
+        and toks[i - 1].begin == toks[i - 2].end
+        and toks[i - 2].surface.endswith(_RELATIONS)
+    )
+
+
+def _chan_names(norm: str, toks: list[japanese.Token]) -> list[tuple[str, int, int]]:
+    adverbs = {t.begin for t in toks if t.pos[0] == "副詞"}  # ちゃんと (properly) is no name
+    spans = []
+    for match in _NAME_CHAN.finditer(norm):
+        name = match.group("name")
+        relation = {name, name.removeprefix("お")} & set(_NOT_NAMES_BEFORE_CHAN)
+        if relation or match.end("name") in adverbs:
+            continue
+        spans.append(("name", match.start(), match.end()))
+    return spans
+
+
 def _token_spans(norm: str) -> list[tuple[str, int, int]]:
-    spans: list[tuple[str, int, int]] = []
     toks = japanese.tokens(norm)
+    spans: list[tuple[str, int, int]] = _chan_names(norm, toks)
     i = 0
     while i < len(toks):
         token = toks[i]
         following = toks[i + 1] if i + 1 < len(toks) else None
+        if (
+            token.pos[0] == "名詞"
+            and not _is_name_token(token)
+            and len(token.surface) >= 2
+            and _after_relation(toks, i)
+            and japanese.is_known_name(token.surface)
+        ):
+            end = token.end
+            if following is not None and following.surface in HONORIFICS:
+                end = following.end
+            spans.append(("name", token.begin, end))
+            i += 1
+            continue
+        if (
+            token.pos[:2] == ("名詞", "普通名詞")
+            and following is not None
+            and following.surface in ("くん", "ちゃん", "君")
+            and following.pos[0] == "接尾辞"
+            and following.begin == token.end
+            and token.surface not in _NOT_NAMES_BEFORE_CHAN
+            and not _ACRONYM.fullmatch(token.surface)
+        ):
+            spans.append(("name", token.begin, following.end))  # 翼くん, さくらちゃん
+            i += 2
+            continue
         if _is_name_token(token):
             # A run of name parts (姓 + 名, グエン・ヴァン・アン) and the honorific after it.
             j = i
@@ -232,7 +358,8 @@ def _token_spans(norm: str) -> list[tuple[str, int, int]]:
             facility = next((f for f in _FACILITY if norm.startswith(f, end)), None)
             if facility:
                 spans.append(("place", start, end + len(facility)))
-            elif not _allowed_place(surface, token):
+            elif len(surface) > 1 and not _allowed_place(surface, token):
+                # A one-character place name alone is mostly an ordinary word: 境, 森, 浜.
                 spans.append(("place", start, end))
             i += 1
             continue
@@ -266,7 +393,7 @@ def identifiers_find(text: str) -> list[Finding]:
     raw: list[tuple[str, int, int]] = []
     for kind, pattern in _PATTERNS:
         for match in pattern.finditer(norm):
-            if kind == "sns" and "id" in pattern.groupindex:
+            if "id" in pattern.groupindex:
                 raw.append((kind, match.start("id"), match.end("id")))
             else:
                 raw.append((kind, match.start(), match.end()))

@@ -8,6 +8,7 @@ everywhere.
 - ``fold(text)``: NFKC (全角/半角), katakana → hiragana, lower case. No dictionary needed.
 - ``tokens(text)``: morphemes with surface, dictionary/normalised form, hiragana reading and part
   of speech (SplitMode.C, the longest units: 小倉北区大手町 stays one place name).
+- ``is_known_name(surface)``: whether the dictionary has the word as a person's name at all.
 - ``reading(text)``: the whole text as hiragana (readings of kanji, kana kept as typed).
 - ``ruby_segments(text)``: (surface, reading or None) pairs for ``<ruby>``: a reading only where the
   surface has kanji.
@@ -141,6 +142,17 @@ def tokens(text: str) -> list[Token]:
                 )
             )
     return out
+
+
+def is_known_name(surface: str) -> bool:
+    """Whether the dictionary knows ``surface`` as a person's name (人名), whatever the analyser
+    chose in context: 「和子」 is also a common noun (わこ), 「翼」 also 'wing'."""
+    if not surface:
+        return False
+    return any(
+        m.part_of_speech()[:3] == ("名詞", "固有名詞", "人名")
+        for m in _dictionary().lookup(surface)
+    )
 
 
 def reading(text: str) -> str:

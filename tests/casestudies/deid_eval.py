@@ -1,4 +1,5 @@
-"""Score ``identifiers_find`` on the de-identification evaluation set (deid_eval.tsv).
+"""Score ``identifiers_find`` on the de-identification evaluation set (deid_eval.tsv), or on the
+held-out sets named on the command line (deid_holdout.tsv, identifiers_holdout.tsv).
 
 Recall: the share of expected identifier spans that some finding overlaps. False flags: the share
 of identifier-free sentences on which anything is flagged. Extra: findings on sentences with
@@ -83,7 +84,11 @@ if __name__ == "__main__":
     import django
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitakyushu_pf.settings")
+    import sys
+
     django.setup()
+    if len(sys.argv) > 1:
+        EVAL_FILE = EVAL_FILE.with_name(sys.argv[1])
     s = score()
     print(f"sentences with identifiers: {len(cases()) - s.clean}, spans {s.spans}")
     print(f"recall {s.recall:.3f} ({s.found}/{s.spans}); extra findings {s.extra}")
