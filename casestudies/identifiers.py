@@ -9,8 +9,9 @@ Two kinds of evidence are combined:
 - the portal's Japanese analyser (``kitakyushu_pf.japanese``, SudachiPy): people's names
   (固有名詞・人名, with or without an honorific; a word after 妻の/長男の that the dictionary
   knows as a given name; any word but a relation before くん/ちゃん), and place names below the
-  ward (固有名詞・地名 other than countries, prefectures, cities, the seven wards and regions, and
-  one-character words such as 境), with the school or building they name;
+  ward (固有名詞・地名 other than countries, prefectures and cities, also without 市/県 unless
+  also a surname, the seven wards and regions, and one-character words such as 境), with the
+  school or building they name;
 - patterns for what has a fixed shape: phone numbers, e-mail addresses, URLs (with or without
   https://), LINE/SNS IDs and @handles, postal codes, addresses down to 丁目/番地/号, buildings
   and rooms, named homes, day services and workplaces (デイサービス「…」), company names
@@ -255,6 +256,9 @@ def _allowed_place(surface: str, token: japanese.Token) -> bool:
     if token.pos[3] == "国" or surface in _REGIONS:
         return True
     if surface in _WARDS or (surface.endswith("区") and len(surface) <= 4):
+        return True
+    # 大阪, 下関: a city without its 市; not 松本 or 福岡, also surnames (「保健師の松本」).
+    if japanese.is_city_or_prefecture(surface) and not japanese.is_known_name(surface):
         return True
     return surface.endswith(_PLACE_SUFFIX_ALLOWED)
 

@@ -8,7 +8,8 @@ everywhere.
 - ``fold(text)``: NFKC (全角/半角), katakana → hiragana, lower case. No dictionary needed.
 - ``tokens(text)``: morphemes with surface, dictionary/normalised form, hiragana reading and part
   of speech (SplitMode.C, the longest units: 小倉北区大手町 stays one place name).
-- ``is_known_name(surface)``: whether the dictionary has the word as a person's name at all.
+- ``is_known_name(surface)``, ``is_city_or_prefecture(surface)``: what the dictionary knows the
+  word as, whatever the analyser chose in context (和子 a given name, 福岡 a city).
 - ``reading(text)``: the whole text as hiragana (readings of kanji, kana kept as typed).
 - ``ruby_segments(text)``: (surface, reading or None) pairs for ``<ruby>``: a reading only where the
   surface has kanji.
@@ -144,14 +145,25 @@ def tokens(text: str) -> list[Token]:
     return out
 
 
-def is_known_name(surface: str) -> bool:
-    """Whether the dictionary knows ``surface`` as a person's name (人名), whatever the analyser
-    chose in context: 「和子」 is also a common noun (わこ), 「翼」 also 'wing'."""
+def known_parts_of_speech(surface: str) -> set[tuple[str, ...]]:
+    """Every part of speech the dictionary has for ``surface``, whatever the analyser chose in
+    context: 「和子」 is a given name and a common noun (わこ), 「翼」 a name and 'wing'."""
     if not surface:
-        return False
+        return set()
+    return {tuple(m.part_of_speech()) for m in _dictionary().lookup(surface)}
+
+
+def is_known_name(surface: str) -> bool:
+    """Whether the dictionary knows ``surface`` as a person's name (人名) at all."""
+    return any(pos[:3] == ("名詞", "固有名詞", "人名") for pos in known_parts_of_speech(surface))
+
+
+def is_city_or_prefecture(surface: str) -> bool:
+    """Whether ``surface`` names a city or prefecture without its suffix: 福岡 (福岡市/福岡県)."""
     return any(
-        m.part_of_speech()[:3] == ("名詞", "固有名詞", "人名")
-        for m in _dictionary().lookup(surface)
+        pos[:3] == ("名詞", "固有名詞", "地名")
+        for suffix in ("市", "県", "府", "都")
+        for pos in known_parts_of_speech(surface + suffix)
     )
 
 

@@ -77,6 +77,7 @@ def test_examples_missed_by_patterns_are_flagged(text: str, flagged: set[str]) -
         "百歳体操に週1回参加し、二十歳のときの話をした。",
         "ねこちゃんを3匹飼っている。",
         "介護保険の番号を確認した。",
+        "大阪から帰ってきて、下関の病院を経て東京に転居した。",
     ],
 )
 def test_ordinary_anonymised_text_passes(text: str) -> None:
