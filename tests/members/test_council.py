@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -126,12 +127,19 @@ def test_a_member_invites_a_colleague_but_not_into_another_organisation(world: W
 
 def test_a_removed_person_cannot_log_in_any_more(world: World) -> None:
     colleague_user = get_user_model().objects.create_user("colleague", password=PASSWORD)
+    colleague_user.groups.add(Group.objects.get(name="member"))
     colleague = PersonFactory(organisation=world.org_a, user=colleague_user)
     assert _can_log_in("colleague", PASSWORD)
+    signed_in = Client()
+    signed_in.post(reverse("login"), {"username": "colleague", "password": PASSWORD})
+    directory = reverse("members:person-directory")
+    assert signed_in.get(directory).status_code == 200
     url = reverse("members:person-delete", args=[world.org_a.pk, colleague.pk])
     world.clients["member_a"].post(url)
     assert not Person.objects.filter(pk=colleague.pk).exists()
     assert not _can_log_in("colleague", PASSWORD)
+    # A session opened before the removal ends too.
+    assert signed_in.get(directory).status_code == 302
 
 
 def test_a_former_organisation_loses_its_log_ins_and_leaves_members_pages(world: World) -> None:

@@ -76,3 +76,47 @@ def test_no_person_contact_anywhere_in_public_html_of_the_demo(seeded: None, cli
         for person in people:
             for value in (person.email, person.phone):
                 assert not value or value not in html, (url, value)
+
+
+def test_demo_member_edits_a_window_of_its_organisation_public_only_after_approval(
+    seeded: None,
+) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from handbook.models import Service
+    from kitakyushu_pf.demo import DEMO_PASSWORD
+    from members.models import WindowProposal
+
+    member = Client()
+    member.post(reverse("login"), {"username": "member", "password": DEMO_PASSWORD})
+    assert "_auth_user_id" in member.session
+    organisation = Person.objects.get(user__username="member").organisation
+    listing = member.get(reverse("members:window-list", args=[organisation.pk]))
+    assert listing.status_code == 200
+    service = Service.objects.filter(provider=organisation, is_active=True).first()
+    assert service is not None, "the demo member's organisation keeps no window"
+    edit = reverse("members:window-edit", args=[organisation.pk, service.pk])
+    assert service.name in listing.content.decode() and edit in listing.content.decode()
+
+    worry = service.worries.first()
+    assert worry is not None
+
+    def public() -> str:
+        return Client().get(reverse("handbook:results"), {"w": worry.pk}).content.decode()
+
+    assert service.name in public()
+    data: dict[str, Any] = {k: getattr(service, k) or "" for k in ("name", "languages")}
+    data.update(
+        description=service.description, hours_note="デモで変更した受付時間", target=service.target
+    )
+    assert member.post(edit, data).status_code == 302
+    assert "デモで変更した受付時間" not in public()
+
+    secretariat = Client()
+    secretariat.force_login(get_user_model().objects.get(username="secretariat"))
+    proposal = WindowProposal.objects.get(service=service)
+    secretariat.post(
+        reverse("members:window-review"), {"proposal": proposal.pk, "action": "approve"}
+    )
+    assert "デモで変更した受付時間" in public()
