@@ -10,8 +10,8 @@ Two kinds of evidence are combined:
   (固有名詞・人名, with or without an honorific; a word after 妻の/長男の that the dictionary
   knows as a given name; any word but a relation before くん/ちゃん), and place names below the
   ward (固有名詞・地名 other than countries, prefectures and cities, also without 市/県 unless
-  also a surname, the seven wards and regions, and one-character words such as 境), with the
-  school or building they name;
+  also a surname, the seven wards and the five former cities (小倉, 若松…), regions, and
+  one-character words such as 境), with the school or building they name;
 - patterns for what has a fixed shape: phone numbers, e-mail addresses, URLs (with or without
   https://), LINE/SNS IDs and @handles, postal codes, addresses down to 丁目/番地/号, buildings
   and rooms, named homes, day services and workplaces (デイサービス「…」), company names
@@ -63,6 +63,9 @@ LABELS: dict[str, object] = {
 HONORIFICS = ("さん", "様", "さま", "氏", "くん", "君", "ちゃん", "先生", "殿")
 # Places a case may name: they cover too many people to point at one.
 _WARDS = ("門司区", "小倉北区", "小倉南区", "若松区", "八幡東区", "八幡西区", "戸畑区")
+# The five former cities the wards grew from: as wide as a ward (若松の海, 小倉で買い物), though
+# also surnames — with an honorific (若松さん) they are names.
+_FORMER_CITIES = ("門司", "小倉", "若松", "八幡", "戸畑")
 _REGIONS = {
     "日本", "九州", "北九州", "北部九州", "関東", "関西", "東北", "北海道", "沖縄", "本州",
     "四国", "中国地方", "アジア", "海外", "国内", "市内", "県内", "区内",
@@ -255,7 +258,9 @@ def _is_name_token(token: japanese.Token) -> bool:
 def _allowed_place(surface: str, token: japanese.Token) -> bool:
     if token.pos[3] == "国" or surface in _REGIONS:
         return True
-    if surface in _WARDS or (surface.endswith("区") and len(surface) <= 4):
+    if surface in _WARDS or surface in _FORMER_CITIES:
+        return True
+    if surface.endswith("区") and len(surface) <= 4:
         return True
     # 大阪, 下関: a city without its 市; not 松本 or 福岡, also surnames (「保健師の松本」).
     if japanese.is_city_or_prefecture(surface) and not japanese.is_known_name(surface):
@@ -344,6 +349,9 @@ def _token_spans(norm: str) -> list[tuple[str, int, int]]:
                 named = next(f for f in _FACILITY if norm.startswith(f, end))
                 spans.append(("place", token.begin, end + len(named)))
                 i = j + 1
+                continue
+            elif j == i and token.surface in _FORMER_CITIES:
+                i += 1
                 continue
             spans.append(("name", token.begin, end))
             i = j + 1

@@ -22,6 +22,7 @@ from . import deid_eval
         ("山田花子様の件", "name"),
         ("ヤマダ ハナコさん", "name"),
         ("Kenji Matsuoka さんが来所", "name"),
+        ("担当の若松さんが同席", "name"),
         ("通訳の Ms. Lopez が同席", "name"),
         ("妻の和子は他界した", "name"),
         ("孫のゆいとくんが来た", "name"),
@@ -78,6 +79,7 @@ def test_examples_missed_by_patterns_are_flagged(text: str, flagged: set[str]) -
         "ねこちゃんを3匹飼っている。",
         "介護保険の番号を確認した。",
         "大阪から帰ってきて、下関の病院を経て東京に転居した。",
+        "週末は若松の海を見に行き、小倉や八幡で買い物をする。",
     ],
 )
 def test_ordinary_anonymised_text_passes(text: str) -> None:
