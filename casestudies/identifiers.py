@@ -14,7 +14,7 @@ Two kinds of evidence are combined:
   one-character words such as 境), with the school or building they name;
 - patterns for what has a fixed shape: phone numbers, e-mail addresses, URLs (with or without
   https://), LINE/SNS IDs and @handles, postal codes, addresses down to 丁目/番地/号, buildings
-  and rooms, named homes, day services and workplaces (デイサービス「…」), company names
+  and rooms, named homes, day services and workplaces (デイサービス「…」, …黒崎店), company names
   (株式会社…), labelled ID numbers (被保険者番号, 口座番号) and car plates, romaji names with an
   honorific or title, full dates (和暦 included), birth years and exact ages (七十二歳 too).
 
@@ -75,8 +75,11 @@ _PLACE_SUFFIX_ALLOWED = ("市", "県", "府", "都", "国")
 _FACILITY = (
     "小学校", "中学校", "高校", "高等学校", "中等教育学校", "特別支援学校", "大学", "幼稚園",
     "保育園", "保育所", "こども園", "団地", "ハイツ", "マンション", "アパート", "コーポ", "荘",
-    "レジデンス", "寮", "病院", "医院", "クリニック",
+    "レジデンス", "寮", "病院", "医院", "クリニック", "高専", "高等専門学校", "専門学校", "短大",
+    "短期大学", "学園",
 )  # fmt: skip
+# A named branch is a workplace: サンキュー黒崎店, ローソン黒崎店.
+_BRANCH = ("店", "支店", "営業所", "工場", "事業所")
 _ERAS = r"(?:明治|大正|昭和|平成|令和|[MTSHR]\.?)"
 _NUM = r"[0-9０-９一二三四五六七八九十〇元]+"
 _KANJI_NUM = "〇一二三四五六七八九十百"
@@ -114,7 +117,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?:LINE|ライン|インスタ(?:グラム)?|Instagram|Twitter|ツイッター|TikTok|ティックトック|"
             r"Facebook|フェイスブック|X)(?:\s*の)?\s*(?:ID|id|URL|アカウント名?|ユーザー名)?"
-            r"\s*(?:は|:|：)?\s*(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,})"
+            r"\s*(?:は|:|：|→|=)?\s*(?P<id>@?[A-Za-z0-9][A-Za-z0-9_.\-]{2,})"
         ),
     ),
     ("sns", re.compile(r"(?<![\w.@])@[A-Za-z0-9_][A-Za-z0-9_.]{1,29}")),
@@ -132,6 +135,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             rf"{_ERAS}{_NUM}[年.．/]\s*\d{{1,2}}[月.．/]\s*\d{{1,2}}日?|"
             r"\d{4}\s*[年/.．-]\s*\d{1,2}\s*[月/.．-]\s*\d{1,2}日?|"
             r"(?<![\d年])\d{1,2}月\d{1,2}日|"
+            # 3/15 (a day), not 1/3 (a share): only where a day is followed by 曜日, に, から…
+            r"(?<![\d/.])(?:1[0-2]|0?[1-9])/(?:[12]\d|3[01]|0?[1-9])"
+            r"(?=\s*(?:[(][月火水木金土日]|に|から|まで|頃|ごろ|付|、|。|～|〜|\s|$))|"
             rf"(?:{_ERAS}{_NUM}|\d{{4}})年(?:\d{{1,2}}月)?生(?:まれ)?"
         ),
     ),
@@ -164,13 +170,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # Numbers given with their label: 被保険者番号 0000123456, 記号番号「12-345678」
     (
         "number",
-        re.compile(r"(?:番号|記号|No\.?|№)\s*(?:は|:)?\s*[「『(]?\s*(?P<id>\d[\d-]{3,}\d)(?!\d)"),
+        re.compile(
+            r"(?:番号|記号|ナンバー|No\.?|№)\s*(?:は|:)?\s*(?:普通|当座|第)?\s*[「『(]?\s*"
+            r"(?P<id>\d[\d -]{3,}\d)(?!\d)"
+        ),
     ),
     # Car plates: 北九州 580 あ 12-34
     (
         "number",
         re.compile(
-            r"(?:[\u4e00-\u9fff]{1,4}\s*)?\d{2,3}\s*[\u3041-\u3093]\s*\d{1,2}\s*-\s*\d{2}(?!\d)"
+            r"(?:[\u4e00-\u9fff]{1,4}\s*)?\d{2,3}\s*[\u3041-\u3093]\s*"
+            r"(?:\d{1,2}\s*-\s*\d{2}|[・･.]{1,3}\s*\d{1,3})(?!\d)"
         ),
     ),
     # Romaji names with an honorific or a title: Kenji Matsuoka さん, Ms. Lopez
@@ -320,6 +330,16 @@ def _token_spans(norm: str) -> list[tuple[str, int, int]]:
             and not _ACRONYM.fullmatch(token.surface)
         ):
             spans.append(("name", token.begin, following.end))  # 翼くん, さくらちゃん
+            i += 2
+            continue
+        if (
+            token.pos[:3] == ("名詞", "固有名詞", "一般")
+            and following is not None
+            and following.surface in _BRANCH
+            and following.pos[0] == "接尾辞"
+            and following.begin == token.end
+        ):
+            spans.append(("place", token.begin, following.end))
             i += 2
             continue
         if _is_name_token(token):
