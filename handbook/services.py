@@ -172,19 +172,25 @@ def search_empty_record(text: str) -> None:
 
 
 FUNNEL_STEPS = ("visit", "results", "tel", "web")
+USAGE_KEY_MAX = 100  # UsageDaily.key's length
+
+
+def funnel_key(*, channel: str, step: str) -> str:
+    """The usage key of one step of the per-channel funnel."""
+    if step not in FUNNEL_STEPS:
+        raise ValueError(step)
+    return f"{channel or 'direct'}:{step}"[:USAGE_KEY_MAX]
 
 
 def funnel_record(*, channel: str, step: str) -> None:
     """One step of the per-channel funnel (visit → results viewed → call/web tap), per day."""
-    if step not in FUNNEL_STEPS:
-        raise ValueError(step)
-    usage_record(kind=UsageDaily.Kind.FUNNEL, key=f"{channel or 'direct'}:{step}")
+    usage_record(kind=UsageDaily.Kind.FUNNEL, key=funnel_key(channel=channel, step=step))
 
 
 _today_memo: list[Any] = [0.0, None]
 
 
-def _today() -> dt.date:
+def usage_day() -> dt.date:
     """Today in Asia/Tokyo, looked up at most once a second (a count is not worth a tz lookup)."""
     now = time.monotonic()
     if _today_memo[1] is None or _today_memo[0] <= now:
@@ -192,13 +198,21 @@ def _today() -> dt.date:
     return cast(dt.date, _today_memo[1])
 
 
-def usage_record(*, kind: str, key: str = "", n: int = 1) -> None:
-    day = _today()
+UsageKey = tuple[dt.date, str, str]  # (day, kind, key)
+
+
+def usage_add(keys: tuple[UsageKey, ...]) -> None:
+    """Add one to each (day, kind, key) in this process's tally; every
+    `HANDBOOK_USAGE_FLUSH_SECONDS` the request that finds the tally due writes it out."""
     with _usage_lock:
-        _usage[(day, kind, key[:100])] += n
+        _usage.update(keys)
         due = time.monotonic() - _last_flush[0] >= settings.HANDBOOK_USAGE_FLUSH_SECONDS
     if due:
         usage_flush()
+
+
+def usage_record(*, kind: str, key: str = "", n: int = 1) -> None:
+    usage_add(((usage_day(), kind, key[:USAGE_KEY_MAX]),) * n)
 
 
 def usage_flush() -> int:

@@ -13,6 +13,7 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -97,22 +98,12 @@ def _keep(request: HttpRequest, snap: selectors.Snapshot) -> tuple[tuple[str, st
     return (("src", channel),) if channel and channel != "other" else ()
 
 
-def _is_landing(request: HttpRequest) -> bool:
-    """A visit starts here: the page was not opened from another handbook page."""
-    referer = request.headers.get("referer", "")
+def is_landing(referer: str, host: str) -> bool:
+    """A visit starts here: the page was not opened from another handbook page on `host`."""
     if not referer:
         return True
     parsed = urlsplit(referer)
-    return parsed.netloc != request.get_host() or not parsed.path.startswith(HANDBOOK_PREFIX)
-
-
-def _count_channel(request: HttpRequest, snap: selectors.Snapshot) -> None:
-    if not _is_landing(request):
-        return
-    channel = _channel(request, snap)
-    if channel:
-        services.usage_record(kind=UsageDaily.Kind.CHANNEL, key=channel)
-    services.funnel_record(channel=channel, step="visit")
+    return parsed.netloc != host or not parsed.path.startswith(HANDBOOK_PREFIX)
 
 
 def _minute() -> str:
@@ -169,26 +160,65 @@ def _html(body: str) -> HttpResponse:
 # --- Anonymous counts (also replayed by the early page cache, handbook/middleware.py) --------
 
 
-def count_request(
+Usage = tuple[tuple[str, str], ...]  # (kind, key) pairs, each counted once
+
+
+@dataclass(frozen=True)
+class CountPlan:
+    """What one request adds to the anonymous daily counts, worked out once from its query.
+
+    The early cache (handbook/middleware.py) keeps the plan with the stored page, so a hit adds
+    the same counts as the view without parsing the query string again."""
+
+    inner: Usage  # opened from another handbook page
+    landing: Usage  # a visit starts here: `inner` plus the channel and the funnel's visit step
+    failed_search: str = ""  # a search that found nothing: its text is handled per request
+
+    def usage(self, *, landing: bool) -> Usage:
+        return self.landing if landing else self.inner
+
+
+def count_plan(
     request: HttpRequest, *, route: str, snap: selectors.Snapshot, meta: dict[str, Any]
-) -> None:
-    """The anonymous daily counts one request adds, from the request and its page's `meta`."""
+) -> CountPlan:
+    kind = UsageDaily.Kind
+    visit: list[tuple[str, str]] = []
+    pairs: list[tuple[str, str]] = []
+    channel = _channel(request, snap) if route in ("home", "category", "results") else ""
     if route in ("home", "category", "results"):
-        _count_channel(request, snap)
+        if channel:
+            visit.append((kind.CHANNEL, channel))
+        visit.append((kind.FUNNEL, services.funnel_key(channel=channel, step="visit")))
     if route == "results":
-        services.usage_record(kind=UsageDaily.Kind.RESULTS_VIEWED)
-        services.funnel_record(channel=_channel(request, snap), step="results")
+        pairs.append((kind.RESULTS_VIEWED, ""))
+        pairs.append((kind.FUNNEL, services.funnel_key(channel=channel, step="results")))
     if route in ("results", "api-services"):
         name = "w" if route == "results" else "worry"
         for wid in _worry_ids(request, name):
             if wid in snap.worries:
-                services.usage_record(kind=UsageDaily.Kind.WORRY_TICKED, key=str(wid))
+                pairs.append((kind.WORRY_TICKED, str(wid)))
+    failed = ""
     if route in ("home", "api-search"):
         q = _query(request)
         if q:
-            services.usage_record(kind=UsageDaily.Kind.SEARCH)
+            pairs.append((kind.SEARCH, ""))
             if meta.get("empty"):
-                services.search_empty_record(q)
+                failed = q
+    inner = tuple((k, key[: services.USAGE_KEY_MAX]) for k, key in pairs)
+    landing = tuple((k, key[: services.USAGE_KEY_MAX]) for k, key in visit) + inner
+    return CountPlan(inner=inner, landing=landing, failed_search=failed)
+
+
+def count_request(
+    request: HttpRequest, *, route: str, snap: selectors.Snapshot, meta: dict[str, Any]
+) -> None:
+    """The anonymous daily counts one request adds, from the request and its page's `meta`."""
+    plan = count_plan(request, route=route, snap=snap, meta=meta)
+    landing = is_landing(request.META.get("HTTP_REFERER", ""), request.get_host())
+    day = services.usage_day()
+    services.usage_add(tuple((day, k, key) for k, key in plan.usage(landing=landing)))
+    if plan.failed_search:
+        services.search_empty_record(plan.failed_search)
 
 
 def _counted(

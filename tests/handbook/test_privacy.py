@@ -350,6 +350,60 @@ def test_anonymous_repeat_get_skips_the_inner_middleware_and_keeps_headers(
     assert ticked == 4  # results twice, api-services twice
 
 
+def test_early_cache_hits_count_like_the_view_and_reach_the_table(
+    client, demo, settings, monkeypatch
+) -> None:
+    """A hit adds the counts of the plan stored with the page (no query parsing, no view), per
+    request: channel and funnel visit only for a visit from outside, results and the ticked
+    worries every time, all on the day of the page's minute; they are written by the flush."""
+    from handbook import views
+
+    worries = list(Worry.objects.order_by("pk")[:3])
+    query = {"w": [w.pk for w in worries], "src": "qr"}
+    url = reverse("handbook:results")
+    inside = {"HTTP_REFERER": "http://testserver/handbook/"}
+    outside = {"HTTP_REFERER": "https://www.city.kitakyushu.lg.jp/"}
+    first = client.get(url, query)  # a miss: the view counts, the page is stored
+    planned: list[str] = []
+    original_plan = views.count_plan
+
+    def plan_spy(*args, **kwargs):
+        planned.append(kwargs["route"])
+        return original_plan(*args, **kwargs)
+
+    monkeypatch.setattr(views, "count_plan", plan_spy)
+    monkeypatch.setattr(views, "_counted", lambda *a, **k: pytest.fail("the view ran"))
+    for headers in ({}, outside, inside, inside, {}):
+        again = client.get(url, query, **headers)
+        assert again.content == first.content
+    assert planned == []  # every hit used the stored plan
+    settings.HANDBOOK_USAGE_FLUSH_SECONDS = 0  # the next hit finds the tally due and writes it
+    client.get(url, query, **inside)
+    assert not services._usage
+    counts = {(u.kind, u.key): u.count for u in UsageDaily.objects.all()}
+    from django.utils import timezone
+
+    assert set(UsageDaily.objects.values_list("date", flat=True)) == {timezone.localdate()}
+    views_total, from_outside = 7, 4  # the miss + 6 hits; the miss, {}, outside, {}
+    assert counts == {
+        ("channel", "qr"): from_outside,
+        ("funnel", "qr:visit"): from_outside,
+        ("funnel", "qr:results"): views_total,
+        ("results", ""): views_total,
+        **{("worry", str(w.pk)): views_total for w in worries},
+    }
+
+
+def test_early_cache_hit_of_a_failed_search_still_handles_its_text(client, demo) -> None:
+    url = reverse("handbook:api-search")
+    for _ in range(3):  # one miss, two hits: the text reaches the minimum repeats
+        assert client.get(url, {"q": "xyzzyplugh"}).status_code == 200
+    services.usage_flush()
+    empty = {u.key: u.count for u in UsageDaily.objects.filter(kind="search_empty")}
+    assert empty == {"": 3, "xyzzyplugh": 3}
+    assert UsageDaily.objects.get(kind="search").count == 3
+
+
 def test_someone_with_a_session_always_gets_the_full_stack(secretariat_client, demo) -> None:
     url = reverse("handbook:home")
     Client().get(url)  # an anonymous copy exists
