@@ -8,6 +8,7 @@ import csv
 import datetime as dt
 import hashlib
 import io
+import logging
 import re
 import threading
 import time
@@ -20,7 +21,7 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import DatabaseError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -84,6 +85,7 @@ def report_submit(*, service: Service, reason: str, message: str = "") -> WrongE
 
 _usage: Counter[tuple[dt.date, str, str]] = Counter()
 _usage_lock = threading.Lock()
+_availability = logging.getLogger("kitakyushu_pf.availability")
 _last_flush = [time.monotonic()]
 _DIGITS_RE = re.compile(r"\d{3,}")
 _MAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*")
@@ -208,7 +210,12 @@ def usage_add(keys: tuple[UsageKey, ...]) -> None:
         _usage.update(keys)
         due = time.monotonic() - _last_flush[0] >= settings.HANDBOOK_USAGE_FLUSH_SECONDS
     if due:
-        usage_flush()
+        try:
+            usage_flush()
+        except DatabaseError:
+            # The counts went back into the tally; the next due request writes them. A
+            # resident's page never fails because a count could not be written.
+            _availability.warning("handbook usage counts not written: database unavailable")
 
 
 def usage_record(*, kind: str, key: str = "", n: int = 1) -> None:

@@ -438,3 +438,29 @@ def test_early_cache_routes_match_the_urlconf() -> None:
     for rest, route in ROUTES.items():
         assert resolve(HANDBOOK_PREFIX + rest).url_name == names[route]
     assert _CATEGORY.fullmatch(reverse("handbook:category-detail", args=["money"])[10:])
+
+
+def test_a_count_write_that_fails_never_fails_the_residents_page(client, demo, settings) -> None:
+    """The database is down when the tally falls due: the page still answers, the counts wait
+    in the process and are written by the next flush."""
+    from django.db import OperationalError
+
+    url = reverse("handbook:home")
+    assert client.get(url).status_code == 200  # stored in the early cache
+    settings.HANDBOOK_USAGE_FLUSH_SECONDS = 0
+    real_filter = UsageDaily.objects.filter
+
+    def down(*args, **kwargs):
+        raise OperationalError("server closed the connection unexpectedly")
+
+    UsageDaily.objects.filter = down  # type: ignore[method-assign]
+    try:
+        hit = client.get(url)  # an early-cache hit finds the tally due
+        miss = client.get(reverse("handbook:category-detail", args=["money"]))  # the view counts
+    finally:
+        UsageDaily.objects.filter = real_filter  # type: ignore[method-assign]
+    assert hit.status_code == 200 and miss.status_code == 200
+    assert services._usage  # nothing counted was thrown away
+    services.usage_flush()
+    assert not services._usage
+    assert UsageDaily.objects.filter(kind="funnel").exists()
