@@ -1,3 +1,4 @@
+import re
 from typing import Any
 
 import pytest
@@ -193,3 +194,25 @@ def test_read_log_is_purged_after_its_retention_period(settings: Any) -> None:
     CaseStudyRead.objects.filter(pk=old.pk).update(opened_at=timezone.now() - timedelta(days=731))
     assert retention_run()["casestudies.read_log"] == 1
     assert list(CaseStudyRead.objects.values_list("reader_label", flat=True)) == ["新しい閲覧"]
+
+
+def test_the_admin_shows_the_flagged_words_and_records_each_confirmation(
+    secretariat_client: Any,
+) -> None:
+    """The admin form refuses identifiers like the site's form, so it must also offer the
+    checkbox its message speaks of, and record who confirmed what."""
+    url = reverse("admin:casestudies_casestudy_add")
+    data = _form("森さんの畑で作業を手伝った。")
+    data["steps-0-what_they_did"] = "40歳の男性Bさんを介護保険サービスにつないだ"
+    first = secretariat_client.post(url, data)
+    assert first.status_code == 200 and CaseStudy.objects.count() == 0
+    body = first.content.decode()
+    tokens = re.findall(r'name="confirm_identifier" value="([^"]+)"', body)
+    assert [t.split(":", 2)[2] for t in tokens] == ["森さん", "40歳"]
+    assert '<mark class="identifier">森さん</mark>' in body
+
+    saved = secretariat_client.post(url, {**data, "confirm_identifier": tokens})
+    assert saved.status_code == 302
+    case_study = CaseStudy.objects.get()
+    kept = [(c["field"], c["text"], c["by"]) for c in case_study.identifier_confirmations]
+    assert kept == [("summary", "森さん", "sec"), ("steps-0-what_they_did", "40歳", "sec")]
