@@ -33,6 +33,11 @@ _HIT = (
     r"|暴力 を (?:ふるう|振るう|受ける))"
 )
 
+_FAMILY = (
+    r"(?:父|母|父親|母親|お父さん|お母さん|夫|妻|旦那|嫁|彼氏|彼女|兄|姉|弟|妹|親|息子|娘|子供|子"
+    r"|祖母|祖父|婆|爺)"
+)
+
 RULES: tuple[tuple[str, str, str], ...] = (
     # --- wanting to die / to vanish (self or someone else)
     ("ideation", "L", r"死ぬ (?:たい|と (?:思う|為る)|しか|た 方 が)"),
@@ -72,7 +77,9 @@ RULES: tuple[tuple[str, str, str], ...] = (
         "ideation",
         "R",
         r"(?:じぶん|わたくし|わたし|ぼく|おれ|あたし|うち)(?:なんか|なんて|が|は|って)?"
-        r"(?:いない|おらん|いなくなった|おらんくなった|きえた)ほうが",
+        r"(?:いない|おらん|いなくなった|おらんくなった|きえた)ほうが"
+        r"|(?:じぶん|わたくし|わたし|ぼく|おれ|あたし|うち)(?:なんか|なんて)"
+        r"(?:いなくて|おらんで|おらんくて|いなくても|おらんでも)(?:いい|よか)",
     ),
     (
         "ideation",
@@ -116,6 +123,9 @@ RULES: tuple[tuple[str, str, str], ...] = (
         r"(?:橋|屋上|ビル|ベランダ|ほーむ|線路|崖) (?:\S+ ){0,6}(?:見る|見下ろす|眺める) て 仕舞う"
         r"|(?:線路|電車|ほーむ) (?:\S+ ){0,2}吸い込む れる そう",
     ),
+    # not knowing what one lives for; the means kept in mind (ロープのことを考えてしまう)
+    ("ideation", "R", r"なんのために(?:いきて|いきと|いきる|いきとる|いきてる)"),
+    ("ideation", "L", r"(?:ろーぷ|縄|練炭) (?:\S+ ){0,3}(?:考える|思う|浮かぶ|調べる)"),
     ("ideation", "R", r"いきるの(?:が|に|も)?(?:つかれ|つら|しんど|くるし|いや|めんど)"),
     # a farewell message received from someone (今までありがとうってLINEがきた)
     (
@@ -146,6 +156,13 @@ RULES: tuple[tuple[str, str, str], ...] = (
     # --- violence (being hurt)
     ("violence", "L", _HIT + r" (?:為る )?(?:れる|られる)" + _FIGURE),
     ("violence", "L", r"手 を (?:上げる|挙げる)"),
+    # one member of the family hitting another, told by a third (父が母を殴っとる)
+    (
+        "violence",
+        "L",
+        rf"{_FAMILY} (?:が|は) (?:\S+ ){{0,3}}{_FAMILY} (?:を|に) (?:\S+ ){{0,3}}"
+        r"(?:殴る|叩く|蹴る|暮らす|突き飛ばす|首 を 絞める)(?! (?:たい|そう|ほど|くらい|位))",
+    ),
     ("violence", "F", r"(?<![a-z])dv(?![a-z])|暴力(?!団|的)|ぼうりょく(?!だん|てき)"),
     # 首をしめられた: the dictionary reads the hiragana しめる as 湿る
     ("violence", "L", r"首 を (?:絞める|締める|湿る|閉める)"),

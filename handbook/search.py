@@ -42,6 +42,8 @@ THESAURUS_PATH = Path(__file__).resolve().parent / "data" / "thesaurus.yaml"
 
 _DROP_RE = re.compile(r"[\s、。，．,.!?！？・「」『』（）()\[\]【】〜~ー―‐\-…:：;；/／]+")
 _SPLIT_RE = re.compile(r"[,、，\n]+")
+_HALF_WIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
+_KATAKANA_ONLY = re.compile(r"[\u30a0-\u30ff\s、。!?！？]+")
 _NEGATIONS = {"ない", "無い", "ず", "ぬ", "ん"}
 _ATTACHED = {"れる": "れる", "られる": "れる", "たい": "たい"}
 # Words that carry nothing on their own in a worry (「〜けん」「〜ちゃ」 of 北九州弁 are particles).
@@ -242,8 +244,13 @@ def analyse(text: str) -> Analysis:
     folded = normalise(text)
     if not folded:
         return Analysis("", "", (), frozenset(), frozenset(), frozenset())
-    # NFKC first so that ﾀｽｹﾃ is タスケテ; katakana is kept for the dictionary (リスカ).
-    toks = tuple(japanese.tokens(unicodedata.normalize("NFKC", text).lower()))
+    # NFKC first so that ﾀｽｹﾃ is タスケテ; katakana is kept for the dictionary (リスカ). A whole
+    # sentence typed in half-width kana (ｶﾚｼﾆﾅｸﾞﾗﾚﾀ) is read as hiragana: in katakana the dictionary
+    # takes it for one unknown word.
+    nfkc = unicodedata.normalize("NFKC", text).lower()
+    if _HALF_WIDTH_KANA.search(text) and _KATAKANA_ONLY.fullmatch(nfkc):
+        nfkc = japanese.fold(nfkc)
+    toks = tuple(japanese.tokens(nfkc))
     reading = normalise(
         "".join(
             t.reading if japanese.has_kanji(t.surface) and t.reading else t.surface for t in toks
@@ -419,7 +426,7 @@ def _scored(index: Index, text: str, *, limit: int, floor: float) -> list[Hit]:
     query = analyse(text)
     if not query.folded:
         return []
-    reading = understanding.read(query)
+    reading = understanding.read(query, text)
     prepared = _Query(
         analysis=query,
         joined="|" + "|".join(query.lemmas) + "|",

@@ -61,6 +61,12 @@ _FAMILY_WITHDRAWN = re.compile(
     r"|引き籠もる|引きこもる|ひきこもる|引き籠り|引きこもり|ひきこもり"
     r"|家 から 出る (?:て |てる )?ない|部屋 から 出る (?:て 来る |てる )?ない)"
 )
+# 母を一人で見とる, 父の面倒を見ている: looking after someone (the dictionary reads 見とる
+# as 見取る).
+_CARES_FOR = re.compile(
+    rf"(?:^| )(?:{PARENTS}|{PARTNERS}|祖母|祖父|婆|爺) (?:を|の) (?:\S+ ){{0,3}}"
+    r"(?:見る|看る|見取る|看取る|世話|面倒 を 見る)"
+)
 _CHILD = re.compile(r"(?:^| )(?:子供|子|孫|赤ちゃん|息子|娘|家の子)(?: |$)")
 
 
@@ -87,12 +93,14 @@ class Reading:
 SELF_IDEATION = ("suicidal-thoughts", "wish-to-vanish", "tired-of-living")
 
 
-def read(analysis: Analysis) -> Reading:
+def read(analysis: Analysis, text: str | None = None) -> Reading:
+    """``text``: the query as typed, so that the crisis kinds are those of the flag (the folded
+    form drops ー: ロープ would be ろぷ)."""
     reading = Reading()
     if not analysis.folded:
         return reading
     line = crisis.lemma_line_of(analysis.tokens)
-    found = crisis.assess(analysis.folded)
+    found = crisis.assess(text if text is not None else analysis.folded)
     other = bool(_SUBJECT.search(line) or _FROM_OTHER.search(line))
     ideation = "ideation" in found.kinds
     if _FIGURE.search(line) and not found.flag:
@@ -139,6 +147,16 @@ def read(analysis: Analysis) -> Reading:
             reading.up("child-abuse-suspected", 0.9)
         else:
             reading.up("abused-by-parent", 0.9)
+    if re.search(
+        rf"(?:^| )(?:{PARENTS}|{PARTNERS}) (?:が|は) (?:\S+ ){{0,3}}"
+        rf"(?:{PARENTS}|{PARTNERS}) (?:を|に) (?:\S+ ){{0,3}}{_HIT}(?! (?:れる|られる|たい|そう))",
+        line,
+    ):
+        reading.notes.append("a parent or partner hits another")
+        reading.up("domestic-violence", 0.8)
+    if _CARES_FOR.search(line):
+        reading.notes.append("the writer looks after a parent or partner")
+        reading.up("carer-tired", 0.6)
     if _FAMILY_WITHDRAWN.search(line):
         reading.notes.append("a family member stays at home")
         reading.up("withdrawn-family", 0.6)

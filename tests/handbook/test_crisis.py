@@ -11,6 +11,8 @@ CASES = evaluation.load()
 HOLDOUT = evaluation.load(evaluation.HOLDOUT_PATH)
 # Written before the third tuning round, scored once before it (see bench/README).
 HOLDOUT2 = evaluation.load(evaluation.HOLDOUT2_PATH)
+# Written after the third round and scored once (see bench/README); fixed since.
+HOLDOUT3 = evaluation.load(evaluation.HOLDOUT3_PATH)
 
 
 @pytest.mark.parametrize(
@@ -52,6 +54,11 @@ HOLDOUT2 = evaluation.load(evaluation.HOLDOUT2_PATH)
         ("施設で祖母がつねられている", "violence"),
         ("毎晩赤ちゃんの悲鳴が聞こえる", "abuse"),
         ("上司に体を触られる", "sexual"),
+        ("何のために生きてるのかわからない", "ideation"),
+        ("ロープのことばかり考えてしまう", "ideation"),
+        ("僕なんかいなくてもいい", "ideation"),
+        ("兄が父を蹴っている", "violence"),
+        ("ｵｯﾄﾆﾀﾀｶﾚﾙ", "violence"),
     ],
 )
 def test_crisis_is_flagged_with_its_kind(text: str, kind: str) -> None:
@@ -96,6 +103,10 @@ def test_crisis_is_flagged_with_its_kind(text: str, kind: str) -> None:
         "頭をぶつけてたんこぶができた",
         "料理中に手を切った",
         "同僚に今までありがとうと花束を渡した",
+        "何のために働いているのかわからない",
+        "引っ越しのロープを買った",
+        "私がいなくても仕事は回る",
+        "父が母を殴りそうで心配",
     ],
 )
 def test_look_alikes_are_not_flagged(text: str) -> None:
@@ -115,7 +126,7 @@ def test_the_evaluation_set_has_enough_crisis_queries_and_look_alikes() -> None:
 def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
     missed = [
         c.query
-        for c in CASES + HOLDOUT + HOLDOUT2
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3
         if c.crisis == "yes" and not crisis.assess(c.query).flag
     ]
     assert missed == []
@@ -124,7 +135,7 @@ def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
 def test_no_ordinary_query_of_the_evaluation_set_is_flagged() -> None:
     flagged = {
         c.query: crisis.assess(c.query).reasons
-        for c in CASES + HOLDOUT + HOLDOUT2
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3
         if c.crisis == "no" and crisis.assess(c.query).flag
     }
     assert flagged == {}
