@@ -4,7 +4,7 @@ Prints top-1 and top-3 hit rates per section, crisis recall, false flags (on the
 on every no-crisis query), empty answers, and with ``--misses`` every query whose top 3 holds no
 acceptable worry. Runs on a throw-away SQLite database loaded with the shipped catalogue:
 
-    .venv/bin/python bench/handbook_relevance.py [--misses] [--old] [--holdout]
+    .venv/bin/python bench/handbook_relevance.py [--misses] [--old] [--holdout | --file PATH]
 
 ``--old`` also scores the older 76-query set (tests/handbook/relevance.py).
 """
@@ -27,7 +27,14 @@ def main() -> None:
     parser.add_argument(
         "--holdout", action="store_true", help="score tests/handbook/evaluation_holdout.tsv"
     )
+    parser.add_argument(
+        "--file",
+        type=Path,
+        help="score another set in the same format (e.g. tests/handbook/evaluation_holdout2.tsv)",
+    )
     args = parser.parse_args()
+    if args.holdout and args.file:
+        parser.error("--holdout and --file are alternatives")
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitakyushu_pf.test_settings")
     import django
@@ -42,7 +49,7 @@ def main() -> None:
 
     seed_demo()
     snap = selectors.snapshot_build(None)
-    path = evaluation.HOLDOUT_PATH if args.holdout else evaluation.PATH
+    path = args.file or (evaluation.HOLDOUT_PATH if args.holdout else evaluation.PATH)
     cases = evaluation.load(path)
     report = evaluation.evaluate(evaluation.snapshot_search(snap), cases)
     print(f"{path.name}: {len(cases)} queries, {len(snap.worries)} worries")

@@ -29,15 +29,25 @@ from functools import lru_cache
 # After a crisis word: a figure of speech, not the thing itself.
 _FIGURE = r"(?! (?:ほど|程|くらい|位|ぐらい|気|まくる|まで|的|団))"
 _HIT = (
-    r"(?:殴る|叩く|蹴る|暮らす|絞める|ぶつ|殴り付ける|突き飛ばす|乱暴"
+    r"(?:殴る|叩く|蹴る|暮らす|絞める|ぶつ|殴り付ける|突き飛ばす|乱暴|抓る|つねる"
     r"|暴力 を (?:ふるう|振るう|受ける))"
+)
+
+_FAMILY = (
+    r"(?:父|母|父親|母親|お父さん|お母さん|夫|妻|旦那|嫁|彼氏|彼女|兄|姉|弟|妹|親|息子|娘|子供|子"
+    r"|祖母|祖父|婆|爺)"
 )
 
 RULES: tuple[tuple[str, str, str], ...] = (
     # --- wanting to die / to vanish (self or someone else)
     ("ideation", "L", r"死ぬ (?:たい|と (?:思う|為る)|しか|た 方 が)"),
     ("ideation", "L", r"死ぬ って 言う"),
-    ("ideation", "R", r"しにた[いぃく]|しのう|しぬしかない|しんだほうが|しんだららく"),
+    # not 私に対して, 推しにたくさん, 足の裏, 橋の上 (the same kana, other words)
+    (
+        "ideation",
+        "R",
+        r"(?<![たおあ])しにた(?:い(?!して|する)|ぃ|く(?!さん))|しのう(?:か|と|って|よ|$)|しぬしかない|しんだほうが|しんだららく",
+    ),
     ("ideation", "F", r"自殺(?!対策|予防|防止)|自死|希死念慮|じさつし"),
     ("ideation", "L", r"消える (?:て (?:仕舞う|なくなる) )?たい|消える たい"),
     ("ideation", "R", r"きえ(?:て(?:しまい|なくなり)?)?た[いく]|いなくなりた[いく]"),
@@ -56,22 +66,116 @@ RULES: tuple[tuple[str, str, str], ...] = (
         "R",
         r"いき(?:てて|てても|ていても|とっても|とっちゃ)(?:しょうがな|しかたな|いみな)",
     ),
+    # wishing not to exist or not to wake up, without the word 死 (居らんくなれたら, 朝が来なければ)
+    (
+        "ideation",
+        "R",
+        r"(?:い|お)(?:なく|らんく)なれたら|おらんくなりた[いく]"
+        r"|(?:このよ|よのなか)から(?:きえ|いなくな|おらんくな)",
+    ),
+    (
+        "ideation",
+        "R",
+        r"(?:じぶん|わたくし|わたし|ぼく|おれ|あたし|うち)(?:なんか|なんて|が|は|って)?"
+        r"(?:いない|おらん|いなくなった|おらんくなった|きえた)ほうが"
+        r"|(?:じぶん|わたくし|わたし|ぼく|おれ|あたし|うち)(?:なんか|なんて)"
+        r"(?:いなくて|おらんで|おらんくて|いなくても|おらんでも)(?:いい|よか)",
+    ),
+    (
+        "ideation",
+        "R",
+        r"めがさめ(?:ないで|んで)(?:ほし|いい|くれ)"
+        r"|めがさめ(?:なければ|なけりゃ|んければ|なかったら|んかったら)(?:いい|よか)"
+        r"|にどとめがさめ|めざめたくな|ねむったまま(?:おきたくな|めがさめな|めざめな|しに|しね)",
+    ),
+    (
+        "ideation",
+        "R",
+        r"(?:あした|あす|あさ)(?:が|なんて)(?:こなければ|こなけりゃ|こんければ|こなかったら|こんかったら)"
+        r"(?:いい|よか)",
+    ),
+    (
+        "ideation",
+        "R",
+        r"うまれてこ(?:なければ|なけりゃ|んければ|なかったら|んかったら|なきゃ)"
+        r"|うまれてきたくなかった|うまれなければよか",
+    ),
+    ("ideation", "F", r"遺書"),
+    # the way out named as a relief (死んだら楽, 全部終わらせたら楽になれる, 飛び降りたら);
+    # not 仕事を全部終わらせたら楽になる (an object of its own)
+    (
+        "ideation",
+        "R",
+        r"(?:しんだら|しねたら|しねば|きえたら)らく"
+        r"|とびおり(?:ようか|ようと|たら|れば|てしまおう)|(?:でんしゃ|せんろ)にとびこ|とびこみた[いく]",
+    ),
+    (
+        "ideation",
+        "L",
+        r"(?:人生|命|自分) を (?:\S+ )?終わる せる"
+        r"|(?:^|、 |。 )(?:もう )?(?:全部|全て|何もかも) 終わる せる (?:た 楽|ば 楽|たい)"
+        r"|もう (?:全部|全て|何もかも) 終わる せる たい",
+    ),
+    # drawn to a height or the tracks (橋の上から下ばかり見てしまう, 線路に吸い込まれそう)
+    (
+        "ideation",
+        "L",
+        r"(?:橋|屋上|ビル|ベランダ|ほーむ|線路|崖) (?:\S+ ){0,6}(?:見る|見下ろす|眺める) て 仕舞う"
+        r"|(?:線路|電車|ほーむ) (?:\S+ ){0,2}吸い込む れる そう",
+    ),
+    # not knowing what one lives for; the means kept in mind (ロープのことを考えてしまう)
+    ("ideation", "R", r"なんのために(?:いきて|いきと|いきる|いきとる|いきてる)"),
+    ("ideation", "L", r"(?:ろーぷ|縄|練炭) (?:\S+ ){0,3}(?:考える|思う|浮かぶ|調べる)"),
+    ("ideation", "R", r"いきるの(?:が|に|も)?(?:つかれ|つら|しんど|くるし|いや|めんど)"),
+    # a farewell message received from someone (今までありがとうってLINEがきた)
+    (
+        "ideation",
+        "F",
+        r"(?:今まで|いままで)ありがと(?:う)?.{0,10}(?:line|らいん|めーる|めっせ|連絡|れんらく|来た|きた|届)",
+    ),
     ("ideation", "L", r"飛び下りる たい|飛び降りる たい|首 を? ?吊る|首 辛い"),
     ("ideation", "R", r"くびをつ[るろりっ]|くびつ[るろりっ]"),
     ("ideation", "F", r"(?<![a-z])od(?![a-z])|オーバードーズ|おーばーどーず"),
     ("ideation", "L", r"薬 を (?:大量|沢山|一杯|全部|まとめる|纏める|何 錠)"),
     # --- self-harm
     ("self_harm", "F", r"りすか|リスカ|りすとかっと|自傷|じしょう|自分を傷つけ|自分を傷付け"),
-    ("self_harm", "L", r"(?:手首|腕) を? ?切る|自分 を 傷付ける"),
+    ("self_harm", "L", r"(?:手首|腕|太もも|太腿) を? ?(?:\S+ ){0,3}切る|自分 を 傷付ける"),
+    # hurting oneself without the word (壁に頭を打ち付ける, 自分を殴る, the marks on a wrist)
+    (
+        "self_harm",
+        "L",
+        r"壁 に (?:\S+ ){0,2}頭 を (?:\S+ )?(?:ぶつける|打ち付ける|打つ)"
+        r"|頭 を 壁 に (?:\S+ )?(?:ぶつける|打ち付ける|打つ)|自分 を 殴る",
+    ),
+    (
+        "self_harm",
+        "F",
+        r"(?:手首|腕|太もも)(?:に|の)(?:ある)?(?:切った|切り|きった)(?:傷|きず|あと|跡)"
+        r"|(?:手首|腕)の(?:傷|きず|あと|跡)を隠",
+    ),
     # --- violence (being hurt)
     ("violence", "L", _HIT + r" (?:為る )?(?:れる|られる)" + _FIGURE),
     ("violence", "L", r"手 を (?:上げる|挙げる)"),
+    # one member of the family hitting another, told by a third (父が母を殴っとる)
+    (
+        "violence",
+        "L",
+        rf"{_FAMILY} (?:が|は) (?:\S+ ){{0,3}}{_FAMILY} (?:を|に) (?:\S+ ){{0,3}}"
+        r"(?:殴る|叩く|蹴る|暮らす|突き飛ばす|首 を 絞める)(?! (?:たい|そう|ほど|くらい|位))",
+    ),
     ("violence", "F", r"(?<![a-z])dv(?![a-z])|暴力(?!団|的)|ぼうりょく(?!だん|てき)"),
-    ("violence", "L", r"首 を 絞める"),
+    # 首をしめられた: the dictionary reads the hiragana しめる as 湿る
+    ("violence", "L", r"首 を (?:絞める|締める|湿る|閉める)"),
     # --- abuse of a child or an old person, neglect
     ("abuse", "F", r"虐待|ぎゃくたい"),
     ("abuse", "L", r"(?:子|子供|孫|家の子|赤ちゃん) (?:が|は|も) (?:\S+ ){0,2}泣き叫ぶ(?! ほど)"),
-    ("abuse", "L", r"泣き声 と (?:どなり声|怒鳴り声)|(?:どなり声|怒鳴り声) と 泣き声"),
+    (
+        "abuse",
+        "L",
+        r"(?:泣き声|悲鳴|叫び声) と (?:どなり声|怒鳴り声)"
+        r"|(?:どなり声|怒鳴り声) と (?:泣き声|悲鳴|叫び声)"
+        r"|(?:子|子供|赤ちゃん) の 悲鳴",
+    ),
     ("abuse", "L", r"(?:子|子供|家の子|孫) (?:が|は) (?:\S+ ){0,3}外 に 出す (?:れる|られる)"),
     (
         "abuse",
@@ -82,7 +186,12 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("abuse", "L", r"叩く て 仕舞う|手 を (?:上げる|挙げる) て 仕舞う|揺さぶる"),
     # --- sexual violence
     ("sexual", "F", r"レイプ|れいぷ|性暴力|性被害|性犯罪|痴漢|ちかん|無理やりされ|無理矢理され"),
-    ("sexual", "L", r"(?:無理矢理|無理やり) 為る (?:れる|られる)|体 を 触る (?:れる|られる)"),
+    (
+        "sexual",
+        "L",
+        r"(?:無理矢理|無理やり) 為る (?:れる|られる)"
+        r"|(?:体|身体|胸|尻|お尻|下半身) を (?:触る|さわる|触れる) (?:れる|られる)",
+    ),
     ("sexual", "L", r"襲う (?:れる|られる)"),
     # --- in danger now
     ("danger", "L", r"殺す (?:れる|られる)" + _FIGURE + r"(?! 位)"),
@@ -111,8 +220,18 @@ def views(text: str) -> dict[str, str]:
     from .search import analyse
 
     analysis = analyse(text)
-    lemma_line = " ".join(_lemma(t) for t in analysis.tokens)
+    lemma_line = lemma_line_of(analysis.tokens)
     return {"L": lemma_line, "R": analysis.reading, "F": analysis.folded}
+
+
+def lemma_line_of(tokens: tuple[object, ...]) -> str:
+    """The normalised form of every morpheme, separated by spaces (the L view)."""
+    from kitakyushu_pf import japanese
+
+    from .search import lemma_pairs
+
+    assert all(isinstance(t, japanese.Token) for t in tokens)
+    return " ".join(lemma for lemma, _ in lemma_pairs(tokens))  # type: ignore[arg-type]
 
 
 def _lemma(token: object) -> str:

@@ -42,6 +42,8 @@ THESAURUS_PATH = Path(__file__).resolve().parent / "data" / "thesaurus.yaml"
 
 _DROP_RE = re.compile(r"[\s、。，．,.!?！？・「」『』（）()\[\]【】〜~ー―‐\-…:：;；/／]+")
 _SPLIT_RE = re.compile(r"[,、，\n]+")
+_HALF_WIDTH_KANA = re.compile(r"[\uff66-\uff9f]")
+_KATAKANA_ONLY = re.compile(r"[\u30a0-\u30ff\s、。!?！？]+")
 _NEGATIONS = {"ない", "無い", "ず", "ぬ", "ん"}
 _ATTACHED = {"れる": "れる", "られる": "れる", "たい": "たい"}
 # Words that carry nothing on their own in a worry (「〜けん」「〜ちゃ」 of 北九州弁 are particles).
@@ -110,10 +112,19 @@ class Analysis:
     concepts: frozenset[str]
     grams: frozenset[str]
     tokens: tuple[japanese.Token, ...] = field(repr=False, default=())
+    # Words that a thesaurus entry of several words accounts for (底をつく, 家の前で待つ).
+    covered: frozenset[str] = frozenset()
 
     @property
     def features(self) -> frozenset[str]:
         return self.terms | self.concepts
+
+    @property
+    def query_features(self) -> frozenset[str]:
+        """As a query: a phrase found in the thesaurus counts once, as its group, not again word
+        by word (its words would dilute the query's weight)."""
+        terms = {t for t in self.terms if t.split("~")[0] not in self.covered}
+        return frozenset(terms) | self.concepts
 
 
 def _lemma(token: japanese.Token) -> str:
@@ -122,13 +133,51 @@ def _lemma(token: japanese.Token) -> str:
     return japanese.fold(token.normalized)
 
 
+def _dialect_negation(token: japanese.Token, previous: japanese.Token | None) -> list[str] | None:
+    """The lemmas of a negative the dictionary reads as something else, else None.
+
+    北九州弁 says 「〜ん」 for 「〜ない」 in forms the dictionary takes for other words:
+    払えん and もらえん (read as a 撥音便 of 払える), 出らん and 来らん (a classical らむ/む),
+    起きられん (られる with the ん swallowed) and 行けん (an imperative and a particle).
+    """
+    pos, surface = token.pos, token.surface
+    if (
+        pos[0] == "動詞"
+        and surface.endswith("ん")
+        and pos[5] == "連体形-撥音便"
+        and pos[4].startswith(("下一段", "上一段"))
+    ):
+        return [_lemma(token), "ない"]
+    if pos[0] == "助動詞" and surface in {"らん", "ん"} and token.normalized in {"らむ", "む"}:
+        return ["ない"]
+    if pos[0] == "助動詞" and surface in {"られん", "れん"}:
+        return ["れる", "ない"]
+    if surface == "ん" and previous is not None and previous.pos[0] == "動詞":
+        return ["ない"] if previous.pos[5] == "命令形" else None
+    return None
+
+
+def lemma_pairs(tokens: Sequence[japanese.Token]) -> list[tuple[str, str]]:
+    """(lemma, part of speech) of every morpheme, with 北九州弁 negatives spelt out as ない."""
+    out: list[tuple[str, str]] = []
+    previous: japanese.Token | None = None
+    for token in tokens:
+        expanded = _dialect_negation(token, previous)
+        if expanded is None:
+            out.append((_lemma(token), token.pos[0]))
+        else:
+            out.append((expanded[0], token.pos[0] if expanded[0] != "ない" else "助動詞"))
+            out.extend((extra, "助動詞") for extra in expanded[1:])
+        previous = token
+    return out
+
+
 def _lemmas(tokens: Sequence[japanese.Token]) -> tuple[str, ...]:
     out: list[str] = []
-    for token in tokens:
-        lemma = _lemma(token)
-        if token.pos[0] in {"助詞", "補助記号", "記号", "空白"} or lemma in _STOP:
+    for lemma, pos in lemma_pairs(tokens):
+        if pos in {"助詞", "補助記号", "記号", "空白"} or lemma in _STOP:
             continue
-        if token.pos[0] == "助動詞" and lemma not in {"ない", *_ATTACHED}:
+        if pos == "助動詞" and lemma not in {"ない", *_ATTACHED}:
             continue
         out.append(_ATTACHED.get(lemma, lemma))
     return tuple(out)
@@ -159,19 +208,29 @@ class Thesaurus:
                 self._entries.append((gid, folded, reading, lemmas))
 
     def concepts(self, folded: str, reading: str, lemmas: tuple[str, ...]) -> set[str]:
+        return self.concepts_covering(folded, reading, lemmas)[0]
+
+    def concepts_covering(
+        self, folded: str, reading: str, lemmas: tuple[str, ...]
+    ) -> tuple[set[str], set[str]]:
+        """The groups found, and the words that entries of several words account for."""
         found: set[str] = set()
+        covered: set[str] = set()
         joined = "|" + "|".join(lemmas) + "|"
         for gid, e_folded, e_reading, e_lemmas in self._entries:
             key = f"C{gid}"
+            lemma_hit = bool(e_lemmas) and "|" + "|".join(e_lemmas) + "|" in joined
+            if lemma_hit and len(e_lemmas) > 1:
+                covered.update(e_lemmas)
             if key in found:
                 continue
             if (
                 (len(e_folded) >= 2 and e_folded in folded)
                 or (len(e_reading) >= 3 and e_reading in reading)
-                or (e_lemmas and "|" + "|".join(e_lemmas) + "|" in joined)
+                or lemma_hit
             ):
                 found.add(key)
-        return found
+        return found, covered
 
 
 @lru_cache(maxsize=1)
@@ -185,21 +244,27 @@ def analyse(text: str) -> Analysis:
     folded = normalise(text)
     if not folded:
         return Analysis("", "", (), frozenset(), frozenset(), frozenset())
-    # NFKC first so that ﾀｽｹﾃ is タスケテ; katakana is kept for the dictionary (リスカ).
-    toks = tuple(japanese.tokens(unicodedata.normalize("NFKC", text).lower()))
+    # NFKC first so that ﾀｽｹﾃ is タスケテ; katakana is kept for the dictionary (リスカ). A whole
+    # sentence typed in half-width kana (ｶﾚｼﾆﾅｸﾞﾗﾚﾀ) is read as hiragana: in katakana the dictionary
+    # takes it for one unknown word.
+    nfkc = unicodedata.normalize("NFKC", text).lower()
+    if _HALF_WIDTH_KANA.search(text) and _KATAKANA_ONLY.fullmatch(nfkc):
+        nfkc = japanese.fold(nfkc)
+    toks = tuple(japanese.tokens(nfkc))
     reading = normalise(
         "".join(
             t.reading if japanese.has_kanji(t.surface) and t.reading else t.surface for t in toks
         )
     )
     lemmas = _lemmas(toks)
-    concepts = thesaurus().concepts(folded, reading, lemmas)
+    concepts, covered = thesaurus().concepts_covering(folded, reading, lemmas)
     grams = {f"3{g}" for g in _trigrams(reading)} | {f"2{g}" for g in bigrams(reading)}
     return Analysis(
         folded=folded,
         reading=reading,
         lemmas=lemmas,
         terms=frozenset(_terms(lemmas)),
+        covered=frozenset(covered),
         concepts=frozenset(concepts),
         grams=frozenset(grams),
         tokens=toks,
@@ -310,6 +375,7 @@ def _weights(features: Iterable[str], idf: dict[str, float], default: float) -> 
 class _Query:
     analysis: Analysis
     joined: str
+    features: frozenset[str]
     w_features: float
     w_grams: float
 
@@ -319,14 +385,15 @@ def _phrase_score(query: _Query, phrase: Phrase, index: Index) -> float:
     # A whole keyword inside the query (「もう死にたい」 ⊃ 「死にたい」): strong evidence,
     # stronger for longer keywords.
     if p.lemmas and len(p.folded) >= 2 and phrase.joined in query.joined:
-        return 1.0 + min(len(p.folded), 8) / 16
+        base = 1.0 if len(p.lemmas) > 1 or len(p.folded) > SHORT_KEYWORD else SHORT_KEYWORD_BASE
+        return base + min(len(p.folded), 8) / 16
     # The same by reading, for hiragana typed for kanji (しゃっきんがかえせない); a short reading
     # inside a query written in kanji is too often a coincidence (働けなくなった ⊃ なくなった).
     long_enough = len(p.reading) >= (4 if not japanese.has_kanji(q.folded) else 7)
     if long_enough and p.reading in q.reading:
         return 0.95 + min(len(p.reading), 8) / 16
     score = 0.0
-    common = q.features & p.features
+    common = query.features & p.features
     if common and query.w_features:
         w_common = _weights(common, index.idf, index.default_idf)
         coverage = w_common / query.w_features
@@ -359,11 +426,12 @@ def _scored(index: Index, text: str, *, limit: int, floor: float) -> list[Hit]:
     query = analyse(text)
     if not query.folded:
         return []
-    reading = understanding.read(query)
+    reading = understanding.read(query, text)
     prepared = _Query(
         analysis=query,
         joined="|" + "|".join(query.lemmas) + "|",
-        w_features=_weights(query.features, index.idf, index.default_idf),
+        features=query.query_features,
+        w_features=_weights(query.query_features, index.idf, index.default_idf),
         w_grams=_weights(query.grams, index.idf, index.default_idf),
     )
     hits = []
@@ -388,3 +456,5 @@ MIN_SCORE = 0.3
 NEAREST_SCORE = 0.05
 CONCEPT_WEIGHT = 3.0
 RELATIVE_FLOOR = 0.4
+SHORT_KEYWORD = 3
+SHORT_KEYWORD_BASE = 0.9

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 OTHERS = (
     "友達|友人|知り合い|同僚|先輩|後輩|母|父|母親|父親|お母さん|お父さん|息子|娘|夫|妻|旦那|主人|"
-    "嫁|彼氏|彼女|恋人|兄|姉|弟|妹|祖母|祖父|お婆さん|お爺さん|婆ちゃん|爺ちゃん|ちゃん|家族|子供|"
+    "嫁|彼氏|彼女|恋人|親友|兄|姉|弟|妹|祖母|祖父|お婆さん|お爺さん|婆ちゃん|爺ちゃん|ちゃん|家族|子供|"
     "孫|親|隣|近所|元夫|元カレ|クラスメート|同級生|義父|義母|パートナー|子"
 )
 PARENTS = (
@@ -34,9 +34,18 @@ PARENTS = (
     "|義理 の 父|義理 の 母"
 )
 PARTNERS = "夫|妻|旦那|主人|嫁|彼氏|彼女|恋人|元夫|元カレ|元妻|パートナー"
-_HIT = r"(?:殴る|叩く|蹴る|暮らす|絞める|乱暴|手 を (?:上げる|挙げる)|暴力 を (?:ふるう|振るう))"
+_HIT = (
+    r"(?:殴る|叩く|蹴る|暮らす|絞める|乱暴|抓る|つねる|首 を (?:絞める|締める|湿る)"
+    r"|手 を (?:上げる|挙げる)|暴力 を (?:ふるう|振るう))"
+)
 
 _SUBJECT = re.compile(rf"(?:^| )(?:{OTHERS}) (?:が|は|も|って)(?: |$)")
+# Words received from someone else (友達から「今までありがとう」ってLINEがきた,
+# 母から死にたいと言われた).
+_FROM_OTHER = re.compile(
+    rf"(?:^| )(?:{OTHERS}) から (?:\S+ ){{0,8}}?"
+    r"(?:言う|連絡|来る|届く|line|めーる|メール|メッセージ)"
+)
 _DEATH = re.compile(
     r"(?:死ぬ|亡くなる|亡くす|先立つ|死別|自殺 為る た)(?! (?:たい|ほど|くらい|気|しか|と|って))"
 )
@@ -44,6 +53,19 @@ _FIGURE = re.compile(r"死ぬ (?:ほど|程|くらい|位|ぐらい|気|まで)|
 _SELF_HITS = re.compile(rf"{_HIT} (?:て|で) (?:仕舞う|しまう)|{_HIT} そう|つい {_HIT}|揺さぶる")
 _PASSIVE_BY = re.compile(
     rf"(?:^| )({PARENTS}|{PARTNERS}|上司|先輩) に (?:\S+ ){{0,3}}?{_HIT} (?:れる|られる)"
+)
+# A son, a daughter, a sibling or a partner who stays at home and does not work (8050).
+_FAMILY_WITHDRAWN = re.compile(
+    r"(?:^| )(?:息子|娘|子供|子|兄|姉|弟|妹|夫|旦那|主人|家族) (?:が|は|も) (?:\S+ ){0,6}?"
+    r"(?:働く (?:て |てる |て 居る )?ない"
+    r"|引き籠もる|引きこもる|ひきこもる|引き籠り|引きこもり|ひきこもり"
+    r"|家 から 出る (?:て |てる )?ない|部屋 から 出る (?:て 来る |てる )?ない)"
+)
+# 母を一人で見とる, 父の面倒を見ている: looking after someone (the dictionary reads 見とる
+# as 見取る).
+_CARES_FOR = re.compile(
+    rf"(?:^| )(?:{PARENTS}|{PARTNERS}|祖母|祖父|婆|爺) (?:を|の) (?:\S+ ){{0,3}}"
+    r"(?:見る|看る|見取る|看取る|世話|面倒 を 見る)"
 )
 _CHILD = re.compile(r"(?:^| )(?:子供|子|孫|赤ちゃん|息子|娘|家の子)(?: |$)")
 
@@ -71,13 +93,15 @@ class Reading:
 SELF_IDEATION = ("suicidal-thoughts", "wish-to-vanish", "tired-of-living")
 
 
-def read(analysis: Analysis) -> Reading:
+def read(analysis: Analysis, text: str | None = None) -> Reading:
+    """``text``: the query as typed, so that the crisis kinds are those of the flag (the folded
+    form drops ー: ロープ would be ろぷ)."""
     reading = Reading()
     if not analysis.folded:
         return reading
-    line = " ".join(crisis._lemma(t) for t in analysis.tokens)
-    found = crisis.assess(analysis.folded)
-    other = bool(_SUBJECT.search(line))
+    line = crisis.lemma_line_of(analysis.tokens)
+    found = crisis.assess(text if text is not None else analysis.folded)
+    other = bool(_SUBJECT.search(line) or _FROM_OTHER.search(line))
     ideation = "ideation" in found.kinds
     if _FIGURE.search(line) and not found.flag:
         reading.notes.append("figure of speech")
@@ -113,7 +137,9 @@ def read(analysis: Analysis) -> Reading:
             reading.up("domestic-violence", 0.8)
         else:
             reading.up("workplace-harassment", 0.5)
-    elder = re.search(r"施設|婆|爺|祖母|祖父|高齢|老人|お年寄り", line)
+    elder = re.search(
+        r"施設|婆|爺|祖母|祖父|高齢|老人|お年寄り|でいさーびす|デイサービス|ヘルパー", line
+    )
     if elder and found.kinds & {"abuse", "violence"}:
         reading.up("elder-abuse-suspected", 1.0)
     elif "abuse" in found.kinds and not reading.boost.get("afraid-of-hurting-child"):
@@ -121,10 +147,29 @@ def read(analysis: Analysis) -> Reading:
             reading.up("child-abuse-suspected", 0.9)
         else:
             reading.up("abused-by-parent", 0.9)
+    if re.search(
+        rf"(?:^| )(?:{PARENTS}|{PARTNERS}) (?:が|は) (?:\S+ ){{0,3}}"
+        rf"(?:{PARENTS}|{PARTNERS}) (?:を|に) (?:\S+ ){{0,3}}{_HIT}(?! (?:れる|られる|たい|そう))",
+        line,
+    ):
+        reading.notes.append("a parent or partner hits another")
+        reading.up("domestic-violence", 0.8)
+    if _CARES_FOR.search(line):
+        reading.notes.append("the writer looks after a parent or partner")
+        reading.up("carer-tired", 0.6)
+    if _FAMILY_WITHDRAWN.search(line):
+        reading.notes.append("a family member stays at home")
+        reading.up("withdrawn-family", 0.6)
+        reading.down("long-out-of-work", 0.6)  # the writer's own blank years
+    if re.search(r"(?:大学|学校|高校|専門学校|部活|塾) (?:を |も )?(?:やめる|辞める|止める)", line):
+        reading.notes.append("leaving school, not a job")
+        reading.down("quit-job", 0.4)
     if re.search(r"(?:職場|会社|上司|先輩|同僚|バイト先) .*?(?:苛める|いじめる|苛め|いじめ)", line):
         reading.up("workplace-harassment", 0.6)
-    if ideation and re.search(r"首 を? ?(?:吊る|辛い|つる)", line):
-        reading.down("dismissed", 0.3)  # 首を吊る, not 首になった
+    if found.kinds & {"ideation", "violence"} and re.search(
+        r"首 を? ?(?:吊る|辛い|つる|絞める|締める|湿る)", line
+    ):
+        reading.down("dismissed", 0.3)  # 首を吊る, 首を絞められた, not 首になった
     if re.search(r"自殺 為る た", line):
         reading.notes.append("a suicide that happened")
         reading.up("bereavement", 1.2)

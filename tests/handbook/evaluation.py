@@ -26,6 +26,11 @@ from pathlib import Path
 PATH = Path(__file__).with_name("evaluation.tsv")
 # 40 more queries written after the first tuning round, scored once before the second.
 HOLDOUT_PATH = Path(__file__).with_name("evaluation_holdout.tsv")
+# 118 more written before the third tuning round (residents' phrasing: 北九州弁, half-width kana,
+# indirect crisis, look-alikes), scored once before it.
+HOLDOUT2_PATH = Path(__file__).with_name("evaluation_holdout2.tsv")
+# 23 more written after the third round, scored once as a check of how it generalises.
+HOLDOUT3_PATH = Path(__file__).with_name("evaluation_holdout3.tsv")
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,10 @@ from . import evaluation
 CASES = evaluation.load()
 # Written after the first tuning round and scored once before the second (see bench/README).
 HOLDOUT = evaluation.load(evaluation.HOLDOUT_PATH)
+# Written before the third tuning round, scored once before it (see bench/README).
+HOLDOUT2 = evaluation.load(evaluation.HOLDOUT2_PATH)
+# Written after the third round and scored once (see bench/README); fixed since.
+HOLDOUT3 = evaluation.load(evaluation.HOLDOUT3_PATH)
 
 
 @pytest.mark.parametrize(
@@ -31,6 +35,30 @@ HOLDOUT = evaluation.load(evaluation.HOLDOUT_PATH)
         ("無理やりされた", "sexual"),
         ("殺される", "danger"),
         ("ﾀｽｹﾃ", "danger"),
+        # without the word 死: not wanting to exist or to wake up, the way out as a relief
+        ("この世から居らんくなれたらいいのに", "ideation"),
+        ("私なんかいないほうがいい", "ideation"),
+        ("このまま目が覚めなければいいのに", "ideation"),
+        ("明日なんて来なければいい", "ideation"),
+        ("生まれてこなければよかった", "ideation"),
+        ("遺書を書いておこうかな", "ideation"),
+        ("死んだら楽になれるのに", "ideation"),
+        ("もう全部終わらせたい", "ideation"),
+        ("いきるのにつかれた", "ideation"),
+        ("線路に吸い込まれそうになる", "ideation"),
+        ("彼女から今までありがとうってLINEが来た", "ideation"),
+        ("太ももをカッターで切ってしまう", "self_harm"),
+        ("壁に頭を打ち付けてしまう", "self_harm"),
+        ("腕の傷を隠して学校に行く", "self_harm"),
+        ("彼氏に首をしめられた", "violence"),
+        ("施設で祖母がつねられている", "violence"),
+        ("毎晩赤ちゃんの悲鳴が聞こえる", "abuse"),
+        ("上司に体を触られる", "sexual"),
+        ("何のために生きてるのかわからない", "ideation"),
+        ("ロープのことばかり考えてしまう", "ideation"),
+        ("僕なんかいなくてもいい", "ideation"),
+        ("兄が父を蹴っている", "violence"),
+        ("ｵｯﾄﾆﾀﾀｶﾚﾙ", "violence"),
     ],
 )
 def test_crisis_is_flagged_with_its_kind(text: str, kind: str) -> None:
@@ -62,6 +90,23 @@ def test_crisis_is_flagged_with_its_kind(text: str, kind: str) -> None:
         "DVDが見たい",
         "泣き叫ぶほど仕事がつらい",
         "飛び降りるほど高い家賃",
+        # the same kana inside other words (私に対して, 推しにたくさん, 足の裏, 橋の上)
+        "上司が私に対してだけ厳しい",
+        "推しにたくさん課金して金欠",
+        "足の裏が痛くて歩けん",
+        # everyday uses of the new patterns
+        "目が覚めんで遅刻した",
+        "明日来なかったら連絡して",
+        "宿題全部終わらせたら楽になる",
+        "子どもが眠ったまま起きないので救急車を呼びたい",
+        "橋の上から花火を見た",
+        "頭をぶつけてたんこぶができた",
+        "料理中に手を切った",
+        "同僚に今までありがとうと花束を渡した",
+        "何のために働いているのかわからない",
+        "引っ越しのロープを買った",
+        "私がいなくても仕事は回る",
+        "父が母を殴りそうで心配",
     ],
 )
 def test_look_alikes_are_not_flagged(text: str) -> None:
@@ -80,7 +125,9 @@ def test_the_evaluation_set_has_enough_crisis_queries_and_look_alikes() -> None:
 
 def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
     missed = [
-        c.query for c in CASES + HOLDOUT if c.crisis == "yes" and not crisis.assess(c.query).flag
+        c.query
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3
+        if c.crisis == "yes" and not crisis.assess(c.query).flag
     ]
     assert missed == []
 
@@ -88,7 +135,7 @@ def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
 def test_no_ordinary_query_of_the_evaluation_set_is_flagged() -> None:
     flagged = {
         c.query: crisis.assess(c.query).reasons
-        for c in CASES + HOLDOUT
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3
         if c.crisis == "no" and crisis.assess(c.query).flag
     }
     assert flagged == {}

@@ -95,3 +95,22 @@ def test_every_relevance_answer_exists_in_the_demo_content() -> None:
     snap = selectors.snapshot_build(None)
     texts = {w.text for w in snap.worries.values()}
     assert set().union(*(e for _q, e in QUERIES)) <= texts
+
+
+@pytest.mark.parametrize(
+    ("text", "term"),
+    [
+        ("家賃が払えん", "払う~ない"),
+        ("もらえん", "貰う~ない"),
+        ("給料が出らん", "出る~ない"),
+        ("学校に行けん", "行く~ない"),
+        ("朝起きられん", "れる~ない"),
+    ],
+)
+def test_kitakyushu_negatives_are_negatives(text: str, term: str) -> None:
+    assert term in search.analyse(text).terms
+
+
+def test_a_verb_ending_in_n_is_not_a_negative() -> None:
+    assert "死ぬ~ない" not in search.analyse("母が死んでから").terms
+    assert "読む~ない" not in search.analyse("本を読んだ").terms
