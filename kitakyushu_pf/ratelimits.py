@@ -85,6 +85,17 @@ def client_ip(request: HttpRequest) -> str:
     return str(parsed)
 
 
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """The address django-axes counts log-in failures against (``AXES_CLIENT_IP_CALLABLE``): the
+    same client as every other limit, never the proxy in front of everyone."""
+    ip = client_ip(request)
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    return ip
+
+
 def address_key(address: str) -> str:
     return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
 

@@ -215,6 +215,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # Behind the HTTPS proxy the client address is the proxy's unless the proxies are counted.
 AXES_BEHIND_PROXY = env.bool("AXES_BEHIND_PROXY", default=PRODUCTION)
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Axes counts the client the proxies name, exactly as the portal's other abuse limits do (without
+# this it would count REMOTE_ADDR: behind the proxy, everyone is one address).
+AXES_CLIENT_IP_CALLABLE = "kitakyushu_pf.ratelimits.axes_client_ip"
 if PRODUCTION and AXES_BEHIND_PROXY and AXES_IPWARE_PROXY_COUNT < 1:
     raise ImproperlyConfigured(
         "AXES_PROXY_COUNT=0 in production would make every client behind the HTTPS proxy one "

@@ -348,6 +348,33 @@ def test_guessing_spread_over_many_addresses_locks_the_user_name(secretariat_use
     assert response.status_code in {403, 429}
 
 
+@pytest.mark.django_db
+def test_behind_the_proxy_a_strangers_guesses_do_not_lock_the_victim_out(
+    secretariat_user: Any, settings: Any
+) -> None:
+    """Everyone reaches the portal through the HTTPS proxy (one REMOTE_ADDR): the lockout must
+    count the client the proxy names, as the other abuse limits do, not the proxy itself."""
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    stranger = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    victim = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        stranger.post(reverse("login"), {"username": secretariat_user.username, "password": "x"})
+    right = {"username": secretariat_user.username, "password": "pw-for-tests-123"}
+    assert stranger.post(reverse("login"), right).status_code in {403, 429}
+    assert victim.post(reverse("login"), right).status_code == 302
+    # Without a proxy in front, a forged X-Forwarded-For does not give a fresh address.
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    forged = Client(REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="192.0.2.1")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        forged.post(
+            reverse("login"),
+            {"username": secretariat_user.username, "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}",
+        )
+    assert forged.post(reverse("login"), right).status_code in {403, 429}
+
+
 # --- 4. Uploads ---------------------------------------------------------------------------------
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
