@@ -439,3 +439,28 @@ def test_national_figures_accept_cp932_like_every_other_upload(analyst_client: C
     response = analyst_client.post(reverse("surveys:national-list"), {"file": upload})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert NationalFigure.objects.count() == len(shipped.strip().splitlines()) - 1
+
+
+# --- 6. The handbook sets no cookie, not even on its error pages --------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/handbook/c/no-such-category/"),
+        ("get", "/handbook/s/no-such-scheme/"),
+        ("get", "/handbook/report/999999/"),
+        ("get", "/handbook/no-such-page"),
+        ("post", "/handbook/"),  # no CSRF token: the CSRF failure page
+        ("post", "/handbook/results/"),
+    ],
+)
+def test_handbook_error_pages_set_no_cookie(method: str, path: str) -> None:
+    visitor = Client(enforce_csrf_checks=True)
+    response = getattr(visitor, method)(path)
+    assert response.status_code in {403, 404, 405}
+    assert not response.cookies, response.cookies
+    body = response.content.decode()
+    assert "csrfmiddlewaretoken" not in body
+    assert "quick-exit" in body  # still the handbook's page, with its quick exit
