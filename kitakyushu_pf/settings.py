@@ -37,6 +37,9 @@ if DEBUG and not DEVELOPMENT:
     )
 
 MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5  # Django's own bar (security.W009)
+# Key rotation: the old key(s) keep existing sessions and signed links valid until they expire.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 
 def _checkout_secret_key(path: Path) -> str:
@@ -71,6 +74,24 @@ if PRODUCTION:
             f"{MIN_SECRET_KEY_LENGTH} or more random characters "
             '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
         )
+    # What `check --deploy` only warns about (security.W009, W025) stops production: a key of a
+    # few repeated characters, Django's generated development key, or a weak old key that still
+    # signs valid links.
+    _keys = [("DJANGO_SECRET_KEY", SECRET_KEY)] + [
+        (f"DJANGO_SECRET_KEY_FALLBACKS[{i}]", key) for i, key in enumerate(SECRET_KEY_FALLBACKS)
+    ]
+    for _name, _key in _keys:
+        if (
+            len(_key) < MIN_SECRET_KEY_LENGTH
+            or len(set(_key)) < MIN_SECRET_KEY_UNIQUE_CHARACTERS
+            or _key.startswith("django-insecure-")
+        ):
+            raise ImproperlyConfigured(
+                f"{_name} is not a production key: it needs {MIN_SECRET_KEY_LENGTH} or more "
+                f"random characters ({MIN_SECRET_KEY_UNIQUE_CHARACTERS} or more different ones, "
+                "not Django's generated 'django-insecure-' key) "
+                '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
+            )
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _checkout_secret_key(
         VAR_DIR / "dev-secret-key"
@@ -365,8 +386,6 @@ PORTAL_SECRETARIAT = {
 }
 
 # --- hardening ---
-# Key rotation: the old key(s) keep existing sessions and signed links valid until they expire.
-SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 _auth_mw = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
 MIDDLEWARE[_auth_mw:_auth_mw] = [

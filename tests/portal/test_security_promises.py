@@ -97,6 +97,23 @@ def test_production_refuses_a_short_secret_key() -> None:
 
 
 @pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DJANGO_SECRET_KEY", "a" * 64),  # long, but four characters away from guessable
+        ("DJANGO_SECRET_KEY", "django-insecure-" + STRONG_KEY),  # Django's generated dev key
+        ("DJANGO_SECRET_KEY_FALLBACKS", "short"),  # an old key still signs valid links
+        ("DJANGO_SECRET_KEY_FALLBACKS", f"{STRONG_KEY},{'ab' * 30}"),
+    ],
+)
+def test_production_refuses_a_guessable_secret_key(variable: str, value: str) -> None:
+    """What `check --deploy` only warns about (security.W009/W025) must stop production."""
+    result = load_settings(**{**PRODUCTION, variable: value})
+    assert result.returncode != 0
+    assert variable in result.stderr.splitlines()[-1]
+    assert "random" in result.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
     ("switch", "value"),
     [
         ("PORTAL_FAULT_PROBES", "true"),
