@@ -41,6 +41,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
+from .services import email_canonical
+
 FALLBACK_MAX_KEYS = 10_000
 DAY = 24 * 60 * 60
 HOUR = 60 * 60
@@ -97,7 +99,8 @@ def axes_client_ip(request: HttpRequest) -> str | None:
 
 
 def address_key(address: str) -> str:
-    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
+    """The cache key of a recipient: every spelling of one mailbox counts as one address."""
+    return hashlib.sha256(email_canonical(address).encode()).hexdigest()[:32]
 
 
 class _Fallback:

@@ -1,6 +1,7 @@
 """Cross-app services: absolute links, composing e-mails in the reader's language, the outbox."""
 
 import base64
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -12,6 +13,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.encoding import punycode
 
 from .models import OutboxEmail
 
@@ -93,6 +95,23 @@ def outbox_fresh_ids(*, within_seconds: int = 600) -> list[int]:
 def portal_url(path: str) -> str:
     """The absolute URL of a portal path, for e-mails, QR codes and feeds (``PORTAL_BASE_URL``)."""
     return settings.PORTAL_BASE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+def email_canonical(address: str) -> str:
+    """One spelling per mailbox: trimmed, lower case, the domain as the mail system sends it.
+
+    Django sends to a Unicode domain through IDNA, which folds full-width letters and drops soft
+    hyphens (``victim@ｅxam\u00adple.jp`` reaches ``victim@example.jp``): per-address limits and
+    one-place-per-address rules must see those spellings as the one address they are.
+    """
+    address = address.strip()
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address.lower()
+    # A domain the mail system could not send to stays as typed (the form refuses it anyway).
+    with contextlib.suppress(UnicodeError):
+        domain = punycode(domain)
+    return f"{local}@{domain}".lower()
 
 
 def email_key(app: str, event: str, *ids: object) -> str:

@@ -170,6 +170,41 @@ def test_one_ip_is_limited_per_hour_but_a_rush_of_distinct_people_is_not(
     assert {r.status_code for r in rush} == {302}
 
 
+# The same mailbox written so that it looks like another address: the mail system delivers a
+# full-width letter or a soft hyphen in the domain to the plain domain (IDNA).
+SAME_MAILBOX = [
+    "victim@ｅxample.jp",
+    "victim@exam\u00adple.jp",
+    "victim@ＥＸＡＭＰＬＥ.jp",
+    "Victim@Example.JP",
+    "victim@e\u00adxample.jp",
+]
+
+
+def test_a_mailbox_spelled_differently_is_still_one_address(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The stranger types the victim's address in forms the mail system delivers to the same
+    mailbox: no second place in the victim's session, and the per-address limit still holds."""
+    settings.PORTAL_RATELIMIT_REGISTER_PER_ADDRESS_DAY = 3
+    programme = ProgrammeFactory()
+    sessions = [SessionFactory(programme=programme, start=time(9 + i)) for i in range(5)]
+    victim = Client(REMOTE_ADDR="203.0.113.5")
+    assert post_register(victim, sessions[0], "victim@example.jp").status_code == 302
+    mail.outbox.clear()
+    stranger_answers = []
+    with django_capture_on_commit_callbacks(execute=True):
+        targets = [sessions[0], *sessions[:4]]
+        for i, (session, address) in enumerate(zip(targets, SAME_MAILBOX, strict=True)):
+            stranger = Client(REMOTE_ADDR=f"198.51.100.{i + 1}")
+            stranger_answers.append(post_register(stranger, session, address).status_code)
+    # One place per mailbox in the victim's session, whatever the spelling.
+    assert Registration.objects.filter(session=sessions[0]).count() == 1
+    # The victim's mailbox is counted as one address: 1 (victim) + 2 more, then 429.
+    assert stranger_answers == [302, 302, 429, 429, 429]
+    assert {r.email for r in Registration.objects.all()} == {"victim@example.jp"}
+
+
 def test_limits_still_count_in_the_process_when_the_cache_is_down(
     settings: Any, monkeypatch: Any
 ) -> None:
