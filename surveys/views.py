@@ -159,7 +159,8 @@ def file_upload(request: HttpRequest, pk: UUID) -> HttpResponse:
     return redirect(dataset)
 
 
-@role_required(*STAFF)
+# An upload's problem list holds raw cells (row, column, value): microdata, for analysts only.
+@role_required(ANALYST)
 def file_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     dataset_file = get_object_or_404(DatasetFile.objects.select_related("dataset", "job"), pk=pk)
     denied = _audit_or_refuse(
@@ -174,7 +175,7 @@ def file_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _no_store(render(request, "surveys/file_detail.html", {"file": dataset_file}))
 
 
-@role_required(*STAFF)
+@role_required(ANALYST)
 def file_problems(request: HttpRequest, pk: UUID) -> HttpResponse:
     dataset_file = get_object_or_404(DatasetFile.objects.select_related("dataset"), pk=pk)
     path = services.problems_file_path(dataset_file)

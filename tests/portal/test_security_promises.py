@@ -220,6 +220,29 @@ def test_the_survey_purge_leaves_no_problem_list_or_raw_value(
 
 
 @pytest.mark.django_db
+def test_raw_cell_values_of_an_upload_are_for_analysts_only_and_logged(
+    analyst_user: Any, secretariat_user: Any
+) -> None:
+    """The problem list (row, column, the raw cell) is microdata: the secretariat, who sees the
+    reports, does not see it; each analyst's look is in the audit log."""
+    from surveys.models import AuditLog
+
+    analyst_client, secretariat_client = Client(), Client()
+    analyst_client.force_login(analyst_user)
+    secretariat_client.force_login(secretariat_user)
+    _dataset, dataset_file = _dataset_with_a_problem_list()
+    for name in ("surveys:file-problems", "surveys:file-detail"):
+        url = reverse(name, args=[dataset_file.pk])
+        refused = secretariat_client.get(url)
+        assert refused.status_code == 403
+        assert PERSONAL_VALUE not in refused.content.decode()
+        before = AuditLog.objects.count()
+        shown = analyst_client.get(url)
+        assert shown.status_code == 200 and PERSONAL_VALUE in shown.content.decode()
+        assert AuditLog.objects.count() == before + 1
+
+
+@pytest.mark.django_db
 def test_a_dataset_purged_before_problem_lists_counted_is_cleaned_up(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
