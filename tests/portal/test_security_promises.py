@@ -1,11 +1,15 @@
 """The portal's security promises, in one place (README, "Operating the portal").
 
-1. Configuration fails closed: an unknown DJANGO_ENV, DEBUG outside development, a short
-   production key, a test-only switch or an uncounted proxy in production refuse to start.
+1. Configuration fails closed: an unknown DJANGO_ENV, DEBUG outside development, a short or
+   guessable production key, a test-only switch or an uncounted proxy in production refuse to
+   start.
 2. Personal data has an end date: every kind is a retention rule; the purge leaves nothing behind.
-3. Log-in throttling: per user name + address, and per user name from anywhere (higher limit).
+   An upload's problem list (raw cells) is for analysts only, and logged.
+3. Log-in throttling: per user name + address, and per user name from anywhere (higher limit);
+   behind the proxy, per client the proxy names.
 4. Uploads: flyers are PDF/PNG/JPEG by content; uploaded media is only ever a download.
 5. One decoder for every text upload (UTF-8 or CP932), refusing with a ValidationError.
+6. The handbook sets no cookie, not even on its error pages.
 
 Each test was written from a reproduced finding and seen to fail before the fix.
 """
