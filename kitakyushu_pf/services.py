@@ -11,6 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.encoding import punycode
@@ -112,6 +113,17 @@ def email_canonical(address: str) -> str:
     with contextlib.suppress(UnicodeError):
         domain = punycode(domain)
     return f"{local}@{domain}".lower()
+
+
+# How much of a typed name or organisation an e-mail repeats (in 「」, on one line).
+QUOTED_NAME_LENGTH = 40
+QUOTED_ORGANISATION_LENGTH = 60
+
+
+def email_quoted(text: object, limit: int) -> str:
+    """User-typed text as it may appear in a mail: one line, shortened, in 「」 (empty: "")."""
+    flat = " ".join(str(text).split())
+    return f"「{truncatechars(flat, limit)}」" if flat else ""
 
 
 def email_key(app: str, event: str, *ids: object) -> str:

@@ -35,7 +35,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Max
-from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -45,9 +44,12 @@ from django.utils.translation import gettext_lazy as _
 from kitakyushu_pf import test_hooks
 from kitakyushu_pf.models import OutboxEmail
 from kitakyushu_pf.services import (
+    QUOTED_NAME_LENGTH,
+    QUOTED_ORGANISATION_LENGTH,
     Attachment,
     RenderedEmail,
     email_key,
+    email_quoted,
     email_render,
     email_reserve,
     outbox_renderer,
@@ -76,8 +78,6 @@ logger = logging.getLogger(__name__)
 RESULT_SALT = "trainings.result"
 RESULT_MAX_AGE = 60 * 60
 LOCK_TIMEOUT = "3s"
-QUOTED_NAME_LENGTH = 40
-QUOTED_ORGANISATION_LENGTH = 60
 
 __all__ = ["normalise_email"]
 
@@ -897,12 +897,6 @@ def link_resend_request(*, email: str) -> None:
     email_reserve(key=email_key("trainings", "links", stamp), to=[email])
 
 
-def _quoted(text: str, limit: int) -> str:
-    """User-typed text as it may appear in a mail: one line, shortened, in 「」."""
-    flat = " ".join(str(text).split())
-    return f"「{truncatechars(flat, limit)}」" if flat else ""
-
-
 @outbox_renderer("trainings")
 def registration_mail_render(email: OutboxEmail) -> RenderedEmail | None:
     """Write a reserved trainings e-mail (the worker, just before sending it)."""
@@ -923,8 +917,8 @@ def registration_mail_render(email: OutboxEmail) -> RenderedEmail | None:
     language = registration.language or settings.LANGUAGE_CODE
     context: dict[str, object] = {
         "registration": registration,
-        "name": _quoted(registration.name, QUOTED_NAME_LENGTH),
-        "organisation": _quoted(registration.organisation_label, QUOTED_ORGANISATION_LENGTH),
+        "name": email_quoted(registration.name, QUOTED_NAME_LENGTH),
+        "organisation": email_quoted(registration.organisation_label, QUOTED_ORGANISATION_LENGTH),
         "session": session,
         "programme": programme,
         "is_online": session.format == Session.Format.ONLINE,
