@@ -87,9 +87,10 @@ def client_ip(request: HttpRequest) -> str:
     return str(parsed)
 
 
-def axes_client_ip(request: HttpRequest) -> str | None:
-    """The address django-axes counts log-in failures against (``AXES_CLIENT_IP_CALLABLE``): the
-    same client as every other limit, never the proxy in front of everyone."""
+def client_ip_address(request: HttpRequest) -> str | None:
+    """:func:`client_ip` as an IP address, or None: what django-axes counts log-in failures
+    against (``AXES_CLIENT_IP_CALLABLE``) and what the audit logs keep. The same client as every
+    other limit, never the proxy in front of everyone."""
     ip = client_ip(request)
     try:
         ipaddress.ip_address(ip)

@@ -238,7 +238,7 @@ AXES_BEHIND_PROXY = env.bool("AXES_BEHIND_PROXY", default=PRODUCTION)
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
 # Axes counts the client the proxies name, exactly as the portal's other abuse limits do (without
 # this it would count REMOTE_ADDR: behind the proxy, everyone is one address).
-AXES_CLIENT_IP_CALLABLE = "kitakyushu_pf.ratelimits.axes_client_ip"
+AXES_CLIENT_IP_CALLABLE = "kitakyushu_pf.ratelimits.client_ip_address"
 if PRODUCTION and AXES_BEHIND_PROXY and AXES_IPWARE_PROXY_COUNT < 1:
     raise ImproperlyConfigured(
         "AXES_PROXY_COUNT=0 in production would make every client behind the HTTPS proxy one "

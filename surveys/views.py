@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kitakyushu_pf.exports import attachment_response
 from kitakyushu_pf.models import BackgroundJob
+from kitakyushu_pf.ratelimits import client_ip_address
 from kitakyushu_pf.roles import ANALYST, MEMBER, SECRETARIAT, role_required, user_has_role
 
 from . import charts, presentation, selectors, services
@@ -29,7 +30,8 @@ ResponseT = TypeVar("ResponseT", bound=HttpResponse)
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client the proxies name (not the proxy): the same address every limit counts."""
+    return client_ip_address(request)
 
 
 def _audit_or_refuse(request: HttpRequest, **kwargs: Any) -> HttpResponse | None:

@@ -247,6 +247,23 @@ def test_raw_cell_values_of_an_upload_are_for_analysts_only_and_logged(
 
 
 @pytest.mark.django_db
+def test_the_download_log_names_the_client_behind_the_proxy(
+    analyst_user: Any, settings: Any
+) -> None:
+    """Behind the HTTPS proxy every request comes from the proxy: the audit row must keep the
+    client the proxy names (as the lockout and the abuse limits count it), not the proxy."""
+    from surveys.models import AuditLog
+
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    analyst = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.44")
+    analyst.force_login(analyst_user)
+    _dataset, dataset_file = _dataset_with_a_problem_list()
+    url = reverse("surveys:file-problems", args=[dataset_file.pk])
+    assert analyst.get(url).status_code == 200
+    assert AuditLog.objects.latest("pk").client_ip == "203.0.113.44"
+
+
+@pytest.mark.django_db
 def test_a_dataset_purged_before_problem_lists_counted_is_cleaned_up(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
