@@ -253,7 +253,10 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "trainings/me_invalid.html", status=404)
     places = selectors.registrations_for_link(link)
     if request.method == "POST":
-        registration = get_object_or_404(places, pk=request.POST.get("registration"))
+        number = str(request.POST.get("registration", ""))
+        if not number.isdecimal():
+            raise Http404
+        registration = get_object_or_404(places, pk=int(number))
         action = request.POST.get("action", "cancel")
         try:
             if action == "hold-confirm":
