@@ -41,6 +41,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django_ratelimit.core import get_usage
 
+from .services import email_canonical
+
 FALLBACK_MAX_KEYS = 10_000
 DAY = 24 * 60 * 60
 HOUR = 60 * 60
@@ -85,8 +87,21 @@ def client_ip(request: HttpRequest) -> str:
     return str(parsed)
 
 
+def client_ip_address(request: HttpRequest) -> str | None:
+    """:func:`client_ip` as an IP address, or None: what django-axes counts log-in failures
+    against (``AXES_CLIENT_IP_CALLABLE``) and what the audit logs keep. The same client as every
+    other limit, never the proxy in front of everyone."""
+    ip = client_ip(request)
+    try:
+        ipaddress.ip_address(ip)
+    except ValueError:
+        return None
+    return ip
+
+
 def address_key(address: str) -> str:
-    return hashlib.sha256(address.strip().lower().encode()).hexdigest()[:32]
+    """The cache key of a recipient: every spelling of one mailbox counts as one address."""
+    return hashlib.sha256(email_canonical(address).encode()).hexdigest()[:32]
 
 
 class _Fallback:

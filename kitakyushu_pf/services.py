@@ -1,6 +1,7 @@
 """Cross-app services: absolute links, composing e-mails in the reader's language, the outbox."""
 
 import base64
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -10,8 +11,10 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import truncatechars
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.encoding import punycode
 
 from .models import OutboxEmail
 
@@ -93,6 +96,34 @@ def outbox_fresh_ids(*, within_seconds: int = 600) -> list[int]:
 def portal_url(path: str) -> str:
     """The absolute URL of a portal path, for e-mails, QR codes and feeds (``PORTAL_BASE_URL``)."""
     return settings.PORTAL_BASE_URL.rstrip("/") + "/" + path.lstrip("/")
+
+
+def email_canonical(address: str) -> str:
+    """One spelling per mailbox: trimmed, lower case, the domain as the mail system sends it.
+
+    Django sends to a Unicode domain through IDNA, which folds full-width letters and drops soft
+    hyphens (``victim@ｅxam\u00adple.jp`` reaches ``victim@example.jp``): per-address limits and
+    one-place-per-address rules must see those spellings as the one address they are.
+    """
+    address = address.strip()
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return address.lower()
+    # A domain the mail system could not send to stays as typed (the form refuses it anyway).
+    with contextlib.suppress(UnicodeError):
+        domain = punycode(domain)
+    return f"{local}@{domain}".lower()
+
+
+# How much of a typed name or organisation an e-mail repeats (in 「」, on one line).
+QUOTED_NAME_LENGTH = 40
+QUOTED_ORGANISATION_LENGTH = 60
+
+
+def email_quoted(text: object, limit: int) -> str:
+    """User-typed text as it may appear in a mail: one line, shortened, in 「」 (empty: "")."""
+    flat = " ".join(str(text).split())
+    return f"「{truncatechars(flat, limit)}」" if flat else ""
 
 
 def email_key(app: str, event: str, *ids: object) -> str:

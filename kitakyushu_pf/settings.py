@@ -37,6 +37,9 @@ if DEBUG and not DEVELOPMENT:
     )
 
 MIN_SECRET_KEY_LENGTH = 50
+MIN_SECRET_KEY_UNIQUE_CHARACTERS = 5  # Django's own bar (security.W009)
+# Key rotation: the old key(s) keep existing sessions and signed links valid until they expire.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 
 
 def _checkout_secret_key(path: Path) -> str:
@@ -71,6 +74,24 @@ if PRODUCTION:
             f"{MIN_SECRET_KEY_LENGTH} or more random characters "
             '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
         )
+    # What `check --deploy` only warns about (security.W009, W025) stops production: a key of a
+    # few repeated characters, Django's generated development key, or a weak old key that still
+    # signs valid links.
+    _keys = [("DJANGO_SECRET_KEY", SECRET_KEY)] + [
+        (f"DJANGO_SECRET_KEY_FALLBACKS[{i}]", key) for i, key in enumerate(SECRET_KEY_FALLBACKS)
+    ]
+    for _name, _key in _keys:
+        if (
+            len(_key) < MIN_SECRET_KEY_LENGTH
+            or len(set(_key)) < MIN_SECRET_KEY_UNIQUE_CHARACTERS
+            or _key.startswith("django-insecure-")
+        ):
+            raise ImproperlyConfigured(
+                f"{_name} is not a production key: it needs {MIN_SECRET_KEY_LENGTH} or more "
+                f"random characters ({MIN_SECRET_KEY_UNIQUE_CHARACTERS} or more different ones, "
+                "not Django's generated 'django-insecure-' key) "
+                '(python -c "import secrets; print(secrets.token_urlsafe(64))").'
+            )
 else:
     SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _checkout_secret_key(
         VAR_DIR / "dev-secret-key"
@@ -215,6 +236,9 @@ AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 # Behind the HTTPS proxy the client address is the proxy's unless the proxies are counted.
 AXES_BEHIND_PROXY = env.bool("AXES_BEHIND_PROXY", default=PRODUCTION)
 AXES_IPWARE_PROXY_COUNT = env.int("AXES_PROXY_COUNT", default=0)
+# Axes counts the client the proxies name, exactly as the portal's other abuse limits do (without
+# this it would count REMOTE_ADDR: behind the proxy, everyone is one address).
+AXES_CLIENT_IP_CALLABLE = "kitakyushu_pf.ratelimits.client_ip_address"
 if PRODUCTION and AXES_BEHIND_PROXY and AXES_IPWARE_PROXY_COUNT < 1:
     raise ImproperlyConfigured(
         "AXES_PROXY_COUNT=0 in production would make every client behind the HTTPS proxy one "
@@ -362,8 +386,6 @@ PORTAL_SECRETARIAT = {
 }
 
 # --- hardening ---
-# Key rotation: the old key(s) keep existing sessions and signed links valid until they expire.
-SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
 LANGUAGE_COOKIE_SAMESITE = "Lax"
 _auth_mw = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
 MIDDLEWARE[_auth_mw:_auth_mw] = [

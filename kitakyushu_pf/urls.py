@@ -37,6 +37,7 @@ urlpatterns = [
 ]
 
 handler403 = "kitakyushu_pf.views.permission_denied"
+handler404 = "kitakyushu_pf.views.page_not_found"
 handler500 = "kitakyushu_pf.views.server_error"
 
 if settings.MEDIA_URL.startswith("/"):

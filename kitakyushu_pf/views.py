@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.cache import never_cache
 
@@ -69,15 +70,40 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(parts, status=status)
 
 
+HANDBOOK_PREFIX = "/handbook/"
+
+
+def _error_page(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    """An error page; under the handbook, in the handbook's frame, which sets no cookie (no
+    language form with its CSRF token, no flash messages read) and keeps the quick exit."""
+    context: dict[str, object] = {}
+    if request.path.startswith(HANDBOOK_PREFIX) and not request.path.startswith(
+        f"{HANDBOOK_PREFIX}staff/"
+    ):
+        context = {
+            "error_base": "handbook/handbook_base.html",
+            "home_url": reverse("handbook:home"),
+            "keep": (),
+            "messages": (),
+            "quick_exit_url": settings.HANDBOOK_QUICK_EXIT_URL,
+        }
+    return render(request, template, context, status=status)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """handler404."""
+    return _error_page(request, "404.html", 404)
+
+
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     logger.warning("CSRF failure on %s: %s", request.path, reason)
-    return render(request, "403_csrf.html", status=403)
+    return _error_page(request, "403_csrf.html", 403)
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """handler403: log the denial (no personal data) and show the friendly page."""
     denial_log(request=request, reason=type(exception).__name__ if exception else "forbidden")
-    return render(request, "403.html", status=403)
+    return _error_page(request, "403.html", 403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

@@ -15,7 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from kitakyushu_pf.services import email_compose, email_key, portal_url
+from kitakyushu_pf.services import (
+    QUOTED_NAME_LENGTH,
+    QUOTED_ORGANISATION_LENGTH,
+    email_compose,
+    email_key,
+    email_quoted,
+    portal_url,
+)
 
 from .models import (
     FieldOfSupport,
@@ -77,7 +84,12 @@ def application_submit(
     application.wards.set(list(wards))
     email_compose(
         template="members/email/application_received.txt",
-        context={"application": application},
+        context={
+            "application": application,
+            # Typed by whoever filled in the form, for any address: quoted and short.
+            "name": email_quoted(application.contact_name, QUOTED_NAME_LENGTH),
+            "organisation": email_quoted(application.organisation_name, QUOTED_ORGANISATION_LENGTH),
+        },
         to=[application.contact_email],
         key=email_key("members", "application-received", application.pk),
         subject=gettext_lazy("We received your application to join the council"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kitakyushu_pf.exports import attachment_response
 from kitakyushu_pf.models import BackgroundJob
+from kitakyushu_pf.ratelimits import client_ip_address
 from kitakyushu_pf.roles import ANALYST, MEMBER, SECRETARIAT, role_required, user_has_role
 
 from . import charts, presentation, selectors, services
@@ -29,7 +30,8 @@ ResponseT = TypeVar("ResponseT", bound=HttpResponse)
 
 
 def _client_ip(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    """The client the proxies name (not the proxy): the same address every limit counts."""
+    return client_ip_address(request)
 
 
 def _audit_or_refuse(request: HttpRequest, **kwargs: Any) -> HttpResponse | None:
@@ -159,7 +161,8 @@ def file_upload(request: HttpRequest, pk: UUID) -> HttpResponse:
     return redirect(dataset)
 
 
-@role_required(*STAFF)
+# An upload's problem list holds raw cells (row, column, value): microdata, for analysts only.
+@role_required(ANALYST)
 def file_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     dataset_file = get_object_or_404(DatasetFile.objects.select_related("dataset", "job"), pk=pk)
     denied = _audit_or_refuse(
@@ -174,7 +177,7 @@ def file_detail(request: HttpRequest, pk: UUID) -> HttpResponse:
     return _no_store(render(request, "surveys/file_detail.html", {"file": dataset_file}))
 
 
-@role_required(*STAFF)
+@role_required(ANALYST)
 def file_problems(request: HttpRequest, pk: UUID) -> HttpResponse:
     dataset_file = get_object_or_404(DatasetFile.objects.select_related("dataset"), pk=pk)
     path = services.problems_file_path(dataset_file)

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from kitakyushu_pf.services import portal_url
+from kitakyushu_pf.services import email_canonical, portal_url
 
 from .models import ACTIVE_STATES, AccessLink, Programme, Registration
 
@@ -34,7 +34,8 @@ TOKEN_LENGTH = 43
 
 
 def normalise_email(email: str) -> str:
-    return email.strip().lower()
+    """One spelling per mailbox (kitakyushu_pf.services.email_canonical)."""
+    return email_canonical(email)
 
 
 def _token_for(nonce: str) -> str:

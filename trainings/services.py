@@ -35,7 +35,6 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
 from django.db.models import F, Max
-from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.functional import Promise
@@ -45,9 +44,12 @@ from django.utils.translation import gettext_lazy as _
 from kitakyushu_pf import test_hooks
 from kitakyushu_pf.models import OutboxEmail
 from kitakyushu_pf.services import (
+    QUOTED_NAME_LENGTH,
+    QUOTED_ORGANISATION_LENGTH,
     Attachment,
     RenderedEmail,
     email_key,
+    email_quoted,
     email_render,
     email_reserve,
     outbox_renderer,
@@ -76,8 +78,6 @@ logger = logging.getLogger(__name__)
 RESULT_SALT = "trainings.result"
 RESULT_MAX_AGE = 60 * 60
 LOCK_TIMEOUT = "3s"
-QUOTED_NAME_LENGTH = 40
-QUOTED_ORGANISATION_LENGTH = 60
 
 __all__ = ["normalise_email"]
 
@@ -321,13 +321,15 @@ def registrations_create(
     source: str = Registration.Source.WEB,
     enforce_window: bool = True,
     external_id: str = "",
+    enforce_cutoff: bool = True,
 ) -> list[Registration]:
     """Register one person for several sessions of one programme, all or nothing.
 
     Each session is confirmed or waitlisted on its own; a session the address already holds a
     place in is skipped (its owner is told by e-mail) and is not in the returned list. Raises
-    ValidationError for the rules (window, overlap) and RegistrationBusy when the lock cannot be
-    had in time.
+    ValidationError for the rules (window, a lecture past its cut-off, overlap) and
+    RegistrationBusy when the lock cannot be had in time. ``enforce_cutoff=False`` only records
+    places in lectures already held (tests, data of past programmes).
     """
     if not session_ids:
         raise ValidationError(_("Please choose at least one session."), code="empty")
@@ -335,13 +337,27 @@ def registrations_create(
         raise ValidationError(_("Please enter your name."), code="name")
     try:
         return _registrations_create(
-            programme, session_ids, applicant, source, enforce_window, external_id, optimistic=True
+            programme,
+            session_ids,
+            applicant,
+            source,
+            enforce_window,
+            external_id,
+            optimistic=True,
+            enforce_cutoff=enforce_cutoff,
         )
     except IntegrityError:
         # The address already holds a place somewhere here: start over, looking before each
         # insert, so that the existing place stays untouched and its owner is told.
         return _registrations_create(
-            programme, session_ids, applicant, source, enforce_window, external_id, optimistic=False
+            programme,
+            session_ids,
+            applicant,
+            source,
+            enforce_window,
+            external_id,
+            optimistic=False,
+            enforce_cutoff=enforce_cutoff,
         )
 
 
@@ -354,6 +370,7 @@ def _registrations_create(
     external_id: str,
     *,
     optimistic: bool,
+    enforce_cutoff: bool = True,
 ) -> list[Registration]:
     with _busy_guard(), transaction.atomic():
         sessions = _lock_sessions(session_ids, programme=expected)
@@ -365,6 +382,13 @@ def _registrations_create(
         programme = next(iter(sessions.values())).programme
         if enforce_window and (error := window_error(programme)):
             raise error
+        if enforce_cutoff:
+            # The window may still be open for later lectures: one that has started (its
+            # cut-off passed) takes no new place, and nobody is told a past lecture is theirs.
+            now = timezone.now()
+            for session in sessions.values():
+                if session.is_past_cutoff(now):
+                    raise _cutoff_error(session)
         _check_overlaps(list(sessions.values()))
         hold = web_hold(programme) if source == Registration.Source.WEB else None
         made = []
@@ -873,12 +897,6 @@ def link_resend_request(*, email: str) -> None:
     email_reserve(key=email_key("trainings", "links", stamp), to=[email])
 
 
-def _quoted(text: str, limit: int) -> str:
-    """User-typed text as it may appear in a mail: one line, shortened, in 「」."""
-    flat = " ".join(str(text).split())
-    return f"「{truncatechars(flat, limit)}」" if flat else ""
-
-
 @outbox_renderer("trainings")
 def registration_mail_render(email: OutboxEmail) -> RenderedEmail | None:
     """Write a reserved trainings e-mail (the worker, just before sending it)."""
@@ -899,8 +917,8 @@ def registration_mail_render(email: OutboxEmail) -> RenderedEmail | None:
     language = registration.language or settings.LANGUAGE_CODE
     context: dict[str, object] = {
         "registration": registration,
-        "name": _quoted(registration.name, QUOTED_NAME_LENGTH),
-        "organisation": _quoted(registration.organisation_label, QUOTED_ORGANISATION_LENGTH),
+        "name": email_quoted(registration.name, QUOTED_NAME_LENGTH),
+        "organisation": email_quoted(registration.organisation_label, QUOTED_ORGANISATION_LENGTH),
         "session": session,
         "programme": programme,
         "is_online": session.format == Session.Format.ONLINE,

@@ -145,6 +145,7 @@ def programme_register(request: HttpRequest, slug: str) -> HttpResponse:
             # The same answer whatever the address: what was applied for, and "see your mail".
             token = result_token_make(programme_id=programme.pk, session_ids=session_ids)
             return redirect("trainings:registration-result", slug=programme.slug, token=token)
+    now = timezone.now()
     return render(
         request,
         "trainings/registration_form.html",
@@ -152,7 +153,10 @@ def programme_register(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "form": form,
             "closed": closed,
-            "sessions": list(selectors.programme_sessions(programme)),
+            # A lecture past its cut-off is not offered (the service refuses it too).
+            "sessions": [
+                s for s in selectors.programme_sessions(programme) if not s.is_past_cutoff(now)
+            ],
         },
     )
 
@@ -249,7 +253,10 @@ def me(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "trainings/me_invalid.html", status=404)
     places = selectors.registrations_for_link(link)
     if request.method == "POST":
-        registration = get_object_or_404(places, pk=request.POST.get("registration"))
+        number = str(request.POST.get("registration", ""))
+        if not number.isdecimal():
+            raise Http404
+        registration = get_object_or_404(places, pk=int(number))
         action = request.POST.get("action", "cancel")
         try:
             if action == "hold-confirm":

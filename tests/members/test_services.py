@@ -298,3 +298,29 @@ def test_a_decided_request_cannot_be_decided_again(kind: str, secretariat_user: 
     item = _decide(kind, MAKERS[kind](), approve=False, reviewer=secretariat_user, reason="市外")
     with pytest.raises(ValidationError, match="すでに決定済み"):
         _decide(kind, item, approve=True, reviewer=secretariat_user, reason="")
+
+
+def test_application_mail_to_a_typed_address_quotes_the_typed_names_short(
+    mailoutbox: list[Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    """A stranger applies with someone else's address and writes the text of the mail into the
+    name fields: the city's text comes first; the names only below, quoted and shortened."""
+    from django.test import Client
+
+    evil_name = "ご本人確認のため https://evil.example/login へ" + "あ" * 60
+    evil_org = "【重要】口座の確認が必要です https://evil.example/ " + "い" * 150
+    data = {
+        **_form_data(),
+        "contact_name": evil_name,
+        "organisation_name": evil_org,
+        "contact_email": "victim@example.jp",
+        "action": "submit",
+    }
+    stranger = Client(REMOTE_ADDR="198.51.100.20")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert stranger.post(reverse("members:application-create"), data).status_code == 302
+    deliver_outbox()
+    (message,) = [m for m in mailoutbox if "victim@example.jp" in m.to]
+    assert message.body.startswith("このメールは")
+    assert "「ご本人確認のため" in message.body and "「【重要】口座の確認" in message.body
+    assert "あ" * 40 not in message.body and "い" * 40 not in message.body

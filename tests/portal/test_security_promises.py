@@ -1,11 +1,15 @@
 """The portal's security promises, in one place (README, "Operating the portal").
 
-1. Configuration fails closed: an unknown DJANGO_ENV, DEBUG outside development, a short
-   production key, a test-only switch or an uncounted proxy in production refuse to start.
+1. Configuration fails closed: an unknown DJANGO_ENV, DEBUG outside development, a short or
+   guessable production key, a test-only switch or an uncounted proxy in production refuse to
+   start.
 2. Personal data has an end date: every kind is a retention rule; the purge leaves nothing behind.
-3. Log-in throttling: per user name + address, and per user name from anywhere (higher limit).
+   An upload's problem list (raw cells) is for analysts only, and logged.
+3. Log-in throttling: per user name + address, and per user name from anywhere (higher limit);
+   behind the proxy, per client the proxy names.
 4. Uploads: flyers are PDF/PNG/JPEG by content; uploaded media is only ever a download.
 5. One decoder for every text upload (UTF-8 or CP932), refusing with a ValidationError.
+6. The handbook sets no cookie, not even on its error pages.
 
 Each test was written from a reproduced finding and seen to fail before the fix.
 """
@@ -94,6 +98,23 @@ def test_production_refuses_a_short_secret_key() -> None:
     assert result.returncode != 0
     assert "DJANGO_SECRET_KEY is 5 characters long" in result.stderr
     assert "50 or more" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("DJANGO_SECRET_KEY", "a" * 64),  # long, but four characters away from guessable
+        ("DJANGO_SECRET_KEY", "django-insecure-" + STRONG_KEY),  # Django's generated dev key
+        ("DJANGO_SECRET_KEY_FALLBACKS", "short"),  # an old key still signs valid links
+        ("DJANGO_SECRET_KEY_FALLBACKS", f"{STRONG_KEY},{'ab' * 30}"),
+    ],
+)
+def test_production_refuses_a_guessable_secret_key(variable: str, value: str) -> None:
+    """What `check --deploy` only warns about (security.W009/W025) must stop production."""
+    result = load_settings(**{**PRODUCTION, variable: value})
+    assert result.returncode != 0
+    assert variable in result.stderr.splitlines()[-1]
+    assert "random" in result.stderr.splitlines()[-1]
 
 
 @pytest.mark.parametrize(
@@ -200,6 +221,46 @@ def test_the_survey_purge_leaves_no_problem_list_or_raw_value(
     assert AuditLog.objects.filter(action="retention", dataset=dataset).count() == 1
     with django_capture_on_commit_callbacks(execute=True):
         assert retention.retention_run()["surveys.microdata"] == 0  # idempotent
+
+
+@pytest.mark.django_db
+def test_raw_cell_values_of_an_upload_are_for_analysts_only_and_logged(
+    analyst_user: Any, secretariat_user: Any
+) -> None:
+    """The problem list (row, column, the raw cell) is microdata: the secretariat, who sees the
+    reports, does not see it; each analyst's look is in the audit log."""
+    from surveys.models import AuditLog
+
+    analyst_client, secretariat_client = Client(), Client()
+    analyst_client.force_login(analyst_user)
+    secretariat_client.force_login(secretariat_user)
+    _dataset, dataset_file = _dataset_with_a_problem_list()
+    for name in ("surveys:file-problems", "surveys:file-detail"):
+        url = reverse(name, args=[dataset_file.pk])
+        refused = secretariat_client.get(url)
+        assert refused.status_code == 403
+        assert PERSONAL_VALUE not in refused.content.decode()
+        before = AuditLog.objects.count()
+        shown = analyst_client.get(url)
+        assert shown.status_code == 200 and PERSONAL_VALUE in shown.content.decode()
+        assert AuditLog.objects.count() == before + 1
+
+
+@pytest.mark.django_db
+def test_the_download_log_names_the_client_behind_the_proxy(
+    analyst_user: Any, settings: Any
+) -> None:
+    """Behind the HTTPS proxy every request comes from the proxy: the audit row must keep the
+    client the proxy names (as the lockout and the abuse limits count it), not the proxy."""
+    from surveys.models import AuditLog
+
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    analyst = Client(REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="203.0.113.44")
+    analyst.force_login(analyst_user)
+    _dataset, dataset_file = _dataset_with_a_problem_list()
+    url = reverse("surveys:file-problems", args=[dataset_file.pk])
+    assert analyst.get(url).status_code == 200
+    assert AuditLog.objects.latest("pk").client_ip == "203.0.113.44"
 
 
 @pytest.mark.django_db
@@ -348,6 +409,33 @@ def test_guessing_spread_over_many_addresses_locks_the_user_name(secretariat_use
     assert response.status_code in {403, 429}
 
 
+@pytest.mark.django_db
+def test_behind_the_proxy_a_strangers_guesses_do_not_lock_the_victim_out(
+    secretariat_user: Any, settings: Any
+) -> None:
+    """Everyone reaches the portal through the HTTPS proxy (one REMOTE_ADDR): the lockout must
+    count the client the proxy names, as the other abuse limits do, not the proxy itself."""
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+    stranger = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="198.51.100.7")
+    victim = Client(REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR="203.0.113.5")
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        stranger.post(reverse("login"), {"username": secretariat_user.username, "password": "x"})
+    right = {"username": secretariat_user.username, "password": "pw-for-tests-123"}
+    assert stranger.post(reverse("login"), right).status_code in {403, 429}
+    assert victim.post(reverse("login"), right).status_code == 302
+    # Without a proxy in front, a forged X-Forwarded-For does not give a fresh address.
+    settings.AXES_IPWARE_PROXY_COUNT = 0
+    forged = Client(REMOTE_ADDR="198.51.100.9", HTTP_X_FORWARDED_FOR="192.0.2.1")
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        forged.post(
+            reverse("login"),
+            {"username": secretariat_user.username, "password": "x"},
+            HTTP_X_FORWARDED_FOR=f"192.0.2.{n + 1}",
+        )
+    assert forged.post(reverse("login"), right).status_code in {403, 429}
+
+
 # --- 4. Uploads ---------------------------------------------------------------------------------
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -412,3 +500,28 @@ def test_national_figures_accept_cp932_like_every_other_upload(analyst_client: C
     response = analyst_client.post(reverse("surveys:national-list"), {"file": upload})
     assert response.status_code == 302, response.content.decode()[:2000]
     assert NationalFigure.objects.count() == len(shipped.strip().splitlines()) - 1
+
+
+# --- 6. The handbook sets no cookie, not even on its error pages --------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("get", "/handbook/c/no-such-category/"),
+        ("get", "/handbook/s/no-such-scheme/"),
+        ("get", "/handbook/report/999999/"),
+        ("get", "/handbook/no-such-page"),
+        ("post", "/handbook/"),  # no CSRF token: the CSRF failure page
+        ("post", "/handbook/results/"),
+    ],
+)
+def test_handbook_error_pages_set_no_cookie(method: str, path: str) -> None:
+    visitor = Client(enforce_csrf_checks=True)
+    response = getattr(visitor, method)(path)
+    assert response.status_code in {403, 404, 405}
+    assert not response.cookies, response.cookies
+    body = response.content.decode()
+    assert "csrfmiddlewaretoken" not in body
+    assert "quick-exit" in body  # still the handbook's page, with its quick exit

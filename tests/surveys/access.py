@@ -64,8 +64,8 @@ ENTRIES = {
     "surveys/shared/<uuid:pk>/download/": roles_only(
         "/surveys/shared/{shared}/download/", "member", "secretariat"
     ),
-    "surveys/f/<uuid:pk>/": roles_only("/surveys/f/{file}/", *BOTH),
-    "surveys/f/<uuid:pk>/problems.csv": roles_only("/surveys/f/{file}/problems.csv", *BOTH),
+    "surveys/f/<uuid:pk>/": roles_only("/surveys/f/{file}/", "analyst"),
+    "surveys/f/<uuid:pk>/problems.csv": roles_only("/surveys/f/{file}/problems.csv", "analyst"),
     "surveys/jobs/<uuid:pk>/status/": roles_only("/surveys/jobs/{job}/status/", *BOTH),
     "surveys/national/": roles_only("/surveys/national/", *BOTH),
     "surveys/audit/": roles_only("/surveys/audit/", "secretariat"),

@@ -271,7 +271,7 @@ def test_report_sleep_switch_is_refused_in_production() -> None:
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "kitakyushu_pf.settings",
         "DJANGO_ENV": "production",
-        "DJANGO_SECRET_KEY": "s" * 60,
+        "DJANGO_SECRET_KEY": "k8#2Lq!v9Zr@x4Wm$7Tn%1Yp^6Gb&3Hc*5Jd(0Fs)8Ke_2Qa+9Ul=4Ro",
         "DJANGO_ALLOWED_HOSTS": "tsunagaru.example.jp",
         "AXES_PROXY_COUNT": "1",
     }

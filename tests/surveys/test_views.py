@@ -49,6 +49,7 @@ def urls(dataset: Dataset) -> list[tuple[str, str]]:
 
 ANALYST_ONLY = {
     "dataset-create", "file-upload", "dataset-margins", "microdata-view", "report-build",
+    "file-detail", "file-problems",
 }  # fmt: skip
 SECRETARIAT_ONLY = {"audit-log"}
 

@@ -39,7 +39,9 @@ def _fresh_fallback(monkeypatch: Any) -> None:
 
 def place(session: Session, email: str = "p@example.jp", name: str = "見本 花子") -> Registration:
     return registrations_create(
-        session_ids=[session.pk], applicant=Applicant(name=name, email=email)
+        session_ids=[session.pk],
+        applicant=Applicant(name=name, email=email),
+        enforce_cutoff=False,  # some tests place people in lectures already held
     )[0]
 
 
@@ -170,6 +172,41 @@ def test_one_ip_is_limited_per_hour_but_a_rush_of_distinct_people_is_not(
     assert {r.status_code for r in rush} == {302}
 
 
+# The same mailbox written so that it looks like another address: the mail system delivers a
+# full-width letter or a soft hyphen in the domain to the plain domain (IDNA).
+SAME_MAILBOX = [
+    "victim@ｅxample.jp",
+    "victim@exam\u00adple.jp",
+    "victim@ＥＸＡＭＰＬＥ.jp",
+    "Victim@Example.JP",
+    "victim@e\u00adxample.jp",
+]
+
+
+def test_a_mailbox_spelled_differently_is_still_one_address(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The stranger types the victim's address in forms the mail system delivers to the same
+    mailbox: no second place in the victim's session, and the per-address limit still holds."""
+    settings.PORTAL_RATELIMIT_REGISTER_PER_ADDRESS_DAY = 3
+    programme = ProgrammeFactory()
+    sessions = [SessionFactory(programme=programme, start=time(9 + i)) for i in range(5)]
+    victim = Client(REMOTE_ADDR="203.0.113.5")
+    assert post_register(victim, sessions[0], "victim@example.jp").status_code == 302
+    mail.outbox.clear()
+    stranger_answers = []
+    with django_capture_on_commit_callbacks(execute=True):
+        targets = [sessions[0], *sessions[:4]]
+        for i, (session, address) in enumerate(zip(targets, SAME_MAILBOX, strict=True)):
+            stranger = Client(REMOTE_ADDR=f"198.51.100.{i + 1}")
+            stranger_answers.append(post_register(stranger, session, address).status_code)
+    # One place per mailbox in the victim's session, whatever the spelling.
+    assert Registration.objects.filter(session=sessions[0]).count() == 1
+    # The victim's mailbox is counted as one address: 1 (victim) + 2 more, then 429.
+    assert stranger_answers == [302, 302, 429, 429, 429]
+    assert {r.email for r in Registration.objects.all()} == {"victim@example.jp"}
+
+
 def test_limits_still_count_in_the_process_when_the_cache_is_down(
     settings: Any, monkeypatch: Any
 ) -> None:
@@ -269,6 +306,33 @@ def test_no_cancel_no_promotion_no_mail_once_the_session_started(
     waiting.refresh_from_db()
     assert waiting.state == "waitlisted"
     assert not any("繰り上げ" in m.subject or "空き" in m.subject for m in mail.outbox)
+
+
+def test_no_new_place_in_a_session_that_has_started(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The window is still open for later lectures; yesterday's is neither offered nor taken,
+    and nobody is mailed 「受講が確定しました」 for a lecture that is over."""
+    programme = ProgrammeFactory()
+    yesterday = timezone.localdate() - timedelta(days=1)
+    past = SessionFactory(programme=programme, date=yesterday, start=time(9), end=time(10))
+    later = SessionFactory(programme=programme, start=time(13), end=time(14))
+    url = reverse("trainings:programme-register", args=[programme.slug])
+    form = Client().get(url).content.decode()
+    offered = set(re.findall(r'name="sessions" value="(\d+)"', form))
+    assert offered == {str(later.pk)}
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post_register(Client(REMOTE_ADDR="198.51.100.3"), past, "late@example.jp")
+    assert response.status_code == 200
+    assert "オンラインでは変更できません" in response.content.decode()
+    assert not Registration.objects.filter(session=past).exists()
+    assert not mails_to("late@example.jp")
+    # Together with a later lecture: all or nothing, as for every other rule.
+    response = Client(REMOTE_ADDR="198.51.100.4").post(
+        url, {"sessions": [past.pk, later.pk], "name": "見本 次郎", "email": "both@example.jp"}
+    )
+    assert response.status_code == 200
+    assert not Registration.objects.filter(email="both@example.jp").exists()
 
 
 def test_cut_off_minutes_before_the_start_is_per_programme() -> None:

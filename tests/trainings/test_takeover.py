@@ -102,3 +102,17 @@ def test_a_mailed_link_opens_only_its_programme_and_a_guess_opens_nothing(
     assert "講座A" in page and "講座B" not in page
     guess = Client().get("/trainings/me/" + "A" * 43 + "/")
     assert guess.status_code == 404
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1.5", "²"])
+def test_a_malformed_place_number_on_the_personal_page_is_a_404_not_a_500(value: str) -> None:
+    from trainings import links
+
+    session = SessionFactory()
+    registrations_create(session_ids=[session.pk], applicant=Applicant(name="本人", email=VICTIM))
+    link = links.me_link_ensure(email=VICTIM, programme=session.programme)
+    url = reverse("trainings:me", args=[links.link_token(link)])
+    response = Client(raise_request_exception=False).post(
+        url, {"registration": value, "confirm": "1"}
+    )
+    assert response.status_code == 404
