@@ -86,10 +86,24 @@ def flag_of(low: float | None, high: float | None) -> str | None:
     return SAME
 
 
+def weighted_view(row: dict[str, Any]) -> dict[str, Any]:
+    """The figures a finding speaks of: where the report is weighted (population margins) the
+    weighted share and its interval (Kish effective n), the difference interval then rebuilt
+    from them by Newcombe's method; the unweighted figures otherwise."""
+    w = _f(row.get("weighted_pct"))
+    low, high = _f(row.get("weighted_ci_low")), _f(row.get("weighted_ci_high"))
+    if w is None or low is None or high is None:
+        return row
+    out = {**row, "city_pct": w, "city_ci_low": low, "city_ci_high": high, "weighted": True}
+    out.pop("diff_ci_low", None)
+    out.pop("diff_ci_high", None)
+    return out
+
+
 def row_flag(row: dict[str, Any]) -> str | None:
     if row.get("suppressed") or row.get("national_pct") is None:
         return None
-    return flag_of(*difference_interval(row))
+    return flag_of(*difference_interval(weighted_view(row)))
 
 
 def flag_label(flag: str | None, language: str = "ja") -> str:
@@ -147,6 +161,8 @@ def _headline_sentence(
     result: dict[str, Any], item: dict[str, Any], row: dict[str, Any], area: str, language: str
 ) -> dict[str, Any]:
     flag = row_flag(row)
+    row = weighted_view(row)
+    weighted = bool(row.get("weighted"))
     if language == "en":
         subject = item.get("subject_en") or item["indicator"]
         if row.get("suppressed") or row.get("city_pct") is None:
@@ -157,7 +173,8 @@ def _headline_sentence(
         else:
             text = (
                 f"In {area}, {_pct(row['city_pct'])}% of respondents are {subject} "
-                f"(95% CI {_pct(row['city_ci_low'])}–{_pct(row['city_ci_high'])}%)"
+                f"({'weighted; ' if weighted else ''}95% CI {_pct(row['city_ci_low'])}–"
+                f"{_pct(row['city_ci_high'])}%)"
             )
             if row.get("national_pct") is None:
                 text += "; there is no national figure to compare with."
@@ -175,7 +192,8 @@ def _headline_sentence(
             text = f"{subject}の割合は、少人数のセルにかかるため公表用資料には掲載していません。"
         else:
             text = (
-                f"{area}で{subject}は{_pct(row['city_pct'])}%（95%信頼区間 "
+                f"{area}で{subject}は{_pct(row['city_pct'])}%（"
+                f"{'重み付け後、' if weighted else ''}95%信頼区間 "
                 f"{_pct(row['city_ci_low'])}〜{_pct(row['city_ci_high'])}%）で、"
             )
             if row.get("national_pct") is None:
@@ -203,13 +221,15 @@ def _breakdown_sentence(
 ) -> dict[str, Any] | None:
     answer = item["answer"]
     rows = [
-        r
+        weighted_view(r)
         for r in result.get("rows", [])
         if r["indicator"] == item["indicator"]
         and r["breakdown"] == breakdown
         and r["answer"] == answer
         and (r["group"] or "") not in ("", NO_ANSWER)
     ]
+    if any(r.get("weighted") for r in rows):  # weighted report: groups without weight drop out
+        rows = [r for r in rows if r.get("weighted")]
     shown = [
         r
         for r in rows
@@ -256,6 +276,7 @@ def _breakdown_sentence(
                 "text": text, "flag": None, "flag_label": ""}  # fmt: skip
     top = shown[:2]
     overall = _row(result, item["indicator"], "total", "", answer)
+    overall = weighted_view(overall) if overall else None
     if language == "en":
         parts = [
             f"“{g[i]}” ({_pct(r['city_pct'])}%, 95% CI {_pct(r['city_ci_low'])}–"

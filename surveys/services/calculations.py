@@ -38,12 +38,16 @@ class ReportInputs:
     margins: dict[str, dict[int, float]] | None = None
     # Trimming bounds (ratios to the mean weight) set by the analyst; None: no trimming.
     weight_bounds: tuple[float, float] | None = None
+    # Weights already raked on the whole sample (tables of part of it); used as given.
+    weights: np.ndarray | None = None
 
 
 def headline_answers(spec: dict[str, Any]) -> dict[str, str]:
-    """Indicator → the answer label its breakdowns are read by (kept visible if possible)."""
+    """Indicator → the answer label its breakdowns are read by (kept visible if possible): the
+    headline, `report.headline_answers` and each indicator's key answer (`report.key_answers`,
+    what its findings and charts are about)."""
     report = spec.get("report", {})
-    codes = dict(report.get("headline_answers", {}))
+    codes = {**report.get("key_answers", {}), **report.get("headline_answers", {})}
     if report.get("headline"):
         codes.setdefault(report["headline"]["indicator"], report["headline"]["code"])
     out = {}
@@ -76,6 +80,18 @@ def weighting_note(info: dict[str, Any] | None) -> str:
     )
 
 
+def report_weights(inputs: ReportInputs) -> tuple[np.ndarray | None, dict[str, Any] | None]:
+    """The raking weights of the respondents (None: unweighted) and the weighting info."""
+    if inputs.weights is not None:
+        return inputs.weights, None
+    if not inputs.margins:
+        return None, None
+    weights, weighting = agg.rake(inputs.frame, inputs.margins, bounds=inputs.weight_bounds)
+    if weighting.get("empty_cells") or not weighting["converged"]:
+        return None, weighting
+    return weights, weighting
+
+
 def report_compute(
     inputs: ReportInputs,
     *,
@@ -87,12 +103,7 @@ def report_compute(
     spec = inputs.spec
     frame = agg.derive(inputs.frame, spec.get("derived", []))
     report = spec.get("report", {})
-    weights = None
-    weighting: dict[str, Any] | None = None
-    if inputs.margins:
-        weights, weighting = agg.rake(frame, inputs.margins, bounds=inputs.weight_bounds)
-        if weighting.get("empty_cells") or not weighting["converged"]:
-            weights = None
+    weights, weighting = report_weights(inputs)
     tables = []
     indicators = report.get("indicators", [])
     breakdowns = report.get("breakdowns", [])
@@ -133,8 +144,15 @@ def report_compute(
     parts = []
     chi_square: list[dict[str, Any]] = []
     pattern: Pattern | None = None
+    combined = pd.DataFrame()
     if len(dist):
         dist = agg.add_weighted(agg.compare_national(agg.add_wilson(dist), inputs.national))
+        combined = combined_table(dist, spec, inputs.national)
+        if len(combined):
+            # One Holm family per table: the sums of answers are tests of the same table.
+            adjusted = agg.holm_within_tables(pd.concat([dist, combined], ignore_index=True))
+            dist["p_adjusted"] = adjusted[: len(dist)]
+            combined["p_adjusted"] = adjusted[len(dist) :]
         chi_square = agg.chi_square_by_distribution(dist)
         if publish:
             dist, pattern = suppress(
@@ -146,6 +164,7 @@ def report_compute(
             chi_square = [
                 c for c in chi_square if (c["indicator"], c["breakdown"], c["group"]) not in hidden
             ]
+            combined = hide_combined(combined, dist, spec)
         parts.append(dist)
     if len(hik):
         parts.append(hik)
@@ -168,11 +187,95 @@ def report_compute(
                 standardised = blocks[rate_protection(pattern, terms, threshold=threshold)]
     return {
         "rows": _records(rows_frame),
+        # sums of answers (report.combined), tested in their table's Holm family and
+        # suppressed with their parts; added to the rows by extend_result
+        "combined": _records(combined) if len(combined) else [],
         "standardised": standardised,
         "hikikomori": hikikomori,
         "chi_square": chi_square,
         "weighting": {**weighting, "note": weighting_note(weighting)} if weighting else None,
     }
+
+
+# Every figure derived from a published count: blanked with the count.
+DERIVED_COLUMNS = (
+    "city_pct", "city_ci_low", "city_ci_high", "diff_pt", "diff_ci_low", "diff_ci_high",
+    "p_value", "p_adjusted", "weighted_pct", "weighted_ci_low", "weighted_ci_high", "deff",
+)  # fmt: skip
+
+
+def _combined_members(spec: dict[str, Any]) -> list[tuple[str, str, set[str]]]:
+    """(indicator, label of the sum, labels of its answers) of `report.combined`."""
+    out = []
+    for indicator, sums in spec.get("report", {}).get("combined", {}).items():
+        try:
+            labels = _labels(spec, indicator)
+        except KeyError:
+            continue
+        for definition in sums:
+            members = {labels[int(c)] for c in definition["codes"] if int(c) in labels}
+            out.append((indicator, definition["label"], members))
+    return out
+
+
+def combined_table(
+    dist: pd.DataFrame, spec: dict[str, Any], national: pd.DataFrame
+) -> pd.DataFrame:
+    """Sums of answers the national reports print (ある（計） = 3+4+5 …), per group of every
+    breakdown, from the unsuppressed distribution: counts, Wilson intervals, the comparison with
+    the nation and, with weights, the weighted share (the group's Σw, Σw² and n are its parts')."""
+    keys = ["indicator", "breakdown", "group"]
+    weighted = "w_n" in dist.columns
+    parts: list[dict[str, Any]] = []
+    for indicator, label, members in _combined_members(spec):
+        sub = dist[dist["indicator"] == indicator]
+        for (ind, b, g), cells in sub.groupby(keys, sort=False):
+            inside = cells[cells["answer"].isin(members)]
+            row: dict[str, Any] = {
+                "indicator": ind, "breakdown": b, "group": g, "answer": label,
+                "group_code": cells["group_code"].iloc[0],
+                "city_n": int(inside["city_n"].sum()),
+                "city_base": int(cells["city_base"].iloc[0]),
+            }  # fmt: skip
+            if weighted:
+                row["w_n"] = float(inside["w_n"].sum())
+                for col in ("w_base", "w2_base", "w_count"):
+                    row[col] = float(cells[col].iloc[0])
+            parts.append(row)
+    if not parts:
+        return pd.DataFrame()
+    return agg.add_weighted(agg.compare_national(agg.add_wilson(pd.DataFrame(parts)), national))
+
+
+def hide_combined(combined: pd.DataFrame, dist: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
+    """Publication: a sum with a suppressed part (or a suppressed base) is suppressed, and every
+    figure derived from it (interval, difference, tests, weighted share) goes with it."""
+    if not len(combined):
+        return combined
+    out = combined.copy()
+    hidden_cells = {
+        (r.indicator, r.breakdown, r.group, r.answer) for r in dist.itertuples() if r.suppressed
+    }
+    hidden_bases = {
+        (r.indicator, r.breakdown, r.group) for r in dist.itertuples() if pd.isna(r.city_base)
+    }
+    members = {(ind, label): m for ind, label, m in _combined_members(spec)}
+    mask = np.zeros(len(out), dtype=bool)
+    base_mask = np.zeros(len(out), dtype=bool)
+    for i, r in enumerate(out.itertuples()):
+        scope = (r.indicator, r.breakdown, r.group)
+        base_mask[i] = scope in hidden_bases
+        parts = members.get((r.indicator, r.answer), set())
+        mask[i] = base_mask[i] or any((*scope, a) in hidden_cells for a in parts)
+    out["suppressed"] = mask
+    out["city_n"] = out["city_n"].astype("Int64")
+    out["city_base"] = out["city_base"].astype("Int64")
+    out.loc[mask, "city_n"] = pd.NA
+    out.loc[base_mask, "city_base"] = pd.NA
+    for col in DERIVED_COLUMNS:
+        if col in out.columns:
+            out.loc[mask, col] = np.nan
+    return out
 
 
 def hikikomori_section(
@@ -228,15 +331,20 @@ def _int_or_none(v: Any) -> int | None:
     return None if v is None or (isinstance(v, float) and np.isnan(v)) else int(v)
 
 
-def _hide_linked(counts: list[int | None], threshold: int) -> set[int]:
+def _hide_linked(
+    counts: list[int | None], threshold: int, *, forced: set[int] | None = None
+) -> set[int]:
     """Indices to hide in one additive chain (Σ parts = whole): every count below the
-    threshold, and when that is a single one, the smallest other so it cannot be subtracted."""
+    threshold, then the smallest others until the hidden ones are at least two (a single one
+    could be subtracted) and add up to the threshold (their sum is known from the rest, so a
+    smaller sum would prove each of them small). `forced`: parts hidden elsewhere."""
     present = [i for i, c in enumerate(counts) if c is not None]
-    hidden = {i for i in present if counts[i] < threshold}  # type: ignore[operator]
-    if len(hidden) == 1:
+    hidden = {i for i in present if counts[i] < threshold} | (forced or set())  # type: ignore[operator]
+    while hidden and (len(hidden) == 1 or sum(counts[i] for i in hidden) < threshold):  # type: ignore[misc]
         others = [i for i in present if i not in hidden]
-        if others:
-            hidden.add(min(others, key=lambda i: counts[i]))  # type: ignore[arg-type,return-value]
+        if not others:
+            break
+        hidden.add(min(others, key=lambda i: counts[i]))  # type: ignore[arg-type,return-value]
     return hidden
 
 
@@ -278,23 +386,64 @@ def protect_hikikomori(
             out.loc[mask, col] = np.nan
     section = {**section, "threshold": threshold}
     steps: list[dict[str, Any]] = [dict(s) for s in section["steps"]]
-    for choice in ("strict", "inclusive"):
+    for choice, ind in (("strict", "hikikomori"), ("inclusive", "hikikomori_inclusive")):
         for group in dict.fromkeys(s["group"] for s in steps):
             chain = [i for i, s in enumerate(steps) if s["group"] == group]
-            hidden_idx = _hide_linked([steps[i][choice] for i in chain], threshold)
-            for j in hidden_idx:
+            counts = [steps[i][choice] for i in chain]
+            # candidates − Σ removed = 広義: a 広義 the table hides is one more hidden part
+            broad = rows[(rows["indicator"] == ind) & (rows["group"] == group)
+                         & (rows["answer"] == "広義")]  # fmt: skip
+            sel = (out["indicator"] == ind) & (out["group"] == group) & (out["answer"] == "広義")
+            forced: set[int] = set()
+            if len(broad) and bool(out.loc[sel, "suppressed"].any()):
+                counts.append(int(broad["city_n"].iloc[0]))
+                forced = {len(counts) - 1}
+            hidden_idx = _hide_linked(counts, threshold, forced=forced)
+            for j in hidden_idx - forced:
                 steps[chain[j]][choice] = None
     section["steps"] = steps
-    effect: list[dict[str, Any]] = []
-    for item in section["missing_effect"]:
-        e: dict[str, Any] = dict(item)
-        hidden_idx = _hide_linked([e["strict"], e["inclusive"], e["moved"]], threshold)
-        for j, key in enumerate(("strict", "inclusive", "moved")):
-            if j in hidden_idx:
-                e[key] = None
-        effect.append(e)
-    section["missing_effect"] = effect
+    section["missing_effect"] = _protect_effect(section["missing_effect"], out, threshold)
     return out, section
+
+
+def _protect_effect(
+    items: list[dict[str, Any]], table: pd.DataFrame, threshold: int
+) -> list[dict[str, Any]]:
+    """The effect of the 無回答 choice (strict, inclusive, moved = inclusive − strict, per scope;
+    the total scope = Σ age bands) under the table's rule. Strict and inclusive are the 広義
+    counts of the prevalence table, so whatever the table hides is hidden here too; then no
+    relation may leave a single value hidden (it would be the difference of the others)."""
+    keys = ("strict", "inclusive", "moved")
+    hidden_broad = {
+        (ind, str(g))
+        for ind, g, a, hid in zip(
+            table["indicator"], table["group"], table["answer"], table["suppressed"], strict=True
+        )
+        if a == "広義" and hid
+    }
+    effect = [dict(item) for item in items]
+    for e in effect:
+        hide = _hide_linked([e[k] for k in keys], threshold)
+        hide |= {0} if ("hikikomori", e["group"]) in hidden_broad else set()
+        hide |= {1} if ("hikikomori_inclusive", e["group"]) in hidden_broad else set()
+        for j in hide:
+            e[keys[j]] = None
+    for _ in range(len(effect) * len(keys) + 1):
+        changed = False
+        for e in effect:  # moved = inclusive − strict
+            if sum(e[k] is None for k in keys) == 1:
+                j = min((j for j, k in enumerate(keys) if e[k] is not None),
+                        key=lambda j: e[keys[j]])  # fmt: skip
+                e[keys[j]] = None
+                changed = True
+        for k in keys:  # total = Σ bands
+            if len(effect) > 1 and sum(e[k] is None for e in effect) == 1:
+                shown = [e for e in effect if e[k] is not None]
+                min(shown, key=lambda e: (e["group"] == "", e[k]))[k] = None
+                changed = True
+        if not changed:
+            break
+    return effect
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:

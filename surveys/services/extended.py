@@ -19,9 +19,14 @@ import pandas as pd
 
 from .. import aggregation as agg
 from ..findings import difference_interval, flag_of, wilson
-from .calculations import ReportInputs, _labels, _records, report_compute
-
-BLANKED = ("city_n", "city_pct", "city_ci_low", "city_ci_high", "diff_pt", "p_value")
+from .calculations import (
+    DERIVED_COLUMNS,
+    ReportInputs,
+    _labels,
+    _records,
+    report_compute,
+    report_weights,
+)
 
 
 def extended_spec(spec: dict[str, Any]) -> dict[str, Any]:
@@ -52,10 +57,43 @@ def _var(spec: dict[str, Any], name: str) -> dict[str, Any]:
     raise KeyError(name)
 
 
-def subtable_rows(inputs: ReportInputs, *, publish: bool, threshold: int) -> list[dict[str, Any]]:
-    """Items asked of part of the sample: their own base and their own disclosure system."""
+def hidden_sizes_of(rows: list[dict[str, Any]]) -> set[tuple[str, str]]:
+    """(breakdown, group) whose size the published main tables do not give: a suppressed group
+    base, or a suppressed answer of an indicator's total distribution (the size of that group
+    when the indicator is a breakdown, e.g. 孤独感 for the tables asked by 孤独感)."""
+    out: set[tuple[str, str]] = set()
+    for r in rows:
+        if r["breakdown"] == "total":
+            if r.get("suppressed"):
+                out.add((r["indicator"], r["answer"] or ""))
+        elif r.get("city_base") is None:
+            out.add((r["breakdown"], r["group"] or ""))
+    return out
+
+
+def _withhold(row: dict[str, Any]) -> dict[str, Any]:
+    out = {**row, "city_n": None, "city_base": None, "suppressed": True}
+    for col in DERIVED_COLUMNS:
+        if col in out:
+            out[col] = None
+    return out
+
+
+def subtable_rows(
+    inputs: ReportInputs,
+    *,
+    publish: bool,
+    threshold: int,
+    hidden_sizes: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
+) -> list[dict[str, Any]]:
+    """Items asked of part of the sample: their own base and their own disclosure system.
+
+    In publication mode a group whose size the main tables suppress (``hidden_sizes``) is
+    withheld, and so is the total when it would add such a group back (its base is the number
+    asked, e.g. Σ 孤独感 2〜5)."""
     rows: list[dict[str, Any]] = []
     frame = agg.derive(inputs.frame, inputs.spec.get("derived", []))
+    weights, _info = report_weights(inputs)
     for sub in inputs.spec.get("report", {}).get("subtables", []):
         name = sub["indicator"]
         if name not in frame.columns:
@@ -71,22 +109,46 @@ def subtable_rows(inputs: ReportInputs, *, publish: bool, threshold: int) -> lis
             national=inputs.national,
             hikikomori_national=inputs.hikikomori_national,
             rule=inputs.rule,
+            # each respondent keeps the weight raked on the whole sample
+            weights=None if weights is None else weights[frame.index.get_indexer(asked.index)],
         )
-        rows += report_compute(part, publish=publish, threshold=threshold)["rows"]
+        found = report_compute(part, publish=publish, threshold=threshold)["rows"]
+        if publish and hidden_sizes:
+            cond = _var(inputs.spec, name).get("asked_if") or {}
+            asked_labels: set[str] = set()
+            if cond:
+                labels = _labels(inputs.spec, cond["variable"])
+                asked_labels = {labels[int(c)] for c in cond["codes"] if int(c) in labels}
+            touches = any((cond.get("variable"), a) in hidden_sizes for a in asked_labels)
+            withheld = [
+                r["breakdown"] != "total" and (r["breakdown"], r["group"] or "") in hidden_sizes
+                for r in found
+            ]
+            touches = touches or any(withheld)
+            found = [
+                _withhold(r) if w or (touches and r["breakdown"] == "total") else r
+                for r, w in zip(found, withheld, strict=True)
+            ]
+        rows += found
     return rows
 
 
 def multiple_answer_rows(
-    inputs: ReportInputs, *, publish: bool, threshold: int
+    inputs: ReportInputs,
+    *,
+    publish: bool,
+    threshold: int,
+    hidden_sizes: set[tuple[str, str]] | frozenset[tuple[str, str]] = frozenset(),
 ) -> list[dict[str, Any]]:
     """Each option of a multiple-answer question as its own share of everyone asked.
 
-    Options do not add up to the base, so the complementary suppression of single-answer tables
-    does not apply; a published option hides a cell with fewer than ``threshold`` people ticking
-    it, or fewer than ``threshold`` not ticking it (which would single out those few).
+    Options do not add up to the base, but each option adds up over the groups of a breakdown
+    (the total = Σ groups): publication protects each such chain (``_protect_multiple``), and a
+    group whose size the main tables suppress (``hidden_sizes``) is withheld.
     """
     spec = inputs.spec
     frame = agg.derive(inputs.frame, spec.get("derived", []))
+    weights, _info = report_weights(inputs)
     questions = {q["name"]: q for q in spec.get("multiple_answer", [])}
     parts = []
     for entry in spec.get("report", {}).get("multiple_answer", []):
@@ -94,6 +156,7 @@ def multiple_answer_rows(
         if question is None or not all(c in frame.columns for c in question["columns"]):
             continue
         asked = _asked(frame, question)
+        w = None if weights is None else weights[frame.index.get_indexer(asked.index)]
         ticked = asked[question["columns"]].to_numpy() == 1
         answered = ticked.any(axis=1)
         scopes: list[tuple[str, str, np.ndarray]] = [("total", "", np.ones(len(asked), bool))]
@@ -108,83 +171,129 @@ def multiple_answer_rows(
             base = int(mask.sum())
             if base == 0:
                 continue
-            for j, column in enumerate(question["columns"]):
-                parts.append(
-                    {
-                        "indicator": question["name"],
-                        "breakdown": breakdown,
-                        "group": group,
-                        "answer": _var(spec, column).get("label") or column,
-                        "city_n": int(ticked[mask, j].sum()),
-                        "city_base": base,
-                    }
-                )
-            parts.append(
-                {
+            cells = [
+                (_var(spec, column).get("label") or column, ticked[:, j])
+                for j, column in enumerate(question["columns"])
+            ]
+            for answer, chosen in [*cells, (agg.NO_ANSWER, ~answered)]:
+                row: dict[str, Any] = {
                     "indicator": question["name"],
                     "breakdown": breakdown,
                     "group": group,
-                    "answer": agg.NO_ANSWER,
-                    "city_n": int((~answered[mask]).sum()),
+                    "answer": answer,
+                    "city_n": int(chosen[mask].sum()),
                     "city_base": base,
                 }
-            )
+                if w is not None:  # as aggregation.distribution: Σw, Σw², n with weight
+                    row.update(
+                        w_n=float(w[mask & chosen].sum()),
+                        w_base=float(w[mask].sum()),
+                        w2_base=float((w[mask] ** 2).sum()),
+                        w_count=float((w[mask] > 0).sum()),
+                    )
+                parts.append(row)
     if not parts:
         return []
     table = agg.compare_national(agg.add_wilson(pd.DataFrame(parts)), inputs.national)
+    table = agg.add_weighted(table)
     table["suppressed"] = False
     if publish:
-        small = (table["city_n"] < threshold) | (table["city_base"] - table["city_n"] < threshold)
-        small &= table["city_base"] > 0
-        table["suppressed"] = small.to_numpy()
+        hide, hide_base = _protect_multiple(table, threshold=threshold, hidden_sizes=hidden_sizes)
+        table["suppressed"] = hide
         table["city_n"] = table["city_n"].astype("Int64")
-        table.loc[small, "city_n"] = pd.NA
-        for col in BLANKED[1:]:
-            table.loc[small, col] = np.nan
+        table["city_base"] = table["city_base"].astype("Int64")
+        table.loc[hide, "city_n"] = pd.NA
+        table.loc[hide_base, "city_base"] = pd.NA
+        for col in DERIVED_COLUMNS:
+            if col in table.columns:
+                table.loc[hide, col] = np.nan
     return _records(table)
 
 
-def combined_rows(rows: list[dict[str, Any]], inputs: ReportInputs) -> list[dict[str, Any]]:
-    """Sums of answers (ある（計） = 3+4+5 …) from the published rows: a sum with a suppressed
-    part is itself suppressed (it would give the hidden part away)."""
-    combined = inputs.spec.get("report", {}).get("combined", {})
-    out: list[dict[str, Any]] = []
-    for indicator, sums in combined.items():
-        labels = _labels(inputs.spec, indicator)
-        by_cell: dict[tuple[str, str], dict[str, dict[str, Any]]] = {}
-        for r in rows:
-            if r["indicator"] == indicator:
-                by_cell.setdefault((r["breakdown"], r["group"] or ""), {})[r["answer"]] = r
-        parts = []
-        for (breakdown, group), answers in by_cell.items():
-            base = next(iter(answers.values()))["city_base"]
-            for definition in sums:
-                members = [answers.get(labels[c]) for c in definition["codes"] if c in labels]
-                present = [m for m in members if m is not None]
-                hidden = any(m.get("suppressed") for m in present)
-                count = sum(int(m["city_n"] or 0) for m in present) if not hidden else 0
-                parts.append(
-                    {
-                        "indicator": indicator,
-                        "breakdown": breakdown,
-                        "group": group,
-                        "answer": definition["label"],
-                        "city_n": count,
-                        "city_base": int(base) if base is not None else 0,
-                        "suppressed": hidden,
-                    }
-                )
-        if not parts:
+def _protect_multiple(
+    table: pd.DataFrame, *, threshold: int, hidden_sizes: set[tuple[str, str]] | frozenset
+) -> tuple[np.ndarray, np.ndarray]:
+    """Publication masks (cells, bases) of the multiple-answer rows.
+
+    For each option (and 無回答) the groups of a breakdown add up to the total: knowing the total
+    and the shown groups, an attacker knows the sum S of the hidden cells (and, from the bases,
+    the sum of the hidden "not ticked"). A cell is hidden when fewer than ``threshold`` people
+    tick it or leave it unticked, or when its group's size is suppressed in the main tables;
+    then, cheapest first (無回答 groups, then the smallest counts), more cells of the chain are
+    hidden until every hidden cell's feasible interval is at least ``threshold`` wide; if that
+    cannot be reached, the option is hidden in every breakdown and in the total.
+    """
+    n = table["city_n"].to_numpy(dtype=float)
+    base = table["city_base"].to_numpy(dtype=float)
+    hide = ((n < threshold) | (base - n < threshold)) & (base > 0)
+    withheld = np.array(
+        [
+            b != "total" and (b, g or "") in hidden_sizes
+            for b, g in zip(table["breakdown"], table["group"], strict=True)
+        ]
+    )
+    hide |= withheld
+    keys = ["indicator", "answer"]
+    for _, option in table.groupby(keys, sort=False):
+        total = option[option["breakdown"] == "total"]
+        if not len(total):
             continue
-        table = agg.compare_national(agg.add_wilson(pd.DataFrame(parts)), inputs.national)
-        hidden_mask = table["suppressed"].to_numpy(dtype=bool)
-        if hidden_mask.any():
-            table["city_n"] = table["city_n"].astype("Int64")
-            table.loc[hidden_mask, "city_n"] = pd.NA
-            for col in BLANKED[1:]:
-                table.loc[hidden_mask, col] = np.nan
-        out += _records(table)
-    return out
+        t = int(total.index[0])
+        give_up = bool(hide[t])
+        chains = [c for b, c in option.groupby("breakdown", sort=False) if b != "total"]
+        for chain in chains:
+            if give_up:
+                break
+            give_up = not _protect_chain(
+                chain, n, base, hide, withheld, total_n=n[t], total_base=base[t],
+                threshold=threshold,
+            )  # fmt: skip
+        if give_up:
+            hide[option.index.to_numpy()] = True
+    return hide, withheld
+
+
+def _protect_chain(
+    chain: pd.DataFrame,
+    n: np.ndarray,
+    base: np.ndarray,
+    hide: np.ndarray,
+    withheld: np.ndarray,
+    *,
+    total_n: float,
+    total_base: float,
+    threshold: int,
+) -> bool:
+    """Hide more cells of one chain (Σ cells = total) until every hidden cell keeps an interval
+    of at least `threshold`; False when even hiding every cell does not (then the total goes)."""
+    idx = [int(i) for i in chain.index]
+    no_answer = {i for i in idx if chain.at[i, "group"] == agg.NO_ANSWER}
+    while True:
+        hidden = [i for i in idx if hide[i]]
+        if not hidden:
+            return True
+        visible = [i for i in idx if not hide[i]]
+        s = total_n - sum(n[i] for i in visible)
+        s_not = (total_base - total_n) - sum(base[i] - n[i] for i in visible)
+        bases_left = total_base - sum(base[i] for i in visible)
+        known = [i for i in hidden if not withheld[i]]
+        unknown_bases = bases_left - sum(base[i] for i in known)
+        cap = {i: (base[i] if not withheld[i] else unknown_bases) for i in hidden}
+        wide = len(hidden) >= 2
+        for i in hidden if wide else []:
+            upper = min(s, cap[i])
+            lower = max(0.0, s - sum(cap[j] for j in hidden if j != i))
+            if not withheld[i]:
+                lower = max(lower, base[i] - s_not)
+            if upper - lower < threshold:
+                wide = False
+                break
+        if wide:
+            return True
+        if not visible:
+            return False
+        pick = min(visible, key=lambda i: (i not in no_answer, n[i], i))
+        hide[pick] = True
 
 
 def labels_block(spec: dict[str, Any]) -> dict[str, Any]:
@@ -322,6 +431,8 @@ def trend_block(
         before = None
         if previous is not None:
             frame = agg.derive(previous["frame"], spec.get("derived", []))
+            with contextlib.suppress(KeyError):  # on the same base as this fielding's share
+                frame = _asked(frame, _var(spec, indicator))
             if indicator in frame.columns:
                 values = frame[indicator].to_numpy()
                 base = int(len(values))
@@ -402,9 +513,10 @@ def extend_result(
     """Add the extended questionnaire's tables and the blocks the renderings use."""
     spec = inputs.spec
     rows = list(result.get("rows", []))
-    rows += subtable_rows(inputs, publish=publish, threshold=threshold)
-    rows += combined_rows(rows, inputs)
-    rows += multiple_answer_rows(inputs, publish=publish, threshold=threshold)
+    rows += result.pop("combined", [])
+    hidden = hidden_sizes_of(rows) if publish else set()
+    rows += subtable_rows(inputs, publish=publish, threshold=threshold, hidden_sizes=hidden)
+    rows += multiple_answer_rows(inputs, publish=publish, threshold=threshold, hidden_sizes=hidden)
     order: dict[str, int] = {}
     for r in rows:
         order.setdefault(r["indicator"], len(order))
