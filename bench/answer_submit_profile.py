@@ -1,13 +1,14 @@
 """CPU cost of one web-answer submission, in-process, against a bare Django form POST.
 
     .venv/bin/python bench/answer_submit_profile.py [--count 200] [--rounds 3] [--profile 30]
-        [--cache-url redis://127.0.0.1:6379/14]
+        [--cache-url redis://127.0.0.1:6379/14] [--reports]
 
 Both sides are driven through their WSGI handler with real requests (CSRF cookie and token
 checked, nothing bypassed, responses read and closed); CPU is ``time.process_time()``:
 
 - the portal (``kitakyushu_pf.test_settings``: SQLite in memory, DEBUG off, locmem cache unless
-  --cache-url, e.g. Redis for the throttle's round trips): N fresh codes of one fielding have
+  --cache-url, e.g. Redis for the throttle's round trips; --reports: the dataset has its two
+  reports, a rebuild queued, as in production once an analyst made them): N fresh codes have
   every page saved beforehand (untimed); each code's final POST (``nav=submit``) is timed —
   middleware, throttle, view, validation, the conditional UPDATE, the after-commit count;
 - the baseline: ``bench/answer_baseline_wsgi.py`` (the separate bare app bench/answer_burst.py
@@ -137,6 +138,11 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (e.g. tottime)")
     parser.add_argument("--only", default="", help="restrict the listing to paths matching this")
     parser.add_argument("--cache-url", default="", help="e.g. redis://127.0.0.1:6379/14")
+    parser.add_argument(
+        "--reports",
+        action="store_true",
+        help="the dataset has both reports with a rebuild queued (as once an analyst made them)",
+    )
     parser.add_argument("--baseline-child", type=int, default=0, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.baseline_child:
@@ -175,6 +181,12 @@ def main() -> int:
         sample_size=total,
     )
     web.fielding_open(dataset=dataset, opens_on=today, closes_on=today)
+    if args.reports:
+        from surveys.models import ReportJob
+        from surveys.services.reports import report_request
+
+        for mode in ReportJob.Mode.values:
+            report_request(dataset=dataset, mode=mode, dispatch=False)
     codes = web.codes_issue(dataset=dataset, count=total)
     q = web.questionnaire(dataset.instrument)
     answers = {}
@@ -220,7 +232,10 @@ def main() -> int:
     rounds = ", ".join(
         f"{p * 1000:.2f}/{b * 1000:.2f}" for p, b in zip(portal_cpu, bare_cpu, strict=True)
     )
-    print(f"cache: {settings.CACHES['default']['BACKEND']}; rounds (submit/bare ms): {rounds}")
+    print(
+        f"cache: {settings.CACHES['default']['BACKEND']}; reports: {args.reports}; "
+        f"rounds (submit/bare ms): {rounds}"
+    )
     print(
         f"submission: {cpu * 1000:.2f} ms CPU each (median of {args.rounds} rounds of "
         f"{args.count}), {len(queries)} queries each"

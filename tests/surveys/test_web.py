@@ -667,6 +667,40 @@ def test_report_counts_web_answers(client: Client, settings: Any) -> None:
     assert job.is_ready and job.result["meta"]["n_respondents"] == 4
 
 
+def test_a_web_answer_leaves_a_rebuild_already_queued_alone(
+    client: Client, settings: Any, monkeypatch: Any
+) -> None:
+    from kitakyushu_pf.models import BackgroundJob
+    from surveys.services import reports
+
+    dataset = open_fielding()
+    internal = services.report_request(dataset=dataset, mode="internal", dispatch=False)
+    publish = services.report_request(dataset=dataset, mode="publish", dispatch=False)
+    assert internal.job is not None and publish.job is not None
+    BackgroundJob.objects.filter(pk=publish.job.pk).update(status=BackgroundJob.Status.DONE)
+    queued_before, built_before = internal.job_id, publish.job_id
+    requested: list[str] = []
+    real = reports.report_request
+
+    def report_request(**kwargs: Any) -> Any:
+        requested.append(kwargs["mode"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(reports, "report_request", report_request)
+    settings.SURVEYS_WEB_REPORT_DISPATCH = False
+    answer_all(client, issue(dataset)[0])
+    assert requested == ["publish"]  # the built one is rebuilt; the queued one stays as it is
+    internal.refresh_from_db()
+    publish.refresh_from_db()
+    assert internal.job_id == queued_before  # the same waiting build
+    assert publish.job_id != built_before
+    assert publish.job is not None and publish.job.status == BackgroundJob.Status.QUEUED
+    requested.clear()
+    answer_all(client, issue(dataset)[0])  # both waiting now: no report row is touched
+    assert requested == []
+    assert Dataset.objects.get(pk=dataset.pk).n_respondents == 2
+
+
 def test_unused_codes_from_the_held_list() -> None:
     dataset = open_fielding()
     codes = issue(dataset, 4)
