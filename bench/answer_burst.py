@@ -1,17 +1,22 @@
 """500 residents sending their web answers at once (after a QR campaign), against `make serve`.
 
     export DATABASE_URL=postgres://… CACHE_URL=redis://… CELERY_BROKER_URL=redis://…
-    SURVEYS_BENCH_BASELINE=1 make serve PORT=8714                    # one shell
+    make serve PORT=8714                                                  # one shell
     .venv/bin/python bench/answer_burst.py --url http://127.0.0.1:8714   # another, same env
 
 Run the script with the server's DJANGO_SECRET_KEY (or SURVEYS_CODE_KEY): it issues the codes.
 It opens a fielding and issues N codes through this shell's DATABASE_URL (the server's), fills
 every page but the last for each code, lets N clients load and send their last page (untimed),
 then releases them at once to submit. Reported: submit p50/p95, answers/s, 5xx, and the database
-afterwards (every 302 is one kept answer: nothing lost, nothing twice). As a baseline, the same N
-clients POST a bare Django form (CSRF + validation + redirect, no database) under the same
-gunicorn in the same run; ratio = baseline latency ÷ submit latency, and answers/s ÷ baseline
-posts/s (goal ≥ 0.5).
+afterwards (every 302 is one kept answer: nothing lost, nothing twice).
+
+The baseline is outside the portal: `bench/answer_baseline_wsgi.py`, a separate bare Django app
+(Security, Common and CSRF middleware, a form validated and a redirect; no database, sessions or
+cache). The script starts it itself under the same gunicorn flags as `make serve`
+(`-c kitakyushu_pf/gunicorn_conf.py --workers $GUNICORN_WORKERS (4) --timeout 60`) on the
+portal's port + 1 and stops it afterwards (or give `--baseline-url` of one already running). The
+same N clients load its form (untimed) and POST it at once, just before the submissions, in the
+same run; ratio = baseline latency ÷ submit latency, and answers/s ÷ baseline posts/s (goal ≥ 0.5).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import subprocess
 import sys
 import threading
 import time
@@ -80,11 +86,50 @@ def report(name: str, statuses: list[int], seconds: list[float], wall: float) ->
     return {"p50": p50, "p95": p95, "rate": rate, "errors": errors}
 
 
+def baseline_start(url: str) -> subprocess.Popen[bytes]:
+    """The bare form app under the same gunicorn flags as `make serve`, on the portal's port + 1."""
+    port = int(url.rsplit(":", 1)[1].strip("/")) + 1
+    command = [
+        str(BASE_DIR / ".venv/bin/gunicorn"), "bench.answer_baseline_wsgi:application",
+        "-c", "kitakyushu_pf/gunicorn_conf.py", "--bind", f"127.0.0.1:{port}",
+        "--workers", os.environ.get("GUNICORN_WORKERS", "4"), "--timeout", "60",
+    ]  # fmt: skip
+    server = subprocess.Popen(
+        command, cwd=BASE_DIR, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/answer/", timeout=2).status_code == 200:
+                return server
+        except requests.RequestException:
+            pass
+        time.sleep(0.3)
+    server.terminate()
+    raise SystemExit(f"the baseline app on port {port} did not come up")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--url", default="http://127.0.0.1:8714")
+    parser.add_argument(
+        "--baseline-url", default="", help="a running bench/answer_baseline_wsgi.py (else started)"
+    )
     parser.add_argument("--count", type=int, default=500)
     args = parser.parse_args()
+    server = None if args.baseline_url else baseline_start(args.url)
+    try:
+        return run(args)
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(timeout=30)
+
+
+def run(args: argparse.Namespace) -> int:
+    base_url = args.baseline_url.rstrip("/") or "http://127.0.0.1:{}".format(
+        int(args.url.rsplit(":", 1)[1].strip("/")) + 1
+    )
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kitakyushu_pf.settings")
     import django
@@ -122,19 +167,21 @@ def main() -> int:
     last_answers = {i.name: answers[i.name] for i in last.items}
     print(f"{args.url}: {args.count} codes, fielding {dataset.pk}")
 
-    # Baseline: a bare Django form POST under the same gunicorn.
+    print(f"baseline: {base_url}/answer/ (bench/answer_baseline_wsgi.py)")
+
+    # Baseline: a bare Django form POST, a separate app under the same gunicorn flags.
     def base_prepare(i: int) -> Any:
         s = requests.Session()
-        page = s.get(f"{args.url}/answer/bench-baseline/", timeout=120)
+        page = s.get(f"{base_url}/answer/", timeout=120)
         page.raise_for_status()
         return s, TOKEN.search(page.text).group(1)  # type: ignore[union-attr]
 
     def base_send(i: int, state: Any) -> int:
         s, token = state
         r = s.post(
-            f"{args.url}/answer/bench-baseline/",
+            f"{base_url}/answer/",
             data={"csrfmiddlewaretoken": token, "choice": "1"},
-            headers={"Referer": f"{args.url}/answer/bench-baseline/"},
+            headers={"Referer": f"{base_url}/answer/"},
             allow_redirects=False,
             timeout=300,
         )

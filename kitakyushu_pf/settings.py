@@ -484,8 +484,6 @@ SURVEYS_ANSWER_RATE_IP = env.str("SURVEYS_ANSWER_RATE_IP", default="20/h")
 SURVEYS_ANSWER_RATE_ALL = env.str("SURVEYS_ANSWER_RATE_ALL", default="300/10m")
 # A web answer queues a rebuild of the dataset's reports (at most one queued at a time).
 SURVEYS_WEB_REPORT_DISPATCH = env.bool("SURVEYS_WEB_REPORT_DISPATCH", default=True)
-# Only for bench/answer_burst.py: the bare Django form POST baseline at /answer/bench-baseline/.
-SURVEYS_BENCH_BASELINE = env.bool("SURVEYS_BENCH_BASELINE", default=False)
 
 # --- trainings: personal links, retention ---
 # "My registrations" links stay valid this many days after the person's last session.

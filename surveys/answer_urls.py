@@ -5,6 +5,5 @@ from . import answer_views
 urlpatterns = [
     path("", answer_views.answer_start, name="answer-start"),
     path("thanks/", answer_views.answer_thanks, name="answer-thanks"),
-    path("bench-baseline/", answer_views.bench_baseline, name="answer-bench-baseline"),
     path("<str:code>/", answer_views.answer_page, name="answer-page"),
 ]

@@ -9,9 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django import forms
-from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -260,20 +258,3 @@ def _review(
 @never_cache
 def answer_thanks(request: HttpRequest) -> HttpResponse:
     return _render(request, "thanks.html", {})
-
-
-class _BaselineForm(forms.Form):
-    choice = forms.ChoiceField(choices=[("1", "1"), ("2", "2")])
-
-
-@never_cache
-@require_http_methods(["GET", "POST"])
-def bench_baseline(request: HttpRequest) -> HttpResponse:
-    """The bench's baseline: a bare Django form POST (CSRF, validation, redirect), nothing
-    else. Exists only with SURVEYS_BENCH_BASELINE on."""
-    if not settings.SURVEYS_BENCH_BASELINE:
-        raise Http404
-    form = _BaselineForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        return redirect(reverse("answer-thanks"))
-    return render(request, "surveys/answer/bench_baseline.html", {"form": form})

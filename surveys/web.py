@@ -40,6 +40,7 @@ from django.db.models import Count, F
 from django.utils import timezone
 
 from kitakyushu_pf.exports import csv_bytes
+from kitakyushu_pf.models import BackgroundJob
 from kitakyushu_pf.services import portal_url
 
 from .ingest import Problem, RecordChecker, none_columns
@@ -583,14 +584,25 @@ def _counted_one_more(dataset_id: Any) -> None:
 def _reports_stale(dataset_id: Any) -> None:
     """The report counts web answers at once: queue a rebuild of each report the dataset has,
     unless one is already queued (a queued build reads every answer submitted before it runs;
-    a second run is harmless)."""
+    a second run is harmless).
+
+    The reports and their builds' states are read in one query without a lock; only a report
+    with no build waiting goes through ``report_request`` (which locks its row and checks
+    again). In a burst the first answer queues the rebuild and the others find it waiting,
+    instead of each taking the report rows' locks in turn.
+    """
     from .services.reports import report_request
 
-    modes = list(ReportJob.objects.filter(dataset_id=dataset_id).values_list("mode", flat=True))
-    if not modes:
+    reports = (
+        ReportJob.objects.filter(dataset_id=dataset_id)
+        .order_by()
+        .values_list("mode", "job__status")
+    )
+    stale = [mode for mode, status in reports if status != BackgroundJob.Status.QUEUED]
+    if not stale:
         return
     dataset = Dataset.objects.get(pk=dataset_id)
-    for mode in modes:
+    for mode in stale:
         report_request(
             dataset=dataset,
             mode=mode,

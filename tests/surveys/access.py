@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from tests.access import DENIED, LOGIN, NOT_FOUND, OK, REDIRECT, Access, public, roles_only
+from tests.access import DENIED, LOGIN, OK, REDIRECT, Access, public, roles_only
 
 BOTH = ("analyst", "secretariat")
 
@@ -75,14 +75,6 @@ ENTRIES = {
     # Web answering (issue 14): public pages reached with a printed code; staff pages.
     "answer/": public("/answer/"),
     "answer/thanks/": public("/answer/thanks/"),
-    "answer/bench-baseline/": Access(
-        "/answer/bench-baseline/",
-        anonymous=NOT_FOUND,
-        member=NOT_FOUND,
-        analyst=NOT_FOUND,
-        secretariat=NOT_FOUND,
-        note="exists only with SURVEYS_BENCH_BASELINE on",
-    ),
     "answer/<str:code>/": public("/answer/{code}/", note="anyone holding the printed code"),
     "surveys/d/<uuid:pk>/web/": roles_only("/surveys/d/{web_dataset}/web/", *BOTH),
     "surveys/d/<uuid:pk>/web/open/": Access(

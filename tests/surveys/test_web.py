@@ -381,6 +381,49 @@ def test_guesses_counted_while_the_cache_was_down_still_count_when_it_is_back(
     assert attacker.post("/answer/", {"code": WRONG}).status_code == 429
 
 
+def test_the_throttle_check_reads_both_counters_in_one_cache_call(
+    settings: Any, monkeypatch: Any
+) -> None:
+    from django.core.cache import cache
+
+    settings.SURVEYS_ANSWER_RATE_IP = "3/h"
+    settings.SURVEYS_ANSWER_RATE_ALL = "5/10m"
+    calls: list[str] = []
+    inside: list[str] = []  # locmem's get_many calls its own get: count the outer call only
+
+    def counting(name: str) -> Any:
+        real = getattr(cache, name)
+
+        def call(keys: Any, *args: Any, **kwargs: Any) -> Any:
+            ours = any(k.startswith("rl:") for k in ([keys] if isinstance(keys, str) else keys))
+            if ours and not inside:  # the throttle's counters (django-ratelimit's key prefix)
+                calls.append(name)
+            inside.append(name)
+            try:
+                return real(keys, *args, **kwargs)
+            finally:
+                inside.pop()
+
+        return call
+
+    for name in ("get", "get_many", "add", "incr", "set"):
+        monkeypatch.setattr(cache, name, counting(name))
+    code = issue(open_fielding())[0]
+    resident = Client(REMOTE_ADDR="198.51.100.7")
+    assert resident.get(f"/answer/{code}/").status_code == 200
+    assert calls == ["get_many"]  # a right code: one read, nothing counted
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    for _ in range(3):
+        assert attacker.post("/answer/", {"code": WRONG}).status_code == 404
+    # The counts django-ratelimit made are the ones read: the attacker waits, the resident not.
+    blocked = attacker.get(f"/answer/{code}/")
+    assert blocked.status_code == 429 and 0 < int(blocked["Retry-After"]) <= 3600
+    assert resident.get(f"/answer/{code}/").status_code == 200
+    for n in range(2):  # two more wrong codes from elsewhere reach the overall limit (5)
+        Client(REMOTE_ADDR=f"192.0.2.{n}").post("/answer/", {"code": WRONG})
+    assert resident.get(f"/answer/{code}/").status_code == 429
+
+
 def test_nothing_about_the_device_or_time_is_stored(client: Client) -> None:
     dataset = open_fielding()
     code = issue(dataset)[0]
@@ -622,6 +665,40 @@ def test_report_counts_web_answers(client: Client, settings: Any) -> None:
     answer_all(client, issue(dataset)[0])
     job.refresh_from_db()
     assert job.is_ready and job.result["meta"]["n_respondents"] == 4
+
+
+def test_a_web_answer_leaves_a_rebuild_already_queued_alone(
+    client: Client, settings: Any, monkeypatch: Any
+) -> None:
+    from kitakyushu_pf.models import BackgroundJob
+    from surveys.services import reports
+
+    dataset = open_fielding()
+    internal = services.report_request(dataset=dataset, mode="internal", dispatch=False)
+    publish = services.report_request(dataset=dataset, mode="publish", dispatch=False)
+    assert internal.job is not None and publish.job is not None
+    BackgroundJob.objects.filter(pk=publish.job.pk).update(status=BackgroundJob.Status.DONE)
+    queued_before, built_before = internal.job_id, publish.job_id
+    requested: list[str] = []
+    real = reports.report_request
+
+    def report_request(**kwargs: Any) -> Any:
+        requested.append(kwargs["mode"])
+        return real(**kwargs)
+
+    monkeypatch.setattr(reports, "report_request", report_request)
+    settings.SURVEYS_WEB_REPORT_DISPATCH = False
+    answer_all(client, issue(dataset)[0])
+    assert requested == ["publish"]  # the built one is rebuilt; the queued one stays as it is
+    internal.refresh_from_db()
+    publish.refresh_from_db()
+    assert internal.job_id == queued_before  # the same waiting build
+    assert publish.job_id != built_before
+    assert publish.job is not None and publish.job.status == BackgroundJob.Status.QUEUED
+    requested.clear()
+    answer_all(client, issue(dataset)[0])  # both waiting now: no report row is touched
+    assert requested == []
+    assert Dataset.objects.get(pk=dataset.pk).n_respondents == 2
 
 
 def test_unused_codes_from_the_held_list() -> None:
