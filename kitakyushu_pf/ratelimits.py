@@ -250,7 +250,7 @@ def guess_wait(request: HttpRequest, scope: str) -> int:
         # What was counted here during an outage still counts (the table holds nothing else).
         if fallback.peek(f"{scope}:{kind}:{value}", rate.period) >= rate.limit:
             wait = max(wait, _seconds_left(rate.period))
-    if cache_down or not getattr(settings, "RATELIMIT_ENABLE", True):
+    if cache_down or not settings.RATELIMIT_ENABLE:
         return wait
     windows = {}
     for kind, value, rate in keys:
@@ -258,7 +258,7 @@ def guess_wait(request: HttpRequest, scope: str) -> int:
         windows[key] = (window, rate)
     # A dead cache reads as nothing here (no count); the count that follows a wrong guess
     # notices it.
-    counts = caches[getattr(settings, "RATELIMIT_USE_CACHE", "default")].get_many(list(windows))
+    counts = caches[settings.RATELIMIT_USE_CACHE].get_many(list(windows))
     now = int(time.time())
     for key, count in counts.items():
         window, rate = windows[key]

@@ -495,6 +495,7 @@ TRAININGS_RETENTION_DAYS = env.int("TRAININGS_RETENTION_DAYS", default=365)
 
 # --- abuse limits (kitakyushu_pf/ratelimits.py, django-ratelimit on the default cache) ---
 # A cache outage must not refuse everyone: count in a bounded per-process table instead.
+RATELIMIT_ENABLE = True
 RATELIMIT_FAIL_OPEN = True
 RATELIMIT_USE_CACHE = "default"
 # Registrations per recipient address per day and per client IP per hour.
