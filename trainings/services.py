@@ -25,6 +25,7 @@ in time and moves the waiting list up.
 """
 
 import contextlib
+import functools
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -335,30 +336,22 @@ def registrations_create(
         raise ValidationError(_("Please choose at least one session."), code="empty")
     if not applicant.name.strip():
         raise ValidationError(_("Please enter your name."), code="name")
+    create = functools.partial(
+        _registrations_create,
+        programme,
+        session_ids,
+        applicant,
+        source,
+        enforce_window,
+        external_id,
+        enforce_cutoff=enforce_cutoff,
+    )
     try:
-        return _registrations_create(
-            programme,
-            session_ids,
-            applicant,
-            source,
-            enforce_window,
-            external_id,
-            optimistic=True,
-            enforce_cutoff=enforce_cutoff,
-        )
+        return create(optimistic=True)
     except IntegrityError:
         # The address already holds a place somewhere here: start over, looking before each
         # insert, so that the existing place stays untouched and its owner is told.
-        return _registrations_create(
-            programme,
-            session_ids,
-            applicant,
-            source,
-            enforce_window,
-            external_id,
-            optimistic=False,
-            enforce_cutoff=enforce_cutoff,
-        )
+        return create(optimistic=False)
 
 
 def _registrations_create(

@@ -267,15 +267,21 @@ def hide_combined(combined: pd.DataFrame, dist: pd.DataFrame, spec: dict[str, An
         base_mask[i] = scope in hidden_bases
         parts = members.get((r.indicator, r.answer), set())
         mask[i] = base_mask[i] or any((*scope, a) in hidden_cells for a in parts)
-    out["suppressed"] = mask
-    out["city_n"] = out["city_n"].astype("Int64")
-    out["city_base"] = out["city_base"].astype("Int64")
-    out.loc[mask, "city_n"] = pd.NA
-    out.loc[base_mask, "city_base"] = pd.NA
+    return suppressed_blank(out, mask, base_mask)
+
+
+def suppressed_blank(table: pd.DataFrame, hide: Any, hide_base: Any) -> pd.DataFrame:
+    """Mark the rows ``hide`` suppressed and blank their count and every figure derived from it;
+    blank the base of the rows ``hide_base`` (in place; returns the table)."""
+    table["suppressed"] = hide
+    table["city_n"] = table["city_n"].astype("Int64")
+    table["city_base"] = table["city_base"].astype("Int64")
+    table.loc[hide, "city_n"] = pd.NA
+    table.loc[hide_base, "city_base"] = pd.NA
     for col in DERIVED_COLUMNS:
-        if col in out.columns:
-            out.loc[mask, col] = np.nan
-    return out
+        if col in table.columns:
+            table.loc[hide, col] = np.nan
+    return table
 
 
 def hikikomori_section(

@@ -26,6 +26,7 @@ from .calculations import (
     _records,
     report_compute,
     report_weights,
+    suppressed_blank,
 )
 
 
@@ -199,14 +200,7 @@ def multiple_answer_rows(
     table["suppressed"] = False
     if publish:
         hide, hide_base = _protect_multiple(table, threshold=threshold, hidden_sizes=hidden_sizes)
-        table["suppressed"] = hide
-        table["city_n"] = table["city_n"].astype("Int64")
-        table["city_base"] = table["city_base"].astype("Int64")
-        table.loc[hide, "city_n"] = pd.NA
-        table.loc[hide_base, "city_base"] = pd.NA
-        for col in DERIVED_COLUMNS:
-            if col in table.columns:
-                table.loc[hide, col] = np.nan
+        suppressed_blank(table, hide, hide_base)
     return _records(table)
 
 
