@@ -587,15 +587,44 @@ def channel_qr(*, channel: Channel, base_url: str, kind: str) -> bytes:
 
 MULTILINGUAL_CSV = Path(__file__).resolve().parent / "data" / "contacts_multilingual.csv"
 MULTILINGUAL_PREFIX = "multilingual:"
-_LANGUAGES_RE = re.compile(r"対応言語[:：]\s*([^。]*)")
+_LANGUAGES_LABEL = re.compile(r"対応言語[:：]\s*")
+
+
+def _language_clause(target: str) -> tuple[int, int, int] | None:
+    """(label start, list start, end) of 「対応言語: …」 in a target: the clause ends at the first
+    「。」 outside brackets (the notes after a list hold sentences of their own)."""
+    label = _LANGUAGES_LABEL.search(target)
+    if label is None:
+        return None
+    depth = 0
+    for i in range(label.end(), len(target)):
+        char = target[i]
+        if char in "（(":
+            depth += 1
+        elif char in "）)":
+            depth = max(depth - 1, 0)
+        elif char == "。" and depth == 0:
+            return label.start(), label.end(), i
+    return label.start(), label.end(), len(target)
 
 
 def languages_from_target(target: str) -> str:
     """「…。対応言語: 英語・中国語・韓国語（…）」 → 「英語・中国語・韓国語」 (public part only)."""
     from .public_text import public_text
 
-    match = _LANGUAGES_RE.search(target or "")
-    return public_text(match.group(1)).strip()[:100] if match else ""
+    clause = _language_clause(target or "")
+    if clause is None:
+        return ""
+    return public_text(target[clause[1] : clause[2]]).strip()[:100]
+
+
+def target_without_languages(target: str) -> str:
+    """Who the window is for, without its 「対応言語: …」 clause (shown on a line of its own)."""
+    clause = _language_clause(target or "")
+    if clause is not None:
+        start, _list, end = clause
+        target = target[:start] + target[end + 1 :]
+    return target.strip().rstrip("。")
 
 
 def multilingual_load(*, path: Path = MULTILINGUAL_CSV) -> LoadSummary:
@@ -625,7 +654,7 @@ def multilingual_load(*, path: Path = MULTILINGUAL_CSV) -> LoadSummary:
                 "hours_note": row["hours"].strip()[:300],
                 "is_24h": "24時間" in row["hours"] and "〜" not in row["hours"],
                 # The languages go to their own field (shown as 「対応言語」 on the card).
-                "target": _LANGUAGES_RE.sub("", target).strip().rstrip("。")[:300],
+                "target": target_without_languages(target)[:300],
                 "cost": row["cost"].strip()[:200],
                 "languages": languages_from_target(target) or "多言語",
                 "source_url": row["source_url"].strip(),

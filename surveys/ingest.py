@@ -221,13 +221,14 @@ def _check_id(
 def _ragged_records(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
     """(record indices, field counts) of data rows whose field count differs from the header.
 
-    pandas pads short rows with "" (indistinguishable from 無回答) and may drop extra fields,
-    so the count is taken from the text: per line when the file has no quotes, else with the
-    csv module (quoted fields may hold commas and newlines).
+    ``text`` has "\\n" line endings (``validate_file`` folds "\\r\\n" and "\\r"). pandas pads
+    short rows with "" (indistinguishable from 無回答) and may drop extra fields, so the count is
+    taken from the text: commas per non-empty line, counted on the UTF-8 bytes (a comma byte
+    never occurs inside a multi-byte character) when the file has no quotes, else with the csv
+    module (quoted fields may hold commas and newlines).
     """
     if '"' not in text:
-        lines = pd.Series([line for line in text.splitlines() if line != ""][1:], dtype=object)
-        counts = lines.str.count(",").to_numpy() + 1 if len(lines) else np.zeros(0, int)
+        counts = _unquoted_field_counts(text)[1:]
     else:
         import csv
 
@@ -236,6 +237,26 @@ def _ragged_records(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
         counts = np.fromiter((len(r) for r in records), dtype=np.int64)
     bad = np.flatnonzero(counts != width)
     return bad, counts[bad]
+
+
+def _unquoted_field_counts(text: str, block: int = 1 << 22) -> np.ndarray:
+    """Fields of each non-empty line (header included) of a quote-free text with "\\n" endings,
+    counted block by block (about 4 MB of text at a time) to keep memory flat."""
+    parts: list[np.ndarray] = []
+    start = 0
+    while start < len(text):
+        stop = text.find("\n", min(start + block, len(text)))
+        stop = len(text) if stop < 0 else stop + 1
+        raw = np.frombuffer(text[start:stop].encode("utf-8"), dtype=np.uint8)
+        ends = np.flatnonzero(raw == ord("\n"))
+        starts = np.concatenate(([0], ends + 1))
+        stops = np.concatenate((ends, [len(raw)]))
+        starts = starts[stops > starts]
+        if len(starts):
+            # Commas from each non-empty line's start to the next one's (empty lines hold none).
+            parts.append(np.add.reduceat(raw == ord(","), starts, dtype=np.int64) + 1)
+        start = stop
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
 def validate_frame(
@@ -396,6 +417,8 @@ def validate_file(
         ragged, ragged_counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     else:
         text, encoding = decode_text_upload(path.read_bytes())
+        if "\r" in text:  # Windows and old Mac (Excel "CSV (Macintosh)") line endings
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text.strip():
             raise FileRefused("ファイルが空です。")
         try:

@@ -134,6 +134,12 @@ def subtable_rows(
     return rows
 
 
+def _chosen(ticked: np.ndarray, answered: np.ndarray, j: int) -> np.ndarray:
+    """Answer j of a multiple-answer question per respondent as 0/1 weights: option j, or
+    無回答 (nothing ticked) after the last option."""
+    return (ticked[:, j] if j < ticked.shape[1] else ~answered).astype(np.float64)
+
+
 def multiple_answer_rows(
     inputs: ReportInputs,
     *,
@@ -160,39 +166,60 @@ def multiple_answer_rows(
         w = None if weights is None else weights[frame.index.get_indexer(asked.index)]
         ticked = asked[question["columns"]].to_numpy() == 1
         answered = ticked.any(axis=1)
-        scopes: list[tuple[str, str, np.ndarray]] = [("total", "", np.ones(len(asked), bool))]
+        answers = [
+            *((_var(spec, column).get("label") or column) for column in question["columns"]),
+            agg.NO_ANSWER,
+        ]
+        # Each answer (each option, then 無回答 = nothing ticked) is counted per group with one
+        # bincount over the group slots, instead of a boolean mask per (group, answer).
+        scopes: list[tuple[str, list[str], np.ndarray]] = [
+            ("total", [""], np.zeros(len(asked), dtype=np.int64))
+        ]
         for breakdown in entry.get("breakdowns", []):
             if breakdown not in asked.columns:
                 continue
             codes = asked[breakdown].to_numpy()
-            for code, label in _labels(spec, breakdown).items():
-                scopes.append((breakdown, label, codes == code))
-            scopes.append((breakdown, agg.NO_ANSWER, codes == agg.MISSING))
-        for breakdown, group, mask in scopes:
-            base = int(mask.sum())
-            if base == 0:
-                continue
+            labels = _labels(spec, breakdown)
+            slot = np.full(len(asked), len(labels) + 1, dtype=np.int64)  # other codes: no group
+            for k, code in enumerate([*labels, agg.MISSING]):
+                slot[codes == code] = k
+            scopes.append((breakdown, [*labels.values(), agg.NO_ANSWER], slot))
+        for breakdown, groups, slot in scopes:
+            size = len(groups) + 1
+            bases = np.bincount(slot, minlength=size)
             cells = [
-                (_var(spec, column).get("label") or column, ticked[:, j])
-                for j, column in enumerate(question["columns"])
+                np.bincount(slot, weights=_chosen(ticked, answered, j), minlength=size)
+                for j in range(len(answers))
             ]
-            for answer, chosen in [*cells, (agg.NO_ANSWER, ~answered)]:
-                row: dict[str, Any] = {
-                    "indicator": question["name"],
-                    "breakdown": breakdown,
-                    "group": group,
-                    "answer": answer,
-                    "city_n": int(chosen[mask].sum()),
-                    "city_base": base,
-                }
-                if w is not None:  # as aggregation.distribution: Σw, Σw², n with weight
-                    row.update(
-                        w_n=float(w[mask & chosen].sum()),
-                        w_base=float(w[mask].sum()),
-                        w2_base=float((w[mask] ** 2).sum()),
-                        w_count=float((w[mask] > 0).sum()),
-                    )
-                parts.append(row)
+            if w is not None:  # as aggregation.distribution: Σw, Σw², n with weight
+                w_bases = np.bincount(slot, weights=w, minlength=size)
+                w2_bases = np.bincount(slot, weights=w * w, minlength=size)
+                w_counts = np.bincount(slot, weights=(w > 0).astype(np.float64), minlength=size)
+                w_cells = [
+                    np.bincount(slot, weights=w * _chosen(ticked, answered, j), minlength=size)
+                    for j in range(len(answers))
+                ]
+            for k, group in enumerate(groups):
+                base = int(bases[k])
+                if base == 0:
+                    continue
+                for j, answer in enumerate(answers):
+                    row: dict[str, Any] = {
+                        "indicator": question["name"],
+                        "breakdown": breakdown,
+                        "group": group,
+                        "answer": answer,
+                        "city_n": int(cells[j][k]),
+                        "city_base": base,
+                    }
+                    if w is not None:
+                        row.update(
+                            w_n=float(w_cells[j][k]),
+                            w_base=float(w_bases[k]),
+                            w2_base=float(w2_bases[k]),
+                            w_count=float(w_counts[k]),
+                        )
+                    parts.append(row)
     if not parts:
         return []
     table = agg.compare_national(agg.add_wilson(pd.DataFrame(parts)), inputs.national)

@@ -115,3 +115,36 @@ def test_lines_for_foreign_residents_only_verified_behind_tel(client, secretaria
     # Languages are shown on the card.
     assert "対応言語: " not in html  # the raw cell text: its languages have their own line
     assert "対応言語：</span> 英語" in html
+
+
+@pytest.mark.parametrize(
+    ("target", "who", "languages"),
+    [
+        (
+            "外国人の生活相談。対応言語: 英語, 中国語（18言語＋日本語。2019年開設時）。"
+            "開設後も同じ番号かは未確認",
+            "外国人の生活相談。開設後も同じ番号かは未確認",
+            "英語, 中国語（18言語＋日本語。2019年開設時）",
+        ),
+        (
+            "外国人市民の窓口（2019年4月開設）。対応言語: 21の外国語（言語名の一覧は未確認）",
+            "外国人市民の窓口（2019年4月開設）",
+            "21の外国語",
+        ),
+        (
+            "緊急ではない相談を外国語で。対応言語: 英語, 中国語, 韓国語",
+            "緊急ではない相談を外国語で",
+            "英語, 中国語, 韓国語",
+        ),
+        ("誰でも", "誰でも", ""),
+    ],
+)
+def test_the_language_clause_leaves_the_target_whole_with_its_brackets(
+    target: str, who: str, languages: str
+) -> None:
+    """A 。 inside the brackets after the languages neither cuts the list short nor leaves an
+    orphan fragment such as 「。。言語名の一覧は未確認）」 in who the window is for."""
+    from handbook.services import languages_from_target, target_without_languages
+
+    assert target_without_languages(target) == who
+    assert languages_from_target(target) == languages

@@ -121,6 +121,48 @@ def test_ragged_rows_are_reported(tmp_path: Path) -> None:
     assert [p.row for p in result.problems if "項目数" in p.message] == [2, 3]
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_ragged_rows_keep_their_row_numbers_across_line_endings_and_blank_lines(
+    tmp_path: Path, newline: str
+) -> None:
+    rows = [
+        ",".join(map(str, good_row("1"))),
+        "",  # a blank line is skipped, as the reader skips it
+        ",".join(map(str, good_row("2")[:5])),
+        "山田,太郎",  # two fields, non-ASCII
+        ",".join(map(str, good_row("3"))),
+    ]
+    text = newline.join([",".join(HEADER), *rows])  # no newline after the last record
+    result = run(tmp_path, text.encode())
+    ragged = [(p.row, p.message) for p in result.problems if "項目数" in p.message]
+    assert ragged == [
+        (3, "項目数がヘッダー（15）と違います（5項目）"),
+        (4, "項目数がヘッダー（15）と違います（2項目）"),
+    ]
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["", "1", "2", "あ", " "]), min_size=1, max_size=18),
+        min_size=1,
+        max_size=12,
+    ),
+    st.sampled_from(["\n", "\r\n"]),
+)
+@hypothesis_settings(max_examples=60, deadline=None)
+def test_field_counts_agree_with_the_csv_module(records: list[list[str]], newline: str) -> None:
+    import csv
+
+    from surveys.ingest import _ragged_records
+
+    width = len(HEADER)
+    text = newline.join([",".join(HEADER), *(",".join(r) for r in records)]) + newline
+    parsed = [r for r in csv.reader(io.StringIO(text)) if r][1:]
+    expected = [(i, len(r)) for i, r in enumerate(parsed) if len(r) != width]
+    bad, counts = _ragged_records(text, width)
+    assert list(zip(bad.tolist(), counts.tolist(), strict=True)) == expected
+
+
 # --- Encodings --------------------------------------------------------------------------------
 
 
