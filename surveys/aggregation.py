@@ -6,6 +6,7 @@ all respondents of the group as its base, 無回答 included, as the national re
 
 from __future__ import annotations
 
+import weakref
 from typing import Any
 
 import numpy as np
@@ -61,6 +62,29 @@ def derive(frame: pd.DataFrame, derived: list[dict[str, Any]]) -> pd.DataFrame:
     return out
 
 
+_WEIGHT_TERMS: list[tuple[weakref.ref, tuple[np.ndarray, np.ndarray, np.ndarray]]] = []
+
+
+def _forget_weight_terms(_ref: weakref.ref, kept: list = _WEIGHT_TERMS) -> None:
+    kept.clear()  # bound at definition: still there while the interpreter shuts down
+
+
+def _weight_terms(weights: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(w, w², 1 where w > 0) as float arrays, kept while the weights array lives: a report
+    asks for every table with the same weights."""
+    for source, terms in _WEIGHT_TERMS:
+        if source() is weights:
+            return terms
+    w = np.asarray(weights, dtype=float)
+    terms = (w, w * w, (w > 0).astype(float))
+    try:
+        source = weakref.ref(weights, _forget_weight_terms)
+    except TypeError:  # not weakly referenceable (a list): nothing to keep
+        return terms
+    _WEIGHT_TERMS[:] = [(source, terms)]
+    return terms
+
+
 def distribution(
     frame: pd.DataFrame,
     *,
@@ -77,19 +101,24 @@ def distribution(
     Counted with one bincount over (group, answer) codes (small integers).
     """
     answers = np.array([*answer_labels, MISSING], dtype=np.int64)
-    ans = frame[indicator].to_numpy().astype(np.int64)
+    ans_src = frame[indicator].to_numpy()
     if breakdown is None:
-        grp = np.full(len(frame), MISSING - 1, dtype=np.int64)
+        grp_src = np.full(len(frame), MISSING - 1, dtype=np.int8)
         groups = np.array([MISSING - 1], dtype=np.int64)
     else:
-        grp = frame[breakdown].to_numpy().astype(np.int64)
+        grp_src = frame[breakdown].to_numpy()
         groups = np.array([*(group_labels or {}), MISSING], dtype=np.int64)
-    lo_a = int(min(ans.min(), answers.min())) if len(ans) else int(answers.min())
-    hi_a = int(max(ans.max(), answers.max())) if len(ans) else int(answers.max())
-    lo_g = int(min(grp.min(), groups.min())) if len(grp) else int(groups.min())
-    hi_g = int(max(grp.max(), groups.max())) if len(grp) else int(groups.max())
+    # Ranges on the stored (small) integer columns, the flat index in 32 bits: one pass each.
+    lo_a = int(min(ans_src.min(), answers.min())) if len(ans_src) else int(answers.min())
+    hi_a = int(max(ans_src.max(), answers.max())) if len(ans_src) else int(answers.max())
+    lo_g = int(min(grp_src.min(), groups.min())) if len(grp_src) else int(groups.min())
+    hi_g = int(max(grp_src.max(), groups.max())) if len(grp_src) else int(groups.max())
     n_a, n_g = hi_a - lo_a + 1, hi_g - lo_g + 1
-    flat = (grp - lo_g) * n_a + (ans - lo_a)
+    flat = grp_src.astype(np.int32)
+    flat -= lo_g
+    flat *= n_a
+    flat += ans_src.astype(np.int32, copy=False)
+    flat -= lo_a
     counts = np.bincount(flat, minlength=n_g * n_a).reshape(n_g, n_a)
     seen = counts.sum(axis=1) > 0
     groups = groups[seen[groups - lo_g]]
@@ -103,11 +132,12 @@ def distribution(
     alabels = {**answer_labels, MISSING: NO_ANSWER}
     extra: dict[str, np.ndarray] = {}
     if weights is not None:
-        w = np.asarray(weights, dtype=float)
+        w, w2, positive = _weight_terms(weights)
         cell = np.bincount(flat, weights=w, minlength=n_g * n_a).reshape(n_g, n_a)
-        w_base = np.bincount(grp - lo_g, weights=w, minlength=n_g)
-        w2_base = np.bincount(grp - lo_g, weights=w * w, minlength=n_g)
-        w_count = np.bincount(grp - lo_g, weights=(w > 0).astype(float), minlength=n_g)
+        # Σw², and the respondents with a positive weight, per group: summed over its answers.
+        cell2 = np.bincount(flat, weights=w2, minlength=n_g * n_a).reshape(n_g, n_a)
+        cell_pos = np.bincount(flat, weights=positive, minlength=n_g * n_a).reshape(n_g, n_a)
+        w_base, w2_base, w_count = cell.sum(axis=1), cell2.sum(axis=1), cell_pos.sum(axis=1)
         extra = {
             "w_n": cell[np.ix_(groups - lo_g, answers - lo_a)].ravel(),
             "w_base": np.repeat(w_base[groups - lo_g], len(answers)),

@@ -186,7 +186,6 @@ def _check_numeric(
     lut = np.full(n + 1, MISSING, dtype=np.int32)  # index -1 (missing field) → MISSING
     bad_msg: dict[int, str] = {}
     allowed = _allowed(var)
-    lo, hi = var.get("min"), var.get("max")
     for i, raw in enumerate(uniques):  # each distinct value once
         value, message = _value_verdict(str(raw), var, allowed)
         if message:
@@ -201,9 +200,14 @@ def _check_numeric(
             problems.append(
                 Problem(first_row + int(idx), var["name"], str(uniques[code]), bad_msg[code])
             )
-    values = lut[codes]
+    return lut[codes].astype(_stored_dtype(var, allowed))
+
+
+def _stored_dtype(var: dict[str, Any], allowed: frozenset[int]) -> type[np.signedinteger]:
+    """The smallest integer type the column's valid values fit in."""
+    lo, hi = var.get("min"), var.get("max")
     top = max(allowed | {abs(lo or 0), abs(hi or 0), 1})
-    return values.astype(np.int8 if top < 127 else np.int16)
+    return np.int8 if top < 127 else np.int16
 
 
 MISSING_ID = "必須の値がありません"
@@ -212,14 +216,19 @@ MISSING_ID = "必須の値がありません"
 def _check_id(
     series: pd.Series, var: dict[str, Any], first_row: int, problems: list[Problem]
 ) -> np.ndarray:
-    stripped = series.fillna("").str.strip()
-    for idx in np.flatnonzero((stripped == "").to_numpy()):
+    values = series.to_numpy(dtype=object, na_value="")
+    stripped = np.array([str(v).strip() for v in values], dtype=str)
+    for idx in np.flatnonzero(stripped == ""):
         problems.append(Problem(first_row + int(idx), var["name"], "", MISSING_ID))
-    return stripped.to_numpy(dtype=str)
+    return stripped
 
 
-def _ragged_records(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """(record indices, field counts) of data rows whose field count differs from the header.
+def _ragged_records(
+    text: str, width: int, free_columns: frozenset[int] = frozenset()
+) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(record indices, field counts) of data rows whose field count differs from the header,
+    and whether the data rows hold plain integers outside ``free_columns`` (see
+    ``_scan_unquoted``).
 
     ``text`` has "\\n" line endings (``validate_file`` folds "\\r\\n" and "\\r"). pandas pads
     short rows with "" (indistinguishable from 無回答) and may drop extra fields, so the count is
@@ -227,8 +236,10 @@ def _ragged_records(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
     never occurs inside a multi-byte character) when the file has no quotes, else with the csv
     module (quoted fields may hold commas and newlines).
     """
+    plain = False
     if '"' not in text:
-        counts = _unquoted_field_counts(text)[1:]
+        counts, plain = _scan_unquoted(text, free_columns)
+        counts = counts[1:]
     else:
         import csv
 
@@ -236,27 +247,66 @@ def _ragged_records(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
         next(records, None)
         counts = np.fromiter((len(r) for r in records), dtype=np.int64)
     bad = np.flatnonzero(counts != width)
-    return bad, counts[bad]
+    return bad, counts[bad], plain
 
 
-def _unquoted_field_counts(text: str, block: int = 1 << 22) -> np.ndarray:
-    """Fields of each non-empty line (header included) of a quote-free text with "\\n" endings,
-    counted block by block (about 4 MB of text at a time) to keep memory flat."""
+# Bytes a numeric column may hold for the numeric reader: digits, the minus sign, the
+# separators. Anything else in such a column (a decimal point, spaces, letters, full-width
+# digits) sends the file through the text reader, whose messages quote each value as written.
+_PLAIN_NUMERIC = np.zeros(256, dtype=bool)
+_PLAIN_NUMERIC[list(b"0123456789-,\n")] = True
+
+
+def _scan_unquoted(
+    text: str, free_columns: frozenset[int] = frozenset(), block: int = 1 << 22
+) -> tuple[np.ndarray, bool]:
+    """(fields of each non-empty line, header included; whether the data rows hold only digits
+    and "-" outside ``free_columns``) of a quote-free text with "\\n" endings, scanned block by
+    block (about 4 MB of text at a time) to keep memory flat."""
     parts: list[np.ndarray] = []
+    plain = True
+    header_end = text.find("\n") + 1 or len(text)
     start = 0
     while start < len(text):
+        # Blocks end at a newline; the first one holds the whole header line.
         stop = text.find("\n", min(start + block, len(text)))
         stop = len(text) if stop < 0 else stop + 1
         raw = np.frombuffer(text[start:stop].encode("utf-8"), dtype=np.uint8)
+        commas = np.flatnonzero(raw == ord(","))
         ends = np.flatnonzero(raw == ord("\n"))
+        if plain:
+            skip = len(text[:header_end].encode("utf-8")) if start == 0 else 0
+            plain = _only_digits_outside(raw, skip, commas, ends, free_columns)
         starts = np.concatenate(([0], ends + 1))
         stops = np.concatenate((ends, [len(raw)]))
         starts = starts[stops > starts]
-        if len(starts):
-            # Commas from each non-empty line's start to the next one's (empty lines hold none).
-            parts.append(np.add.reduceat(raw == ord(","), starts, dtype=np.int64) + 1)
+        # Commas from each non-empty line's start to the next one's (empty lines hold none).
+        at = np.searchsorted(commas, starts)
+        parts.append(np.diff(np.append(at, len(commas))) + 1)
         start = stop
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    counts = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    return counts, plain
+
+
+def _only_digits_outside(
+    raw: np.ndarray,
+    skip: int,
+    commas: np.ndarray,
+    newlines: np.ndarray,
+    free_columns: frozenset[int],
+) -> bool:
+    """Whether every byte from ``skip`` on, other than a digit, "-", "," or newline, lies in one
+    of ``free_columns`` (0-based field numbers). ``raw`` starts at a line start; ``commas`` and
+    ``newlines`` are the positions of those bytes in it."""
+    odd = np.flatnonzero(~_PLAIN_NUMERIC[raw[skip:]]) + skip
+    if not len(odd):
+        return True
+    if not free_columns:
+        return False
+    before = np.searchsorted(newlines, odd)  # newlines before each odd byte
+    line_start = np.where(before > 0, newlines[np.maximum(before - 1, 0)] + 1, 0)
+    field = np.searchsorted(commas, odd) - np.searchsorted(commas, line_start)
+    return bool(np.isin(field, np.fromiter(free_columns, dtype=np.int64)).all())
 
 
 def validate_frame(
@@ -395,6 +445,81 @@ def _duplicates(ids: np.ndarray, existing: set[str], problems: list[Problem]) ->
         problems.append(Problem(int(idx) + 2, "resp_id", str(ids[idx]), "resp_id が重複しています"))
 
 
+class _NeedsText(Exception):
+    """A value the numeric reader cannot judge as written: read the file as text."""
+
+
+def _plain_numeric(series: pd.Series, var: dict[str, Any], allowed: frozenset[int]) -> np.ndarray:
+    """The stored values of a column pandas parsed as numbers; raises ``_NeedsText`` when a
+    value is not valid (its problem must quote it as written)."""
+    values = series.to_numpy(dtype=np.float64)
+    blank = np.isnan(values)
+    whole = ~blank & (np.abs(values) < 2**31)
+    if not (blank | whole).all():
+        raise _NeedsText
+    ints = np.where(blank, MISSING, values).astype(np.int64)
+    if var["type"] == "code":
+        first, last = min(allowed, default=0), max(allowed, default=0)
+        table = np.zeros(last - first + 2, dtype=bool)  # the last slot: outside first..last
+        table[np.fromiter(allowed, dtype=np.int64) - first] = True
+        inside = (ints >= first) & (ints <= last)
+        valid = blank | table[np.where(inside, ints - first, last - first + 1)]
+    else:
+        lo, hi = var.get("min"), var.get("max")
+        valid = blank | ((lo is None or ints >= lo) & (hi is None or ints <= hi))
+    if not np.all(valid):
+        raise _NeedsText  # the problem's message quotes the value as written
+    return ints.astype(_stored_dtype(var, allowed))
+
+
+def _read_plain(
+    text: str,
+    raw_columns: list[str],
+    variables: list[dict[str, Any]],
+    *,
+    max_rows: int,
+) -> tuple[dict[str, list[np.ndarray]], int, list[Problem]]:
+    """The numeric reader for a file whose data rows hold only digits, "-" and commas: pandas
+    parses the numbers in C (no string per value); ids are read as text. Gives exactly what
+    the text reader gives, or raises ``_NeedsText`` where the text reader must speak (a value
+    out of range or not a whole number, whose message quotes it as written)."""
+    kinds = {v["name"]: v for v in variables}
+    wanted = [c for c in raw_columns if c.strip() in kinds]
+    chunks = pd.read_csv(
+        io.StringIO(text),
+        usecols=wanted,
+        dtype={c: str for c in wanted if kinds[c.strip()]["type"] == "id"},
+        keep_default_na=False,
+        na_values=[""],
+        chunksize=CHUNK_ROWS,
+        skip_blank_lines=True,
+        index_col=False,
+        engine="c",
+        on_bad_lines="error",
+    )
+    problems: list[Problem] = []
+    parts: dict[str, list[np.ndarray]] = {}
+    n_rows = 0
+    for chunk in chunks:
+        chunk.columns = [str(c).strip() for c in chunk.columns]
+        if n_rows + len(chunk) > max_rows:
+            raise FileRefused(f"行数が上限（{max_rows:,}行）を超えています。")
+        first_row = n_rows + 2
+        for var in variables:
+            if var["name"] not in chunk.columns:
+                continue
+            series = chunk[var["name"]]
+            if var["type"] == "id":
+                out = _check_id(series, var, first_row, problems)
+            elif series.dtype.kind in "if":
+                out = _plain_numeric(series, var, _allowed(var))
+            else:  # "-" or "1-2" among the numbers: the text rule, on the values as written
+                out = _check_numeric(series, var, first_row, problems)
+            parts.setdefault(var["name"], []).append(out)
+        n_rows += len(chunk)
+    return parts, n_rows, problems
+
+
 def validate_file(
     path: Path,
     variables: list[dict[str, Any]],
@@ -415,23 +540,40 @@ def validate_file(
         chunks: Any = [frame]
         columns = list(frame.columns)
         ragged, ragged_counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        plain, text, raw_columns = False, "", columns
     else:
         text, encoding = decode_text_upload(path.read_bytes())
         if "\r" in text:  # Windows and old Mac (Excel "CSV (Macintosh)") line endings
             text = text.replace("\r\n", "\n").replace("\r", "\n")
-        if not text.strip():
+        if not text or text.isspace():
             raise FileRefused("ファイルが空です。")
         try:
             head = pd.read_csv(io.StringIO(text), dtype=str, nrows=0, index_col=False)
         except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
             raise FileRefused("ヘッダー行（変数名）を読めません。") from exc
-        columns = [str(c).strip() for c in head.columns]
-        ragged, ragged_counts = _ragged_records(text, len(columns))
+        raw_columns = [str(c) for c in head.columns]
+        columns = [c.strip() for c in raw_columns]
+        kinds = {v["name"]: v["type"] for v in variables}
+        free = frozenset(i for i, c in enumerate(columns) if kinds.get(c, "id") == "id")
+        ragged, ragged_counts, plain = _ragged_records(text, len(columns), free)
         width = len(columns)
         options: dict[str, Any] = {"engine": "c", "on_bad_lines": "error"}
         if len(ragged):
             # Slow path for broken files only: keep every record aligned with its row number.
             options = {"engine": "python", "on_bad_lines": lambda fields: fields[:width]}
+        chunks = None  # the text reader, opened below unless the numeric reader is enough
+    _check_header(columns, variables, problems, notes)
+    header_broken = any(p.row == 1 for p in problems)
+    parts: dict[str, list[np.ndarray]] = {}
+    n_rows = 0
+    if plain and not header_broken and not len(ragged):
+        try:
+            parts, n_rows, found = _read_plain(text, raw_columns, variables, max_rows=max_rows)
+            problems += found
+            chunks = []
+        except _NeedsText:
+            parts, n_rows = {}, 0
+    if chunks is None:
         chunks = pd.read_csv(
             io.StringIO(text),
             dtype=str,
@@ -442,11 +584,7 @@ def validate_file(
             index_col=False,
             **options,
         )
-        del text
-    _check_header(columns, variables, problems, notes)
-    header_broken = any(p.row == 1 for p in problems)
-    parts: dict[str, list[np.ndarray]] = {}
-    n_rows = 0
+    del text
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", pd.errors.ParserWarning)
         for chunk in chunks:

@@ -40,6 +40,10 @@ class ReportInputs:
     weight_bounds: tuple[float, float] | None = None
     # Weights already raked on the whole sample (tables of part of it); used as given.
     weights: np.ndarray | None = None
+    # report_weights' answer, kept: the main, extended and multiple-answer tables share it.
+    raked: tuple[np.ndarray | None, dict[str, Any] | None] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
 
 def headline_answers(spec: dict[str, Any]) -> dict[str, str]:
@@ -86,10 +90,11 @@ def report_weights(inputs: ReportInputs) -> tuple[np.ndarray | None, dict[str, A
         return inputs.weights, None
     if not inputs.margins:
         return None, None
-    weights, weighting = agg.rake(inputs.frame, inputs.margins, bounds=inputs.weight_bounds)
-    if weighting.get("empty_cells") or not weighting["converged"]:
-        return None, weighting
-    return weights, weighting
+    if inputs.raked is None:  # raked once per report
+        weights, weighting = agg.rake(inputs.frame, inputs.margins, bounds=inputs.weight_bounds)
+        usable = not weighting.get("empty_cells") and weighting["converged"]
+        inputs.raked = (weights if usable else None, weighting)
+    return inputs.raked
 
 
 def report_compute(
@@ -226,25 +231,30 @@ def combined_table(
     the nation and, with weights, the weighted share (the group's Σw, Σw² and n are its parts')."""
     keys = ["indicator", "breakdown", "group"]
     weighted = "w_n" in dist.columns
-    parts: list[dict[str, Any]] = []
+    given = ["group_code", "city_base", *(["w_base", "w2_base", "w_count"] if weighted else [])]
+    summed = ["city_n", *(["w_n"] if weighted else [])]
+    tables: list[pd.DataFrame] = []
     for indicator, label, members in _combined_members(spec):
         sub = dist[dist["indicator"] == indicator]
-        for (ind, b, g), cells in sub.groupby(keys, sort=False):
-            inside = cells[cells["answer"].isin(members)]
-            row: dict[str, Any] = {
-                "indicator": ind, "breakdown": b, "group": g, "answer": label,
-                "group_code": cells["group_code"].iloc[0],
-                "city_n": int(inside["city_n"].sum()),
-                "city_base": int(cells["city_base"].iloc[0]),
-            }  # fmt: skip
-            if weighted:
-                row["w_n"] = float(inside["w_n"].sum())
-                for col in ("w_base", "w2_base", "w_count"):
-                    row[col] = float(cells[col].iloc[0])
-            parts.append(row)
-    if not parts:
+        if not len(sub):
+            continue
+        # Each group of each breakdown once, in order, with its parts' sums (0 without any).
+        groups = sub.drop_duplicates(keys)[keys + given]
+        inside = sub[sub["answer"].isin(members)].groupby(keys, sort=False)[summed].sum()
+        table = groups.merge(inside.reset_index(), on=keys, how="left")
+        table[summed] = table[summed].fillna(0)
+        table.insert(3, "answer", label)
+        tables.append(table)
+    if not tables:
         return pd.DataFrame()
-    return agg.add_weighted(agg.compare_national(agg.add_wilson(pd.DataFrame(parts)), national))
+    parts = pd.concat(tables, ignore_index=True)
+    parts["city_n"] = parts["city_n"].astype(np.int64)
+    parts["city_base"] = parts["city_base"].astype(np.int64)
+    order = ["indicator", "breakdown", "group", "answer", "group_code", "city_n", "city_base"]
+    if weighted:
+        order += ["w_n", "w_base", "w2_base", "w_count"]
+        parts[order[7:]] = parts[order[7:]].astype(float)
+    return agg.add_weighted(agg.compare_national(agg.add_wilson(parts[order]), national))
 
 
 def hide_combined(combined: pd.DataFrame, dist: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:

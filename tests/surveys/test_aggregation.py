@@ -128,3 +128,24 @@ def test_hikikomori_rule_h30_excludes_only_those_who_talked_with_non_family() ->
 def test_tidy_has_exactly_the_published_columns() -> None:
     out = agg.tidy(pd.DataFrame({"indicator": ["q"], "city_n": [1]}))
     assert list(out.columns) == agg.TIDY_COLUMNS
+
+
+def test_weighted_distribution_follows_the_weights_of_each_call() -> None:
+    """The weight terms kept between tables are those of the array passed: other weights (a
+    report after a margin change) give their own sums, never the previous ones."""
+    import numpy as np
+
+    frame = pd.DataFrame({"q": [1, 1, 2, -1], "sex": [1, 2, 1, 2]})
+    labels = {1: "はい", 2: "いいえ"}
+    results = []
+    for weights in (np.array([1.0, 2.0, 3.0, 4.0]), np.array([2.0, 0.0, 1.0, 1.0])):
+        table = agg.distribution(
+            frame, indicator="q", answer_labels=labels, breakdown="sex",
+            group_labels={1: "男性", 2: "女性"}, weights=weights,
+        )  # fmt: skip
+        by = {(r.group, r.answer): r for r in table.itertuples()}
+        results.append(
+            (by[("男性", "はい")].w_n, by[("男性", "はい")].w_base, by[("女性", "はい")].w2_base,
+             by[("女性", "はい")].w_count)
+        )  # fmt: skip
+    assert results == [(1.0, 4.0, 20.0, 2.0), (2.0, 3.0, 1.0, 1.0)]

@@ -159,7 +159,7 @@ def test_field_counts_agree_with_the_csv_module(records: list[list[str]], newlin
     text = newline.join([",".join(HEADER), *(",".join(r) for r in records)]) + newline
     parsed = [r for r in csv.reader(io.StringIO(text)) if r][1:]
     expected = [(i, len(r)) for i, r in enumerate(parsed) if len(r) != width]
-    bad, counts = _ragged_records(text, width)
+    bad, counts, _plain = _ragged_records(text, width)
     assert list(zip(bad.tolist(), counts.tolist(), strict=True)) == expected
 
 
@@ -292,3 +292,89 @@ def test_a_single_record_gets_the_values_and_messages_of_the_same_row_in_a_file(
     assert sorted((p.row, p.column, p.value, p.message) for p in problems) == sorted(
         messages(in_file)
     )
+
+
+# Values a numeric file may hold: valid codes, blanks, and what must be refused as written.
+_PLAIN_TOKENS = [
+    "",
+    "1",
+    "2",
+    "3",
+    "4",
+    "5",
+    "007",
+    "-0",
+    "-1",
+    "99",
+    "99999999999999999999",
+    "-",
+    "1-2",
+]
+
+
+@given(
+    st.lists(
+        st.lists(st.sampled_from(_PLAIN_TOKENS), min_size=len(HEADER), max_size=len(HEADER)),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from([None, "1.0", "1.5", ".0", " 2", "２", "a"]),
+)
+@hypothesis_settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+def test_the_numeric_reader_gives_exactly_what_the_text_reader_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[list[str]], odd: str | None
+) -> None:
+    """Files of plain integers are read as numbers (fast); whatever they hold, the columns and
+    every problem (row, column, value as written, message) are those of the text reader."""
+    from surveys import ingest
+
+    rows = [[f"id{i}", *r[1:]] for i, r in enumerate(rows)]  # the id column first, unique
+    if odd is not None:
+        rows[-1][3] = odd
+    content = csv_text(rows, header=HEADER).encode()
+    fast = run(tmp_path, content)
+
+    def text_only(*args: object, **kwargs: object) -> None:
+        raise ingest._NeedsText
+
+    with monkeypatch.context() as patched:
+        patched.setattr(ingest, "_read_plain", text_only)
+        slow = run(tmp_path, content)
+    assert fast.n_rows == slow.n_rows
+    assert messages(fast) == messages(slow)
+    assert fast.columns.keys() == slow.columns.keys()
+    for name, values in slow.columns.items():
+        assert fast.columns[name].dtype == values.dtype, name
+        assert fast.columns[name].tolist() == values.tolist(), name
+
+
+@pytest.mark.parametrize(
+    ("odd", "numeric", "ok"), [(None, True, True), ("1.0", False, True), ("99", False, False)]
+)
+def test_a_clean_file_of_integers_is_read_as_numbers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, odd: str | None, numeric: bool, ok: bool
+) -> None:
+    from surveys import ingest
+
+    used: list[bool] = []
+    original = ingest._read_plain
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            result = original(*args, **kwargs)
+        except ingest._NeedsText:
+            used.append(False)
+            raise
+        used.append(True)
+        return result
+
+    monkeypatch.setattr(ingest, "_read_plain", spy)
+    rows = [good_row("1"), good_row("2")]
+    if odd is not None:
+        rows[1][3] = odd
+    result = run(tmp_path, csv_text(rows).encode())
+    assert used[-1:] == [True] if numeric else used in ([], [False])
+    assert result.n_rows == 2
+    assert result.ok == ok
