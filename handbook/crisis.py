@@ -26,6 +26,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from . import crisis_reading
+
 # After a crisis word: a figure of speech, not the thing itself.
 _FIGURE = r"(?! (?:ほど|程|くらい|位|ぐらい|気|まくる|まで|的|団))"
 _HIT = (
@@ -40,13 +42,13 @@ _FAMILY = (
 
 RULES: tuple[tuple[str, str, str], ...] = (
     # --- wanting to die / to vanish (self or someone else)
-    ("ideation", "L", r"死ぬ (?:たい|と (?:思う|為る)|しか|た 方 が)"),
+    ("ideation", "L", r"死ぬ (?:たい(?! ない)|と (?:思う|為る)|しか|た 方 が)"),
     ("ideation", "L", r"死ぬ って 言う"),
     # not 私に対して, 推しにたくさん, 足の裏, 橋の上 (the same kana, other words)
     (
         "ideation",
         "R",
-        r"(?<![たおあ])しにた(?:い(?!して|する)|ぃ|く(?!さん))|しのう(?:か|と|って|よ|$)|しぬしかない|しんだほうが|しんだららく",
+        r"(?<![たおあ])しにた(?:い(?!して|する)|ぃ|く(?!さん|ない))|しのう(?:か|と|って|よ|$)|しぬしかない|しんだほうが|しんだららく",
     ),
     ("ideation", "F", r"自殺(?!対策|予防|防止)|自死|希死念慮|じさつし"),
     ("ideation", "L", r"消える (?:て (?:仕舞う|なくなる) )?たい|消える たい"),
@@ -204,6 +206,9 @@ VETOES: tuple[tuple[str, str], ...] = (
     ("F", r"殺されるくらい|殺されるほど|殺されまくる|殺人的"),
 )
 
+# The reasons that are only a wish to vanish (for the fan-slang reading).
+_VANISH = re.compile(r"消える|きえ|vanish")
+
 _COMPILED = tuple((kind, view, re.compile(pattern)) for kind, view, pattern in RULES)
 _VETOES = tuple((view, re.compile(pattern)) for view, pattern in VETOES)
 
@@ -213,6 +218,8 @@ class Assessment:
     flag: bool
     kinds: frozenset[str]
     reasons: tuple[str, ...]
+    # Catalogue worries the compositional reading points at (see handbook/crisis_reading.py).
+    worries: tuple[str, ...] = ()
 
 
 def views(text: str) -> dict[str, str]:
@@ -245,8 +252,12 @@ def _lemma(token: object) -> str:
 
 @lru_cache(maxsize=4096)
 def assess(text: str) -> Assessment:
-    """Flag a crisis in ``text`` (a resident's words as typed)."""
-    v = views(text)
+    """Flag a crisis in ``text`` (a resident's words as typed): the patterns above, and the
+    compositional reading (handbook/crisis_reading.py) for phrasings no pattern lists."""
+    from .search import analyse
+
+    analysis = analyse(text)
+    v = {"L": lemma_line_of(analysis.tokens), "R": analysis.reading, "F": analysis.folded}
     if not v["F"]:
         return Assessment(False, frozenset(), ())
     kinds: set[str] = set()
@@ -256,6 +267,16 @@ def assess(text: str) -> Assessment:
         if match:
             kinds.add(kind)
             reasons.append(f"{kind}: {match.group(0)}")
+    worries: list[str] = []
+    for finding in crisis_reading.read(analysis):
+        kinds.add(finding.kind)
+        reasons.append(str(finding))
+        if finding.worry:
+            worries.append(finding.worry)
+    only_vanish = kinds == {"ideation"} and all(_VANISH.search(r) for r in reasons)
+    if only_vanish and crisis_reading.fan_slang(analysis):
+        # 推しが尊すぎて消えたい: fan slang, not a wish to vanish (crisis_lexicon.yaml)
+        return Assessment(False, frozenset(), ())
     if kinds and any(p.search(v[view]) for view, p in _VETOES):
         # A veto removes the figure of speech; a real crisis elsewhere in the text still counts.
         stripped = v["F"]
@@ -264,4 +285,4 @@ def assess(text: str) -> Assessment:
                 stripped = p.sub("", stripped)
         if stripped != v["F"]:
             return assess(stripped) if stripped else Assessment(False, frozenset(), ())
-    return Assessment(bool(kinds), frozenset(kinds), tuple(reasons))
+    return Assessment(bool(kinds), frozenset(kinds), tuple(reasons), tuple(dict.fromkeys(worries)))

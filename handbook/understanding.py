@@ -173,6 +173,9 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
     if re.search(r"自殺 為る た", line):
         reading.notes.append("a suicide that happened")
         reading.up("bereavement", 1.2)
+    # The worries the compositional reading points at (旦那が物投げてくる → domestic violence).
+    for key in found.worries:
+        reading.up(key, 1.0)
     # The crisis kind found in the words decides which crisis worries may lead.
     if ideation and not other:
         reading.up("suicidal-thoughts", 1.0)

@@ -139,3 +139,95 @@ def test_no_ordinary_query_of_the_evaluation_set_is_flagged() -> None:
         if c.crisis == "no" and crisis.assess(c.query).flag
     }
     assert flagged == {}
+
+
+# --- The compositional reading (handbook/crisis_reading.py, handbook/data/crisis_lexicon.yaml).
+# Written before it was built, as residents might type them, none copied from the evaluation sets:
+# a concept (dying, vanishing, ending, jumping, falling, hanging, hoarding pills, cutting, "rest",
+# being a burden, a plan, a time limit) plus what makes it the writer's own wish or plan now.
+COMPOSED_CRISIS = [
+    # desire, potential, volitional
+    ("もう楽になりたい", "ideation"),
+    ("全部投げ出して楽になりたいな", "ideation"),
+    ("永遠に眠りたい", "ideation"),
+    ("屋上から飛べる気がする", "ideation"),
+    ("この窓から落ちたらどうなるんやろ、落ちたい", "ideation"),
+    ("首をつろうかと思ってる", "ideation"),
+    ("今夜で全部終わりにする", "ideation"),
+    ("生きるのをやめたい", "ideation"),
+    ("この世からおさらばしたい", "ideation"),
+    ("消えられたらいいのに", "ideation"),
+    ("死ねたらいいのにな", "ideation"),
+    ("しのうかな", "ideation"),
+    ("ﾄﾋﾞｵﾘﾀｲ", "ideation"),
+    ("高いところから飛びたくなる", "ideation"),
+    # being a burden, everyone better off
+    ("俺がおらん方が家族は助かる", "ideation"),
+    ("私が消えればみんな楽になる", "ideation"),
+    ("迷惑ばっかりかけるけん、いなくなったほうがいい", "ideation"),
+    ("生きてる価値がない", "ideation"),
+    # preparation: means gathered, a plan, a time
+    ("睡眠薬を少しずつ集めてる", "ideation"),
+    ("市販の薬をこっそり貯めとる", "ideation"),
+    ("練炭を買ってしまった", "ideation"),
+    ("飛び降りる場所を探してる", "ideation"),
+    ("死に場所を探している", "ideation"),
+    ("明日の夜に決行する", "ideation"),
+    # exhaustion and a plea together
+    ("もう無理、誰か止めて", "ideation"),
+    ("疲れた。限界。だれか", "ideation"),
+    ("しんどい もう限界 とめて", "ideation"),
+    # cutting
+    ("カミソリで腕を切りたくなる", "self_harm"),
+    ("手首を切ってしまいそう", "self_harm"),
+]
+
+COMPOSED_LOOK_ALIKES = [
+    "電気を止められそうで不安",
+    "締め切りで限界",
+    "薬の飲み方がわからない",
+    "髪を切りたいけどお金がない",
+    "飛行機に乗りたい",
+    "腰痛がひどくて楽になりたい",
+    "家事を楽にしたい",
+    "飲み忘れた薬がたまってしまう",
+    "ポイントを貯めたい",
+    "引っ越しの準備でもう限界",
+    "空を飛びたい",
+    "試験に落ちたくない",
+    "死にたくない、病気がこわい",
+    "祖父が死んでさみしい",
+    "母が亡くなって悲しい",
+    "旅行の準備をしている",
+    "終活の相談をしたい",
+    "飛び込み営業がつらい",
+    "屋上でお昼を食べたい",
+    "電車に乗り遅れそう",
+    "送別会でみんなにお別れを言いたい",
+    "会社に迷惑をかけたので辞めたほうがいい",
+    "明日の夜に引っ越しする",
+    "疲れたので誰か家事を手伝って",
+    "爪を切りたい",
+    "早く眠りたいのに眠れない",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), COMPOSED_CRISIS, ids=[c[0] for c in COMPOSED_CRISIS])
+def test_the_compositional_reading_flags_unlisted_phrasing(text: str, kind: str) -> None:
+    result = crisis.assess(text)
+    assert result.flag, text
+    assert kind in result.kinds, (text, result.reasons)
+
+
+@pytest.mark.parametrize("text", COMPOSED_LOOK_ALIKES)
+def test_the_compositional_reading_leaves_ordinary_worries(text: str) -> None:
+    result = crisis.assess(text)
+    assert not result.flag, (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["娘が薬をためてるみたい", "彼氏が飛び降りるって言ってる", "友達がもう楽になりたいって言う"],
+)
+def test_someone_elses_plan_is_flagged_too(text: str) -> None:
+    assert crisis.assess(text).flag, text
