@@ -156,6 +156,8 @@ class Lexicon:
         self.mundane = group("mundane", [w for ws in mundane.values() for w in ws])
         self.others = group("others", data.get("others", ()))
         self.weak = group("weak means", means.get("weak", ()))
+        self.quantity = group("quantity", means.get("quantity", ()))
+        self.swallow = group("swallow", means.get("swallow", ()))
         self.tired = group("tired", worthless.get("tired", ()))
         harm = data.get("harm") or {}
         self.harm = {name: group(name, words) for name, words in harm.items()}
@@ -283,6 +285,12 @@ _QUOTED = re.compile(r"^(?:\S+ ){0,2}?(?:って|と) (?:\S+ )?(?:言う|いう|�
 _HABIT = re.compile(
     r"^(?:て|で) (?:仕舞う|しまう|ちゃう)|^の (?:が |を )?(?:やめる|止める) (?:れる )?ない"
 )
+# 消えても誰も気づかない, 死んでも誰も困らない
+_NOBODY = re.compile(
+    r"^(?:て|で) も (?:\S+ ){0,3}?(?:気付く|気づく|困る|悲しむ|気にする|分かる|泣く) (?:\S+ )?ない"
+)
+# 死ぬ準備をしてる, 飛び降りる用意
+_PREPARED = re.compile(r"^(?:為る )?(?:準備|用意|支度)(?! (?:が )?(?:ない|出来る ない))")
 _PAST = re.compile(r"^(?:た|て 仕舞う た|てる た)(?! (?:方|ほう|良い|いい|楽|ら))")
 _KANA_DESIRE = re.compile(r"^(?:て?しまい|ちゃい)?た(?:い|く(?!な[いかく])|かった)")
 _KANA_POTENTIAL = re.compile(r"^(?:れ|られ)(?:そう|る|たら)")
@@ -290,13 +298,15 @@ _KANA_VOLITIONAL = re.compile(r"^よう(?:か|と|って|かな|$)")
 
 
 def _potential(tok: Tok, tail: str) -> bool:
+    """Being able to: 死ねそう, 死ねます, 消えれそう (a potential or ら抜き form), 飛べる, 死ねる
+    (a potential verb), 〜られる; not 死にそう / 消えそう (about to: 死にそうに眠い), not 死ねば."""
     if _POTENTIAL_AUX.match(tail):
         return True
-    if not _SOU.match(tail):
+    if tail.startswith(("ば", "ほど", "くらい", "位", "気 で")):
         return False
-    # 死ねそう, 消えれそう (a potential or ら抜き form), 飛べそう (a potential verb);
-    # not 死にそう / 消えそう (about to: 死にそうに眠い)
-    if tok.conj.startswith("仮定形"):
+    if tok.conj.startswith("仮定形") and tok.form.startswith("五段"):
+        return True
+    if tok.conj.startswith("仮定形") and _SOU.match(tail):
         return True
     return tok.form.startswith("下一段") and not tok.lemma.endswith("る")
 
@@ -319,6 +329,10 @@ def _marker(text: Text, first: int, last: int, *, better: bool) -> str:
         return "better if"
     if _QUOTED.match(tail):
         return "said"
+    if better and _NOBODY.match(tail):
+        return "nobody would care"
+    if _PREPARED.match(tail):
+        return "prepared"
     # hiragana cut badly: look at the reading after the stem
     rest = text.reading[text.starts[last] + len(tok.reading) :] if tok.reading else ""
     if _KANA_DESIRE.match(rest):
@@ -376,7 +390,10 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
             if group.name == "end" and not _ends_a_life(text, first):
                 continue
             mark = _marker(text, first, last, better=True)
-            if group.only == "better" and mark != "better if":
+            waking = text.toks[last].lemma in {"起きる", "目覚める", "覚める"}
+            if group.name == "sleep_forever" and waking and text.tail(last).startswith("たい ない"):
+                mark = "not wanting to wake"  # このまま起きたくない
+            if group.only == "better" and mark not in {"better if", "nobody would care"}:
                 mark = "being a burden" if _burden_before(text, first) else ""
             if (
                 not mark
@@ -428,6 +445,16 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
         for a, b in text.spans(lx.hoard):
             if last < a <= last + 4 and not _NEGATED.match(text.tail(b)):
                 found.append(Finding("ideation", "pills", "hoarded"))
+    for _first, last in text.spans(lx.pills):
+        quantity = any(abs(a - last) <= 3 for a, _ in text.spans(lx.quantity)) or _many_pills(
+            text, last
+        )
+        drink = any(
+            last < a <= last + 5 and not text.tail(b).startswith(("終わる", "切る"))
+            for a, b in text.spans(lx.swallow)
+        )
+        if quantity and drink:
+            found.append(Finding("ideation", "pills", "many swallowed"))
     for _first, last in text.spans(lx.strong):
         if any(last < a <= last + 4 for a, _ in text.spans(lx.prepare)):
             found.append(Finding("ideation", "means", "prepared"))
@@ -467,9 +494,10 @@ def _harm(text: Text) -> list[Finding]:
     for first, last in text.spans(h["rampage"]):
         if _NEGATED.match(text.tail(last)):
             continue
+        passive = re.match(r"^(?:れる|られる)", text.tail(last))
         for a, b in text.spans(h["agents"]):
             nxt = text.toks[b + 1].lemma if b + 1 < len(text.toks) else ""
-            if b < first and nxt in {"が", "は", "も"}:
+            if b < first and (nxt in {"が", "は", "も"} or passive and nxt == "に"):
                 agent = text.toks[a].lemma
                 partner = agent in {
                     "夫",
@@ -511,9 +539,14 @@ def _harm(text: Text) -> list[Finding]:
     # no memory after drinking and clothes disturbed (drug- or drink-facilitated assault)
     if text.has(h["blackout"]) and text.has(h["clothes"]):
         found.append(Finding("sexual", "blackout", "clothes", "sexual-violence"))
-    # someone from the past or a stranger waiting at the door now
+    # someone from the past or a stranger waiting at the door now, or following the writer
     for first, _ in text.spans(h["stalkers"]):
-        if near("at_home", first) and any(a > first for a, _ in text.spans(h["waiting"])):
+        waits = any(a > first for a, _ in text.spans(h["waiting"]))
+        follows = any(
+            a > first and re.match(r"^(?:れる|られる)", text.tail(b))
+            for a, b in text.spans(h["following"])
+        )
+        if (near("at_home", first) and waits) or follows:
             found.append(Finding("danger", "stalking", "at the door", "stalker"))
             break
     return found
@@ -521,6 +554,12 @@ def _harm(text: Text) -> list[Finding]:
 
 # 叩きそうになったことはない (never came close)
 _PAST_CHILD = re.compile(r"ない")
+
+
+def _many_pills(text: Text, last: int) -> bool:
+    """A number of tablets or boxes (100錠, 3箱) after the medicine."""
+    window = "".join(t.surface for t in text.toks[last + 1 : last + 4])
+    return bool(re.match(r"^[0-9０-９十百]+(?:錠|箱|粒|シート)", window))
 
 
 def _totality() -> set[str]:
