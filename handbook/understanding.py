@@ -141,6 +141,10 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
                 reading.up("child-abuse-suspected", 0.8)
         elif re.fullmatch(PARTNERS, agent):
             reading.up("domestic-violence", 0.8)
+        elif re.search(r"部活|学校|クラス|同級生|先生|学年|塾", line):
+            reading.notes.append("hit at school")
+            reading.up("bullied", 0.8)
+            reading.down("workplace-harassment", 0.5)
         else:
             reading.up("workplace-harassment", 0.5)
     elder = re.search(
