@@ -214,12 +214,22 @@ class Text:
             reading += t.reading
         self.reading = reading
         self.starts = starts
+        self._spans: dict[int, list[tuple[int, int]]] = {}
+        self._lemma_set = set(self.lemmas)
 
     def spans(self, group: Group) -> list[tuple[int, int]]:
         """(first, last) token index of every occurrence of an entry of ``group``."""
+        cached = self._spans.get(id(group))
+        if cached is None:
+            cached = self._spans[id(group)] = self._find(group)
+        return cached
+
+    def _find(self, group: Group) -> list[tuple[int, int]]:
         found: list[tuple[int, int]] = []
         n = len(self.lemmas)
         for entry in group.entries:
+            if entry[0] not in self._lemma_set:
+                continue
             k = len(entry)
             for j in range(n - k + 1):
                 if tuple(self.lemmas[j : j + k]) == entry:
@@ -562,8 +572,9 @@ def _many_pills(text: Text, last: int) -> bool:
     return bool(re.match(r"^[0-9０-９十百]+(?:錠|箱|粒|シート)", window))
 
 
-def _totality() -> set[str]:
-    return {e[0] for e in lexicon().context["totality"].entries}
+@lru_cache(maxsize=1)
+def _totality() -> frozenset[str]:
+    return frozenset(e[0] for e in lexicon().context["totality"].entries)
 
 
 _LIFE = {"人生", "命", "生きる", "自分"}
