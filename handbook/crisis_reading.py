@@ -295,6 +295,8 @@ _QUOTED = re.compile(r"^(?:\S+ ){0,2}?(?:って|と) (?:\S+ )?(?:言う|いう|�
 _HABIT = re.compile(
     r"^(?:て|で) (?:仕舞う|しまう|ちゃう)|^の (?:が |を )?(?:やめる|止める) (?:れる )?ない"
 )
+# 〜たらな, 〜ればなあ, 〜たらいいのに: if only (楽になれたらな)
+_IF_ONLY = re.compile(r"^(?:た|ば) (?:な|なあ|なぁ|のに)(?: |$)")
 # 消えても誰も気づかない, 死んでも誰も困らない
 _NOBODY = re.compile(
     r"^(?:て|で) も (?:\S+ ){0,3}?(?:気付く|気づく|困る|悲しむ|気にする|分かる|泣く) (?:\S+ )?ない"
@@ -302,7 +304,9 @@ _NOBODY = re.compile(
 # 死ぬ準備をしてる, 飛び降りる用意
 _PREPARED = re.compile(r"^(?:為る )?(?:準備|用意|支度)(?! (?:が )?(?:ない|出来る ない))")
 _PAST = re.compile(r"^(?:た|て 仕舞う た|てる た)(?! (?:方|ほう|良い|いい|楽|ら))")
-_KANA_DESIRE = re.compile(r"^(?:て?しまい|ちゃい)?た(?:い|く(?!な[いかく])|かった)")
+_KANA_DESIRE = re.compile(
+    r"^(?:て?しまい|ちゃい)?(?:た(?:い|く(?!な[いかく])|かった)|て[ぇえー](?!ら))"
+)
 _KANA_POTENTIAL = re.compile(r"^(?:れ|られ)(?:そう|る|たら)")
 _KANA_VOLITIONAL = re.compile(r"^よう(?:か|と|って|かな|$)")
 
@@ -329,13 +333,18 @@ def _marker(text: Text, first: int, last: int, *, better: bool) -> str:
     tail = text.tail(last)
     if _NEGATED.match(tail):
         return ""
+    # 消えてしまおうか: the volitional is on the auxiliary verb after the concept
+    helper = text.toks[last + 2] if last + 2 < len(text.toks) else None
+    helped = tail.startswith(("て 仕舞う", "で 仕舞う")) and helper is not None
+    if helped and helper is not None and helper.conj.startswith("意志推量形"):
+        return "volitional"
     if tok.conj.startswith("意志推量形") or _VOLITIONAL_AUX.match(tail):
         return "volitional"
     if _DESIRE.match(tail):
         return "desire"
     if _potential(tok, tail):
         return "potential"
-    if better and _BETTER.match(tail) and not _other_subject(text, first):
+    if better and (_BETTER.match(tail) or _IF_ONLY.match(tail)) and not _other_subject(text, first):
         return "better if"
     if _QUOTED.match(tail):
         return "said"
@@ -546,6 +555,16 @@ def _harm(text: Text) -> list[Finding]:
                     Finding("abuse", "hurting a child", "about to", "afraid-of-hurting-child")
                 )
                 break
+    # a threat to kill said to the writer (殺すって言われた, 殺すぞと脅された)
+    for _first, last in text.spans(h["threat"]):
+        if text.has(h["play"]):
+            break
+        if re.match(
+            r"^(?:\S+ ){0,2}?(?:って|と) (?:\S+ )?(?:言う|脅す|怒鳴る) (?:れる|られる)",
+            text.tail(last),
+        ):
+            found.append(Finding("danger", "threat", "said to the writer", "danger-now"))
+            break
     # no memory after drinking and clothes disturbed (drug- or drink-facilitated assault)
     if text.has(h["blackout"]) and text.has(h["clothes"]):
         found.append(Finding("sexual", "blackout", "clothes", "sexual-violence"))
@@ -567,9 +586,18 @@ _PAST_CHILD = re.compile(r"ない")
 
 
 def _many_pills(text: Text, last: int) -> bool:
-    """A number of tablets or boxes (100錠, 3箱) after the medicine."""
-    window = "".join(t.surface for t in text.toks[last + 1 : last + 4])
-    return bool(re.match(r"^[0-9０-９十百]+(?:錠|箱|粒|シート)", window))
+    """Many tablets or boxes (100錠, 何十錠, 3箱) after the medicine; not a dose (3錠)."""
+    window = unicodedata.normalize(
+        "NFKC", "".join(t.surface for t in text.toks[last + 1 : last + 5])
+    )
+    m = re.match(r"^(?:を|も)?([0-9]+|[一二三四五六七八九十百何数]+)(錠|箱|粒|シート)", window)
+    if not m:
+        return False
+    number, unit = m.groups()
+    if number.isdigit():
+        # a day's dose is a few tablets; ten or more, or several boxes, is not
+        return int(number) >= 10 or (unit in {"箱", "シート"} and int(number) >= 2)
+    return bool(re.search(r"[十百何数]", number))
 
 
 @lru_cache(maxsize=1)
