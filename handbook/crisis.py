@@ -12,7 +12,11 @@ Not flagged: the same words used as figures of speech (死ぬほど眠い, 殺�
 死ぬ気で働いた), a death that happened (母が死んで, 死別, 死亡保険), words that merely contain
 the characters (必死, 暴力団, 暴力的, 自殺対策, 首になった, 手首を痛めて, 派遣切りにあった).
 
-The rules look at three views of the text (see ``handbook.search.analyse``):
+Two readers flag: the patterns below (phrasings found in earlier evaluation sets) and the
+compositional reading of handbook/crisis_reading.py (a concept of handbook/data/crisis_lexicon.yaml
+and the grammar that makes it a wish or a plan now), for phrasings no pattern lists.
+
+The patterns look at three views of the text (see ``handbook.search.analyse``):
 
 - ``L``: the normalised form of every morpheme separated by spaces (「殴られた」 → 「殴る れる た」,
   「払えん」 → 「払う ない」), so conjugation and 北九州弁 endings do not matter;
