@@ -283,3 +283,22 @@ def test_the_compositional_reading_leaves_ordinary_worries(text: str) -> None:
 )
 def test_someone_elses_plan_is_flagged_too(text: str) -> None:
     assert crisis.assess(text).flag, text
+
+
+def test_the_crisis_lexicon_is_valid_and_commented() -> None:
+    """The secretariat extends handbook/data/crisis_lexicon.yaml: every group a concept needs
+    exists, and every group has a one-line comment above it."""
+    from handbook import crisis_reading
+
+    lexicon = crisis_reading.lexicon()
+    for act in lexicon.acts:
+        assert act.entries, act.name
+        assert not act.needs or act.needs in lexicon.context, act.name
+        assert act.only in {"", "better"}, act.name
+    lines = crisis_reading.LEXICON_PATH.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("  ") and line.strip().endswith((":", "]")) and ":" in line:
+            key_line = line.strip()
+            if key_line.startswith(("words:", "kana:", "needs:", "only:")):
+                continue
+            assert lines[i - 1].strip().startswith("#"), f"line {i + 1}: {key_line[:30]}"
