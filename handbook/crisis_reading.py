@@ -295,6 +295,7 @@ _QUOTED = re.compile(r"^(?:\S+ ){0,2}?(?:って|と) (?:\S+ )?(?:言う|いう|�
 _HABIT = re.compile(
     r"^(?:て|で) (?:仕舞う|しまう|ちゃう)|^の (?:が |を )?(?:やめる|止める) (?:れる )?ない"
 )
+_DESIRE_FIGURE = re.compile(r"^(?:\S+ ){0,3}?たい (?:くらい|ほど|位|程|ぐらい)")
 # 〜たらな, 〜ればなあ, 〜たらいいのに: if only (楽になれたらな)
 _IF_ONLY = re.compile(r"^(?:た|ば) (?:な|なあ|なぁ|のに)(?: |$)")
 # 消えても誰も気づかない, 死んでも誰も困らない
@@ -341,7 +342,8 @@ def _marker(text: Text, first: int, last: int, *, better: bool) -> str:
     if tok.conj.startswith("意志推量形") or _VOLITIONAL_AUX.match(tail):
         return "volitional"
     if _DESIRE.match(tail):
-        return "desire"
+        # 眠っていたいくらい眠い: a figure of speech
+        return "" if _DESIRE_FIGURE.match(tail) else "desire"
     if _potential(tok, tail):
         return "potential"
     if better and (_BETTER.match(tail) or _IF_ONLY.match(tail)) and not _other_subject(text, first):
@@ -406,7 +408,7 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
         for first, last in text.spans(group):
             if group.needs and not text.in_sentence(lx.context[group.needs], first):
                 continue
-            if group.name == "end" and not _ends_a_life(text, first):
+            if group.name == "end" and (not _ends_a_life(text, first) or _mundane(text)):
                 continue
             mark = _marker(text, first, last, better=True)
             waking = text.toks[last].lemma in {"起きる", "目覚める", "覚める"}
@@ -465,14 +467,17 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
             if last < a <= last + 4 and not _NEGATED.match(text.tail(b)):
                 found.append(Finding("ideation", "pills", "hoarded"))
     for _first, last in text.spans(lx.pills):
-        quantity = any(abs(a - last) <= 3 for a, _ in text.spans(lx.quantity)) or _many_pills(
-            text, last
-        )
-        drink = any(
-            last < a <= last + 5 and not text.tail(b).startswith(("終わる", "切る"))
+        # swallowed by the one it is about (not 飲ませる, giving it; not 飲み終わる, a course)
+        drinks = [
+            a
             for a, b in text.spans(lx.swallow)
+            if last < a <= last + 7
+            and not text.tail(b).startswith(("終わる", "切る", "せる", "させる"))
+        ]
+        quantity = _many_pills(text, last) or any(
+            last - 3 <= a < max(drinks) for a, _ in text.spans(lx.quantity) if drinks
         )
-        if quantity and drink:
+        if drinks and quantity:
             found.append(Finding("ideation", "pills", "many swallowed"))
     for _first, last in text.spans(lx.strong):
         if any(last < a <= last + 4 for a, _ in text.spans(lx.prepare)):
