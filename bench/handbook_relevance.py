@@ -2,7 +2,8 @@
 
 Prints top-1 and top-3 hit rates per section, crisis recall, false flags (on the look-alikes and
 on every no-crisis query), empty answers, and with ``--misses`` every query whose top 3 holds no
-acceptable worry. Runs on a throw-away SQLite database loaded with the shipped catalogue:
+acceptable worry. The acceptable worries may be given by text or by catalogue key. Runs on a
+throw-away SQLite database loaded with the shipped catalogue:
 
     .venv/bin/python bench/handbook_relevance.py [--misses] [--old] [--holdout | --file PATH]
 
@@ -50,7 +51,7 @@ def main() -> None:
     seed_demo()
     snap = selectors.snapshot_build(None)
     path = args.file or (evaluation.HOLDOUT_PATH if args.holdout else evaluation.PATH)
-    cases = evaluation.load(path)
+    cases = evaluation.with_texts(evaluation.load(path), evaluation.snapshot_keys(snap))
     report = evaluation.evaluate(evaluation.snapshot_search(snap), cases)
     print(f"{path.name}: {len(cases)} queries, {len(snap.worries)} worries")
     print("\n".join(report.lines()))

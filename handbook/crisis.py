@@ -12,7 +12,11 @@ Not flagged: the same words used as figures of speech (死ぬほど眠い, 殺�
 死ぬ気で働いた), a death that happened (母が死んで, 死別, 死亡保険), words that merely contain
 the characters (必死, 暴力団, 暴力的, 自殺対策, 首になった, 手首を痛めて, 派遣切りにあった).
 
-The rules look at three views of the text (see ``handbook.search.analyse``):
+Two readers flag: the patterns below (phrasings found in earlier evaluation sets) and the
+compositional reading of handbook/crisis_reading.py (a concept of handbook/data/crisis_lexicon.yaml
+and the grammar that makes it a wish or a plan now), for phrasings no pattern lists.
+
+The patterns look at three views of the text (see ``handbook.search.analyse``):
 
 - ``L``: the normalised form of every morpheme separated by spaces (「殴られた」 → 「殴る れる た」,
   「払えん」 → 「払う ない」), so conjugation and 北九州弁 endings do not matter;
@@ -25,6 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+from . import crisis_reading
 
 # After a crisis word: a figure of speech, not the thing itself.
 _FIGURE = r"(?! (?:ほど|程|くらい|位|ぐらい|気|まくる|まで|的|団))"
@@ -40,13 +46,13 @@ _FAMILY = (
 
 RULES: tuple[tuple[str, str, str], ...] = (
     # --- wanting to die / to vanish (self or someone else)
-    ("ideation", "L", r"死ぬ (?:たい|と (?:思う|為る)|しか|た 方 が)"),
+    ("ideation", "L", r"死ぬ (?:たい(?! ない)|と (?:思う|為る)|しか|た 方 が)"),
     ("ideation", "L", r"死ぬ って 言う"),
     # not 私に対して, 推しにたくさん, 足の裏, 橋の上 (the same kana, other words)
     (
         "ideation",
         "R",
-        r"(?<![たおあ])しにた(?:い(?!して|する)|ぃ|く(?!さん))|しのう(?:か|と|って|よ|$)|しぬしかない|しんだほうが|しんだららく",
+        r"(?<![たおあ])しにた(?:い(?!して|する)|ぃ|く(?!さん|ない))|しのう(?:か|と|って|よ|$)|しぬしかない|しんだほうが|しんだららく",
     ),
     ("ideation", "F", r"自殺(?!対策|予防|防止)|自死|希死念慮|じさつし"),
     ("ideation", "L", r"消える (?:て (?:仕舞う|なくなる) )?たい|消える たい"),
@@ -136,7 +142,12 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ("ideation", "L", r"飛び下りる たい|飛び降りる たい|首 を? ?吊る|首 辛い"),
     ("ideation", "R", r"くびをつ[るろりっ]|くびつ[るろりっ]"),
     ("ideation", "F", r"(?<![a-z])od(?![a-z])|オーバードーズ|おーばーどーず"),
-    ("ideation", "L", r"薬 を (?:大量|沢山|一杯|全部|まとめる|纏める|何 錠)"),
+    # many medicines at once; not given to someone (母の薬をまとめて飲ませる)
+    (
+        "ideation",
+        "L",
+        r"薬 を (?:大量|沢山|一杯|全部|まとめる|纏める|何 錠)(?!.* 飲む (?:せる|させる))",
+    ),
     # --- self-harm
     ("self_harm", "F", r"りすか|リスカ|りすとかっと|自傷|じしょう|自分を傷つけ|自分を傷付け"),
     ("self_harm", "L", r"(?:手首|腕|太もも|太腿) を? ?(?:\S+ ){0,3}切る|自分 を 傷付ける"),
@@ -204,6 +215,9 @@ VETOES: tuple[tuple[str, str], ...] = (
     ("F", r"殺されるくらい|殺されるほど|殺されまくる|殺人的"),
 )
 
+# The reasons that are only a wish to vanish (for the fan-slang reading).
+_VANISH = re.compile(r"消える|きえ|vanish")
+
 _COMPILED = tuple((kind, view, re.compile(pattern)) for kind, view, pattern in RULES)
 _VETOES = tuple((view, re.compile(pattern)) for view, pattern in VETOES)
 
@@ -213,6 +227,8 @@ class Assessment:
     flag: bool
     kinds: frozenset[str]
     reasons: tuple[str, ...]
+    # Catalogue worries the compositional reading points at (see handbook/crisis_reading.py).
+    worries: tuple[str, ...] = ()
 
 
 def views(text: str) -> dict[str, str]:
@@ -245,8 +261,12 @@ def _lemma(token: object) -> str:
 
 @lru_cache(maxsize=4096)
 def assess(text: str) -> Assessment:
-    """Flag a crisis in ``text`` (a resident's words as typed)."""
-    v = views(text)
+    """Flag a crisis in ``text`` (a resident's words as typed): the patterns above, and the
+    compositional reading (handbook/crisis_reading.py) for phrasings no pattern lists."""
+    from .search import analyse
+
+    analysis = analyse(text)
+    v = {"L": lemma_line_of(analysis.tokens), "R": analysis.reading, "F": analysis.folded}
     if not v["F"]:
         return Assessment(False, frozenset(), ())
     kinds: set[str] = set()
@@ -256,6 +276,16 @@ def assess(text: str) -> Assessment:
         if match:
             kinds.add(kind)
             reasons.append(f"{kind}: {match.group(0)}")
+    worries: list[str] = []
+    for finding in crisis_reading.read(analysis):
+        kinds.add(finding.kind)
+        reasons.append(str(finding))
+        if finding.worry:
+            worries.append(finding.worry)
+    only_vanish = kinds == {"ideation"} and all(_VANISH.search(r) for r in reasons)
+    if only_vanish and crisis_reading.fan_slang(analysis):
+        # 推しが尊すぎて消えたい: fan slang, not a wish to vanish (crisis_lexicon.yaml)
+        return Assessment(False, frozenset(), ())
     if kinds and any(p.search(v[view]) for view, p in _VETOES):
         # A veto removes the figure of speech; a real crisis elsewhere in the text still counts.
         stripped = v["F"]
@@ -264,4 +294,4 @@ def assess(text: str) -> Assessment:
                 stripped = p.sub("", stripped)
         if stripped != v["F"]:
             return assess(stripped) if stripped else Assessment(False, frozenset(), ())
-    return Assessment(bool(kinds), frozenset(kinds), tuple(reasons))
+    return Assessment(bool(kinds), frozenset(kinds), tuple(reasons), tuple(dict.fromkeys(worries)))

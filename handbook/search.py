@@ -449,7 +449,25 @@ def _scored(index: Index, text: str, *, limit: int, floor: float) -> list[Hit]:
         # Keep only the worries in the same league as the best one.
         floor = hits[0].score * RELATIVE_FLOOR
         hits = [h for h in hits if h.score >= floor]
+    if reading.lead and floor >= MIN_SCORE:
+        hits = _crisis_first(index, hits, reading.lead)
     return hits[:limit]
+
+
+def _crisis_first(index: Index, hits: list[Hit], lead: tuple[str, ...]) -> list[Hit]:
+    """The crisis reading fired: the best scored of the ``lead`` worries comes first (added when
+    the words alone did not bring it), the others keep their order."""
+    keys = {w.id: w.key for w in index.worries}
+    for i, hit in enumerate(hits):
+        if keys.get(hit.id) in lead:
+            return [hit, *hits[:i], *hits[i + 1 :]]
+    for key in lead:
+        worry = next((w for w in index.worries if w.key == key), None)
+        if worry is not None:
+            score = hits[0].score if hits else MIN_SCORE
+            first = Hit(worry.id, worry.text, worry.category, worry.is_crisis, score)
+            return [first, *hits]
+    return hits
 
 
 MIN_SCORE = 0.3

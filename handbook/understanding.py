@@ -77,6 +77,9 @@ class Reading:
     boost: dict[str, float] = field(default_factory=dict)
     factor: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # When the crisis flag is on: the worries one of which must come first (the best scored of
+    # them is put at the top; see search._scored).
+    lead: tuple[str, ...] = ()
 
     def up(self, key: str, amount: float) -> None:
         self.boost[key] = max(self.boost.get(key, 0.0), amount)
@@ -101,13 +104,16 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
         return reading
     line = crisis.lemma_line_of(analysis.tokens)
     found = crisis.assess(text if text is not None else analysis.folded)
-    other = bool(_SUBJECT.search(line) or _FROM_OTHER.search(line))
+    self_subject = bool(
+        re.search(r"(?:^| )(?:私|僕|俺|自分|うち|あたし) (?:が|は|も|なんか|なんて)", line)
+    )
+    other = bool(_SUBJECT.search(line) or _FROM_OTHER.search(line)) and not self_subject
     ideation = "ideation" in found.kinds
     if _FIGURE.search(line) and not found.flag:
         reading.notes.append("figure of speech")
         for key in (*SELF_IDEATION, "someone-suicidal"):
             reading.down(key, 0.2)
-    if ideation and other and not re.search(r"(?:^| )(?:私|僕|俺|自分|うち) (?:が|は|も)", line):
+    if ideation and other:
         reading.notes.append("someone else wants to die")
         reading.up("someone-suicidal", 1.2)
         for key in SELF_IDEATION:
@@ -135,10 +141,15 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
                 reading.up("child-abuse-suspected", 0.8)
         elif re.fullmatch(PARTNERS, agent):
             reading.up("domestic-violence", 0.8)
+        elif re.search(r"部活|学校|クラス|同級生|先生|学年|塾", line):
+            reading.notes.append("hit at school")
+            reading.up("bullied", 0.8)
+            reading.down("workplace-harassment", 0.5)
         else:
             reading.up("workplace-harassment", 0.5)
     elder = re.search(
-        r"施設|婆|爺|祖母|祖父|高齢|老人|お年寄り|でいさーびす|デイサービス|ヘルパー", line
+        r"施設|婆|爺|祖母|祖父|高齢|老人|お年寄り|でいさーびす|デイサービス|ヘルパー|認知症|寝たきり",
+        line,
     )
     if elder and found.kinds & {"abuse", "violence"}:
         reading.up("elder-abuse-suspected", 1.0)
@@ -173,6 +184,24 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
     if re.search(r"自殺 為る た", line):
         reading.notes.append("a suicide that happened")
         reading.up("bereavement", 1.2)
+    # The worries the compositional reading points at (旦那が物投げてくる → domestic violence).
+    for key in found.worries:
+        reading.up(key, 1.0)
+    # Which worries must lead when the flag is on: the reading's own, else by kind and subject.
+    if found.worries:
+        reading.lead = tuple(found.worries)
+    elif found.kinds & {"ideation", "self_harm"} and other:
+        reading.lead = ("someone-suicidal",)
+    elif "self_harm" in found.kinds:
+        reading.lead = ("self-harm", *SELF_IDEATION)
+    elif ideation:
+        reading.lead = SELF_IDEATION
+    elif found.kinds:
+        # violence, abuse, assault, danger: the crisis worries of that kind, or the worry of who
+        # does it that the reading found (叩いてしまう, 上司に殴られた, お金を取られる)
+        kinds_keys = [k for k, kinds in CRISIS_WORRIES.items() if found.kinds & kinds]
+        known = [k for k in (*kinds_keys, *RELATED_WORRIES) if reading.boost.get(k, 0.0) > 0]
+        reading.lead = tuple(known or (*kinds_keys, *RELATED_WORRIES))
     # The crisis kind found in the words decides which crisis worries may lead.
     if ideation and not other:
         reading.up("suicidal-thoughts", 1.0)
@@ -189,6 +218,15 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
         reading.down("wish-to-vanish", 0.3)
     return reading
 
+
+# Not crisis worries themselves, but the right answer to a flagged query about who does what.
+RELATED_WORRIES = (
+    "afraid-of-hurting-child",
+    "economic-abuse",
+    "stalker",
+    "verbal-abuse-control",
+    "workplace-harassment",
+)
 
 # The crisis worries and the kinds of crisis (handbook/crisis.py) that may put them first.
 CRISIS_WORRIES: dict[str, set[str]] = {

@@ -6,8 +6,9 @@ half-width kana, typos, run-on sentences, two worries at once, about someone els
 young people's words) — not from the worry texts. Columns:
 
 - ``query``: as typed;
-- ``acceptable``: worry texts separated by ``|`` of which one must come back in the top 3; ``-``
-  when no worry fits (the query is there for the crisis column only);
+- ``acceptable``: worry texts (or catalogue keys, e.g. ``suicidal-thoughts``; see ``with_texts``)
+  separated by ``|`` of which one must come back in the top 3; ``-`` when no worry fits (the
+  query is there for the crisis column only);
 - ``crisis``: ``yes`` (must be flagged), ``no`` (must not be), ``either``;
 - ``note``: the section and what the query tests; ``look-alike`` marks the ordinary worries that
   merely contain 死/殴/切り/あった/消え/殺 … (they must not be flagged).
@@ -31,6 +32,9 @@ HOLDOUT_PATH = Path(__file__).with_name("evaluation_holdout.tsv")
 HOLDOUT2_PATH = Path(__file__).with_name("evaluation_holdout2.tsv")
 # 23 more written after the third round, scored once as a check of how it generalises.
 HOLDOUT3_PATH = Path(__file__).with_name("evaluation_holdout3.tsv")
+# 166 written by a colleague who had not seen the code (acceptable worries given by catalogue
+# key), scored once before the compositional crisis reading was tuned on it (see bench/README).
+HOLDOUT4_PATH = Path(__file__).with_name("evaluation_holdout4.tsv")
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,26 @@ def load(path: Path = PATH) -> list[Case]:
             )
         )
     return cases
+
+
+def with_texts(cases: list[Case], key_to_text: dict[str, str]) -> list[Case]:
+    """The cases with acceptable worries given by catalogue key (handbook/data/worries.yaml)
+    replaced by their texts; texts are kept as they are."""
+    return [
+        Case(
+            c.query,
+            frozenset(key_to_text.get(a, a) for a in c.acceptable),
+            c.crisis,
+            c.note,
+        )
+        for c in cases
+    ]
+
+
+def snapshot_keys(snapshot: object) -> dict[str, str]:
+    """Catalogue key → worry text in a snapshot."""
+    index = snapshot.index  # type: ignore[attr-defined]
+    return {w.key: w.text for w in index.worries if w.key}
 
 
 @dataclass

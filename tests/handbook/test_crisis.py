@@ -3,6 +3,7 @@
 import pytest
 
 from handbook import crisis
+from handbook.crisis_languages import crisis_kind_foreign
 
 from . import evaluation
 
@@ -13,6 +14,8 @@ HOLDOUT = evaluation.load(evaluation.HOLDOUT_PATH)
 HOLDOUT2 = evaluation.load(evaluation.HOLDOUT2_PATH)
 # Written after the third round and scored once (see bench/README); fixed since.
 HOLDOUT3 = evaluation.load(evaluation.HOLDOUT3_PATH)
+# Written by a colleague who had not seen the code; scored once, then tuned on (see bench/README).
+HOLDOUT4 = evaluation.load(evaluation.HOLDOUT4_PATH)
 
 
 @pytest.mark.parametrize(
@@ -123,11 +126,17 @@ def test_the_evaluation_set_has_enough_crisis_queries_and_look_alikes() -> None:
     assert sum(c.look_alike and c.crisis == "no" for c in CASES) >= 40
 
 
+def _flagged(text: str) -> bool:
+    """As the public search flags: Japanese by the crisis reading, a few other languages by
+    handbook/crisis_languages.py (the fourth set has English and Vietnamese queries)."""
+    return crisis.assess(text).flag or crisis_kind_foreign(text) is not None
+
+
 def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
     missed = [
         c.query
-        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3
-        if c.crisis == "yes" and not crisis.assess(c.query).flag
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4
+        if c.crisis == "yes" and not _flagged(c.query)
     ]
     assert missed == []
 
@@ -135,7 +144,165 @@ def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
 def test_no_ordinary_query_of_the_evaluation_set_is_flagged() -> None:
     flagged = {
         c.query: crisis.assess(c.query).reasons
-        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4
         if c.crisis == "no" and crisis.assess(c.query).flag
     }
     assert flagged == {}
+
+
+# --- The compositional reading (handbook/crisis_reading.py, handbook/data/crisis_lexicon.yaml).
+# Written before it was built, as residents might type them, none copied from the evaluation sets:
+# a concept (dying, vanishing, ending, jumping, falling, hanging, hoarding pills, cutting, "rest",
+# being a burden, a plan, a time limit) plus what makes it the writer's own wish or plan now.
+COMPOSED_CRISIS = [
+    # desire, potential, volitional
+    ("もう楽になりたい", "ideation"),
+    ("全部投げ出して楽になりたいな", "ideation"),
+    ("永遠に眠りたい", "ideation"),
+    ("屋上から飛べる気がする", "ideation"),
+    ("この窓から落ちたらどうなるんやろ、落ちたい", "ideation"),
+    ("首をつろうかと思ってる", "ideation"),
+    ("今夜で全部終わりにする", "ideation"),
+    ("生きるのをやめたい", "ideation"),
+    ("この世からおさらばしたい", "ideation"),
+    ("消えられたらいいのに", "ideation"),
+    ("死ねたらいいのにな", "ideation"),
+    ("しのうかな", "ideation"),
+    ("ﾄﾋﾞｵﾘﾀｲ", "ideation"),
+    ("高いところから飛びたくなる", "ideation"),
+    # being a burden, everyone better off
+    ("俺がおらん方が家族は助かる", "ideation"),
+    ("私が消えればみんな楽になる", "ideation"),
+    ("迷惑ばっかりかけるけん、いなくなったほうがいい", "ideation"),
+    ("生きてる価値がない", "ideation"),
+    # preparation: means gathered, a plan, a time
+    ("睡眠薬を少しずつ集めてる", "ideation"),
+    ("市販の薬をこっそり貯めとる", "ideation"),
+    ("練炭を買ってしまった", "ideation"),
+    ("飛び降りる場所を探してる", "ideation"),
+    ("死に場所を探している", "ideation"),
+    ("明日の夜に決行する", "ideation"),
+    # exhaustion and a plea together
+    ("もう無理、誰か止めて", "ideation"),
+    ("疲れた。限界。だれか", "ideation"),
+    ("しんどい もう限界 とめて", "ideation"),
+    # cutting
+    ("カミソリで腕を切りたくなる", "self_harm"),
+    ("手首を切ってしまいそう", "self_harm"),
+    # a second round of probes, written after the first reading was built
+    ("このまま起きたくない", "ideation"),
+    ("目覚めなければいいのに", "ideation"),
+    ("線路に入りたくなる", "ideation"),
+    ("このまま海に入ったら楽かな", "ideation"),
+    ("睡眠薬100錠あれば死ねる？", "ideation"),
+    ("どうやったら楽に死ねますか", "ideation"),
+    ("薬いっぱい飲んだ", "ideation"),
+    ("このまま消えても誰も気づかない", "ideation"),
+    ("死ぬ準備をしてる", "ideation"),
+    ("彼が家で暴れとる", "violence"),
+    ("妻に物を投げられる", "violence"),
+    ("知らない男にあとをつけられる", "danger"),
+    ("保育園で子どもがあざだらけで帰ってくる", "abuse"),
+    ("泣き止まない娘を揺さぶりそうでこわい", "abuse"),
+    # a third round of probes
+    ("もう誰にも会わずに消えてしまおうか", "ideation"),
+    ("いっそ楽になれたらな", "ideation"),
+    ("薬を何十錠も飲んでしまった", "ideation"),
+    ("死にてぇ", "ideation"),
+    ("さよならの手紙を書いた", "ideation"),
+    ("夫に殺すと言われた", "danger"),
+    ("祖母が薬を一度に全部飲んでしまった", "ideation"),
+]
+
+COMPOSED_LOOK_ALIKES = [
+    "電気を止められそうで不安",
+    "締め切りで限界",
+    "薬の飲み方がわからない",
+    "髪を切りたいけどお金がない",
+    "飛行機に乗りたい",
+    "腰痛がひどくて楽になりたい",
+    "家事を楽にしたい",
+    "飲み忘れた薬がたまってしまう",
+    "ポイントを貯めたい",
+    "引っ越しの準備でもう限界",
+    "空を飛びたい",
+    "試験に落ちたくない",
+    "死にたくない、病気がこわい",
+    "祖父が死んでさみしい",
+    "母が亡くなって悲しい",
+    "旅行の準備をしている",
+    "終活の相談をしたい",
+    "飛び込み営業がつらい",
+    "屋上でお昼を食べたい",
+    "電車に乗り遅れそう",
+    "送別会でみんなにお別れを言いたい",
+    "会社に迷惑をかけたので辞めたほうがいい",
+    "明日の夜に引っ越しする",
+    "疲れたので誰か家事を手伝って",
+    "爪を切りたい",
+    "早く眠りたいのに眠れない",
+    # second round
+    "海に入りたい",
+    "明日は起きないといけない",
+    "明日起きたくない",
+    "ホームで電車を待つ",
+    "死ぬ覚悟で頑張る",
+    "包丁を買った",
+    "かぜ薬を3錠飲んだ",
+    "子供が暴れて大変",
+    "マイルを貯めたい",
+    "ロープウェイに乗りたい",
+    "高いところから景色を見たい",
+    "ベランダから布団が落ちた",
+    "子どもが転んであざができた",
+    "今日は帰らないつもり",
+    "推しが尊すぎて消えたい",
+    # third round
+    "宝くじが当たればな",
+    "腰が治ればな",
+    "会社を辞めてしまおうか",
+    "ゲームで殺すって言われた",
+    "今日で全部終わらせる、引っ越しの片付け",
+    "永遠に眠っていたいくらい眠い",
+    "母の薬をまとめて飲ませる",
+]
+
+
+@pytest.mark.parametrize(("text", "kind"), COMPOSED_CRISIS, ids=[c[0] for c in COMPOSED_CRISIS])
+def test_the_compositional_reading_flags_unlisted_phrasing(text: str, kind: str) -> None:
+    result = crisis.assess(text)
+    assert result.flag, text
+    assert kind in result.kinds, (text, result.reasons)
+
+
+@pytest.mark.parametrize("text", COMPOSED_LOOK_ALIKES)
+def test_the_compositional_reading_leaves_ordinary_worries(text: str) -> None:
+    result = crisis.assess(text)
+    assert not result.flag, (text, result.reasons)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["娘が薬をためてるみたい", "彼氏が飛び降りるって言ってる", "友達がもう楽になりたいって言う"],
+)
+def test_someone_elses_plan_is_flagged_too(text: str) -> None:
+    assert crisis.assess(text).flag, text
+
+
+def test_the_crisis_lexicon_is_valid_and_commented() -> None:
+    """The secretariat extends handbook/data/crisis_lexicon.yaml: every group a concept needs
+    exists, and every group has a one-line comment above it."""
+    from handbook import crisis_reading
+
+    lexicon = crisis_reading.lexicon()
+    for act in lexicon.acts:
+        assert act.entries, act.name
+        assert not act.needs or act.needs in lexicon.context, act.name
+        assert act.only in {"", "better"}, act.name
+    lines = crisis_reading.LEXICON_PATH.read_text(encoding="utf-8").splitlines()
+    for i, line in enumerate(lines):
+        if line.startswith("  ") and line.strip().endswith((":", "]")) and ":" in line:
+            key_line = line.strip()
+            if key_line.startswith(("words:", "kana:", "needs:", "only:")):
+                continue
+            assert lines[i - 1].strip().startswith("#"), f"line {i + 1}: {key_line[:30]}"

@@ -113,6 +113,7 @@ def test_the_one_who_hits_is_told_from_the_one_who_is_hit(snap: selectors.Snapsh
 def test_the_held_out_sets_name_only_worries_of_the_catalogue(snap: selectors.Snapshot) -> None:
     texts = {w.text for w in snap.worries.values()}
     for path in (evaluation.HOLDOUT_PATH, evaluation.HOLDOUT2_PATH, evaluation.HOLDOUT3_PATH):
+        # (the fourth set names catalogue keys: see the test below)
         cases = evaluation.load(path)
         assert {t for c in cases for t in c.acceptable} - texts == set(), path.name
 
@@ -125,6 +126,77 @@ def test_the_second_held_out_set_stays_above_09(snap: selectors.Snapshot) -> Non
     )
     assert report.false_flags == []
     assert report.overall.rate(3) >= 0.9, report.misses
+
+
+def test_the_fourth_held_out_set_names_only_keys_of_the_catalogue(
+    snap: selectors.Snapshot,
+) -> None:
+    keys = evaluation.snapshot_keys(snap)
+    cases = evaluation.load(evaluation.HOLDOUT4_PATH)
+    assert {a for c in cases for a in c.acceptable} - set(keys) == set()
+
+
+def test_the_fourth_held_out_set_keeps_its_numbers(snap: selectors.Snapshot) -> None:
+    """Scored once before tuning (see bench/README); a tuning set since, so this only keeps the
+    crisis column exact and the ranking from rotting."""
+    cases = evaluation.with_texts(
+        evaluation.load(evaluation.HOLDOUT4_PATH), evaluation.snapshot_keys(snap)
+    )
+    report = evaluation.evaluate(evaluation.snapshot_search(snap), cases)
+    assert report.crisis_recall == 1.0, report.missed_crisis
+    assert report.false_flags == []
+    assert report.overall.rate(3) >= 0.85, report.misses
+
+
+_OWN = {"死にたいと思ってしまう", "消えてしまいたい", "生きるのがつらい"}
+
+
+def _crisis_queries() -> list[str]:
+    from .test_crisis import COMPOSED_CRISIS
+
+    paths = (
+        evaluation.PATH,
+        evaluation.HOLDOUT_PATH,
+        evaluation.HOLDOUT2_PATH,
+        evaluation.HOLDOUT3_PATH,
+        evaluation.HOLDOUT4_PATH,
+    )
+    cases = [c.query for p in paths for c in evaluation.load(p) if c.crisis == "yes"]
+    return cases + [q for q, _ in COMPOSED_CRISIS]
+
+
+def test_a_crisis_worry_leads_whenever_the_flag_is_on(snap: selectors.Snapshot) -> None:
+    """The crisis reading fired: the first worry is a crisis worry, or the worry of who does what
+    that the reading found (the parent afraid of hurting a child, a stalker, a partner taking the
+    money, a boss who hits)."""
+    from handbook.understanding import RELATED_WORRIES
+
+    keys = {w.id: w.key for w in snap.index.worries}
+    wrong = {}
+    for query in _crisis_queries():
+        result = selectors.worries_search(snapshot=snap, text=query, limit=3)
+        assert result.crisis, query
+        top = result.hits[0]
+        if not (top.is_crisis or keys[top.id] in RELATED_WORRIES):
+            wrong[query] = [h.text for h in result.hits]
+    assert wrong == {}
+
+
+@pytest.mark.parametrize(
+    ("query", "fits"),
+    [
+        ("いなくなった方がみんな幸せなんかな", _OWN),
+        ("俺がおらん方が家族は助かる", _OWN),
+        ("生きるのをやめたい", _OWN),
+        ("娘が薬をためてるみたい", {"家族や知り合いが死にたいと言っている"}),
+        ("彼氏が飛び降りるって言ってる", {"家族や知り合いが死にたいと言っている"}),
+    ],
+)
+def test_the_crisis_reading_puts_the_right_crisis_worry_first(
+    snap: selectors.Snapshot, query: str, fits: set[str]
+) -> None:
+    hits = selectors.worries_search(snapshot=snap, text=query, limit=3).hits
+    assert hits[0].text in fits, [h.text for h in hits]
 
 
 @pytest.mark.parametrize(
