@@ -599,6 +599,59 @@ def test_a_submission_costs_one_read_and_the_writes_it_needs(
     assert response.status_code == 302
 
 
+def test_anonymous_answer_pages_skip_sessions_auth_and_messages_but_keep_the_rest() -> None:
+    from surveys.middleware import answer_middleware
+
+    lean = answer_middleware()
+    for kept in (
+        "django.middleware.locale.LocaleMiddleware",
+        "django.middleware.common.CommonMiddleware",
+        "django.middleware.csrf.CsrfViewMiddleware",
+        "kitakyushu_pf.middleware.DenialLogMiddleware",
+        "kitakyushu_pf.middleware.DatabaseUnavailableMiddleware",
+        "django.middleware.clickjacking.XFrameOptionsMiddleware",
+        "csp.middleware.CSPMiddleware",
+    ):
+        assert kept in lean
+    assert not {m for m in lean if "session" in m or "auth" in m or "messages" in m}
+    assert lean == sorted(lean, key=settings_middleware().index)  # the full stack's order
+
+
+def settings_middleware() -> list[str]:
+    from django.conf import settings
+
+    return list(settings.MIDDLEWARE)
+
+
+def test_the_answer_form_still_needs_its_csrf_token_and_sends_the_security_headers() -> None:
+    dataset = open_fielding()
+    code = issue(dataset)[0]
+    client = Client(enforce_csrf_checks=True)
+    url = f"/answer/{code}/"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.has_header("Content-Security-Policy") and page["X-Frame-Options"] == "DENY"
+    assert "no-store" in page["Cache-Control"]
+    assert set(page.cookies) == {"csrftoken"}  # no session cookie
+    assert page["Content-Language"] == "ja"
+    fielding = str(dataset.pk)
+    data = {"page": 1, "nav": "next", "fielding": fielding, **ANSWERS[1]}
+    assert client.post(url, data).status_code == 403  # no token
+    token = page.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    assert client.post(url, {**data, "csrfmiddlewaretoken": token}).status_code == 302
+    assert WebAnswer.objects.get(code__code_hash=web.code_hash(code)).page == 1
+
+
+def test_a_signed_in_visitor_gets_the_answer_pages_through_the_full_stack(
+    analyst_client: Client,
+) -> None:
+    dataset = open_fielding()
+    code = issue(dataset)[0]
+    response = analyst_client.get(f"/answer/{code}/")
+    assert response.status_code == 200
+    assert response.wsgi_request.user.is_authenticated  # sessions and auth ran
+
+
 # --- Paper and web together -------------------------------------------------------------------
 
 
