@@ -783,12 +783,9 @@ def _reports_stale(dataset_id: Any) -> None:
     """
     from .services.reports import report_request
 
-    reports = (
-        ReportJob.objects.filter(dataset_id=dataset_id)
-        .order_by()
-        .values_list("mode", "job__status")
-    )
-    stale = [mode for mode, status in reports if status != BackgroundJob.Status.QUEUED]
+    stale = [
+        mode for mode, status in _report_states(dataset_id) if status != BackgroundJob.Status.QUEUED
+    ]
     if not stale:
         return
     dataset = Dataset.objects.get(pk=dataset_id)
@@ -799,6 +796,33 @@ def _reports_stale(dataset_id: Any) -> None:
             dispatch=settings.SURVEYS_WEB_REPORT_DISPATCH,
             unless_queued=True,
         )
+
+
+_REPORT_STATES: dict[str, str] = {}
+
+
+def _report_states(dataset_id: Any) -> list[tuple[str, str | None]]:
+    """The dataset's reports and the state of each one's build (None: never built), i.e.
+    ``ReportJob.objects.filter(dataset_id=…).order_by().values_list("mode", "job__status")``,
+    with the SQL the ORM writes for it kept per process (every web answer reads it): only the
+    dataset's id changes between calls. Both columns are text, read as the database gives them.
+    """
+    from django.db import connection
+
+    sql = _REPORT_STATES.get(connection.alias)
+    if sql is None:
+        query = (
+            ReportJob.objects.filter(dataset_id=dataset_id)
+            .order_by()
+            .values_list("mode", "job__status")
+        )
+        sql, params = query.query.sql_with_params()
+        assert len(params) == 1  # the dataset's id, and nothing else
+        _REPORT_STATES[connection.alias] = sql
+    param = _field(ReportJob, "dataset").get_db_prep_value(dataset_id, connection)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param])
+        return [(mode, status) for mode, status in cursor.fetchall()]
 
 
 # --- The dataset: web rows merged with uploaded (paper) rows -----------------------------------

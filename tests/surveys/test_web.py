@@ -817,6 +817,25 @@ def test_a_web_answer_leaves_a_rebuild_already_queued_alone(
     assert Dataset.objects.get(pk=dataset.pk).n_respondents == 2
 
 
+def test_the_reports_states_read_per_answer_are_the_orms() -> None:
+    from kitakyushu_pf.models import BackgroundJob
+    from surveys.models import ReportJob
+
+    bare, with_reports = open_fielding(), open_fielding()
+    for mode in ("internal", "publish"):
+        services.report_request(dataset=with_reports, mode=mode, dispatch=False)
+    job = ReportJob.objects.get(dataset=with_reports, mode="publish").job
+    assert job is not None
+    BackgroundJob.objects.filter(pk=job.pk).update(status=BackgroundJob.Status.DONE)
+    for dataset in (bare, with_reports, bare):  # the statement is reused for another dataset
+        expected = ReportJob.objects.filter(dataset=dataset).values_list("mode", "job__status")
+        assert sorted(web._report_states(dataset.pk)) == sorted(expected)
+    assert sorted(web._report_states(with_reports.pk)) == [
+        ("internal", BackgroundJob.Status.QUEUED),
+        ("publish", BackgroundJob.Status.DONE),
+    ]
+
+
 def test_unused_codes_from_the_held_list() -> None:
     dataset = open_fielding()
     codes = issue(dataset, 4)
