@@ -690,11 +690,13 @@ def answer_submit(*, access: AccessCode, answers: dict[str, Any] | None = None) 
 class _SubmitStatement:
     """On PostgreSQL, the submission of a code whose answer row exists (every page saved
     first) as one statement: the conditional UPDATE of the code, the answer's UPDATE and the
-    dataset's respondent count, in data-modifying CTEs. The answer and the count change only
-    when the code's UPDATE matched (``won``), and the statement is one transaction, so it is
-    the same all-or-nothing as the ORM's transaction plus the count after it — with one round
-    trip and one commit (one WAL flush) instead of six round trips and two commits. The
-    dataset row is locked only from this statement to its commit, as before.
+    dataset's respondent count, in data-modifying CTEs. The code's UPDATE (``won``) matches
+    only a code not yet used whose answer row is there; the answer and the count change only
+    when it matched. Sent outside ``atomic()`` the statement is its own transaction, so it is
+    the same all-or-nothing as the ORM's transaction plus the count after it, with one round
+    trip and one commit (one WAL flush) instead of eight round trips (BEGIN and COMMIT
+    included) and two commits. The dataset row is locked from this statement to its commit,
+    as it was by the count's own UPDATE.
 
     Names come from the models; values are adapted by their fields (JSON, dates)."""
 
@@ -711,7 +713,9 @@ class _SubmitStatement:
         self.sql = (
             f"WITH won AS (UPDATE {t(AccessCode)} SET {c(AccessCode, 'status')} = %s,"
             f" {c(AccessCode, 'used_on')} = %s WHERE {c(AccessCode, 'id')} = %s"
-            f" AND {c(AccessCode, 'status')} IN (%s, %s) RETURNING {c(AccessCode, 'id')}),"
+            f" AND {c(AccessCode, 'status')} IN (%s, %s)"
+            f" AND EXISTS (SELECT 1 FROM {t(WebAnswer)} WHERE {c(WebAnswer, 'id')} = %s"
+            f" AND {c(WebAnswer, 'code')} = %s) RETURNING {c(AccessCode, 'id')}),"
             f" kept AS (UPDATE {t(WebAnswer)} SET {c(WebAnswer, 'draft')} = %s,"
             f" {c(WebAnswer, 'values')} = %s, {c(WebAnswer, 'submitted_on')} = %s"
             f" WHERE {c(WebAnswer, 'id')} = %s AND EXISTS (SELECT 1 FROM won)"
@@ -735,7 +739,7 @@ class _SubmitStatement:
         dataset_id = Dataset._meta.pk.get_db_prep_save(access.dataset_id, connection)  # type: ignore[union-attr]
         return [
             AccessCode.Status.SUBMITTED, day, access.pk,
-            AccessCode.Status.UNUSED, AccessCode.Status.STARTED,
+            AccessCode.Status.UNUSED, AccessCode.Status.STARTED, answer.pk, access.pk,
             draft, kept, on, answer.pk,
             Dataset.Status.LOADED, dataset_id,
         ]  # fmt: skip
@@ -750,16 +754,16 @@ def _submit_one_statement(
     statement = _SUBMIT.get(connection.alias)
     if statement is None:
         statement = _SUBMIT[connection.alias] = _SubmitStatement(connection)
-    with transaction.atomic(), connection.cursor() as cursor:
+    with connection.cursor() as cursor:
         cursor.execute(statement.sql, statement.params(connection, access, answer, values, today))
         won, kept, counted = cursor.fetchone()
-        if not won:
-            raise WebRefused("used")
-        if not (kept and counted):  # pragma: no cover - the rows were there a moment ago
-            raise RuntimeError("the answer or its dataset row was not found")
-        # Like the ORM's path: the reports are looked at after the commit (a rebuild queued
-        # now reads this answer).
-        transaction.on_commit(lambda: _reports_stale(access.dataset_id))
+    if not won:
+        raise WebRefused("used")
+    if not (kept and counted):  # pragma: no cover - rows deleted only with their code
+        raise RuntimeError("the answer or its dataset row was not found")
+    # Like the ORM's path: the reports are looked at after the commit (a rebuild queued now
+    # reads this answer); at once in autocommit, after the caller's commit inside atomic().
+    transaction.on_commit(lambda: _reports_stale(access.dataset_id))
     answer.draft, answer.values, answer.submitted_on = {}, values, today
     return answer
 
