@@ -6,8 +6,9 @@
 Both sides are driven through their WSGI handler with real requests (CSRF cookie and token
 checked, nothing bypassed, responses read and closed); CPU is ``time.process_time()``:
 
-- the portal (``kitakyushu_pf.test_settings``: SQLite in memory, DEBUG off, locmem cache unless
-  --cache-url, e.g. Redis for the throttle's round trips; --reports: the dataset has its two
+- the portal (``kitakyushu_pf.test_settings``: SQLite in memory unless --database-url (then
+  PostgreSQL, in a ``test_`` database created and dropped by the script), DEBUG off, locmem cache
+  unless --cache-url, e.g. Redis for the throttle's round trips; --reports: the dataset has its two
   reports, a rebuild queued, as in production once an analyst made them): N fresh codes have
   every page saved beforehand (untimed); each code's final POST (``nav=submit``) is timed —
   middleware, throttle, view, validation, the conditional UPDATE, the after-commit count;
@@ -139,6 +140,11 @@ def main() -> int:
     parser.add_argument("--only", default="", help="restrict the listing to paths matching this")
     parser.add_argument("--cache-url", default="", help="e.g. redis://127.0.0.1:6379/14")
     parser.add_argument(
+        "--database-url",
+        default="",
+        help="e.g. postgres://postgres@127.0.0.1:5432/kpf_bench (its test_ database is used)",
+    )
+    parser.add_argument(
         "--reports",
         action="store_true",
         help="the dataset has both reports with a rebuild queued (as once an analyst made them)",
@@ -153,6 +159,8 @@ def main() -> int:
         os.environ.pop(name, None)
     if args.cache_url:
         os.environ["CACHE_URL"] = args.cache_url
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
     os.environ["DJANGO_SETTINGS_MODULE"] = "kitakyushu_pf.test_settings"
     import django
 
@@ -259,6 +267,8 @@ def main() -> int:
         print(out.getvalue())
     kept = WebAnswer.objects.filter(dataset=dataset, submitted_on__isnull=False).count()
     print(f"kept {kept} of {len(codes)} codes")
+    if args.database_url:
+        connection.creation.destroy_test_db(connection.settings_dict["NAME"], verbosity=0)
     return 0 if kept == len(codes) else 1
 
 

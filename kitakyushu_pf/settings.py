@@ -127,6 +127,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Anonymous handbook pages from cache before sessions, auth, CSRF, messages and axes.
     "handbook.middleware.HandbookEarlyCacheMiddleware",
+    # Anonymous /answer/ pages without sessions, auth, messages, history and axes (CSRF kept).
+    "surveys.middleware.AnswerStackMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
