@@ -1,0 +1,233 @@
+"""Survey messages go through gettext: the key findings read the same in Japanese as before and
+are English in an English report, and a file's problems are shown in the reader's language."""
+
+from __future__ import annotations
+
+import copy
+import io
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from surveys import findings, synthetic
+from surveys.ingest import validate_file
+from surveys.models import Instrument, ReportJob
+from surveys.services.instruments import instrument_variables
+
+from .factories import HEADER, csv_text, good_row, load_dataset, synthetic_csv
+
+pytestmark = pytest.mark.django_db
+SNAPSHOT = Path(__file__).parent / "data" / "findings_2179.json"
+JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    """A request with the English cookie leaves English active in this thread: put it back."""
+    with translation.override(translation.get_language()):
+        yield
+
+
+def variants(result: dict[str, Any], mode: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The report itself, then its headline row changed so every kind of sentence appears:
+    weighted, suppressed, without a national figure, above and below the nation, and with the
+    overall row suppressed (breakdown sentences without the comparison with all respondents)."""
+    yield mode, result
+    item = result["findings_spec"]["items"][0]
+
+    def changed(name: str, **values: Any) -> tuple[str, dict[str, Any]]:
+        out = copy.deepcopy(result)
+        for row in out["rows"]:
+            if (row["indicator"], row["breakdown"], row["group"] or "", row["answer"]) == (
+                item["indicator"],
+                "total",
+                "",
+                item["answer"],
+            ):
+                row.update(values)
+        return f"{mode}:{name}", out
+
+    if mode != "internal":
+        return
+    yield changed("weighted", weighted_pct=6.9, weighted_ci_low=5.6, weighted_ci_high=8.5)
+    yield changed("suppressed", suppressed=True, city_pct=None)
+    yield changed("no_national", national_pct=None)
+    yield changed("higher", national_pct=1.0, diff_ci_low=None, diff_ci_high=None)
+    yield changed("lower", national_pct=9.0, diff_ci_low=None, diff_ci_high=None)
+
+
+def _report(dataset: Any, mode: str) -> dict[str, Any]:
+    from surveys import services
+
+    job = services.report_request(dataset=dataset, mode=mode, dispatch=False)
+    return services.report_job_run(job=job).result
+
+
+@pytest.fixture(scope="module")
+def city_results(django_db_setup: Any, django_db_blocker: Any) -> dict[str, dict[str, Any]]:
+    buffer = io.StringIO()
+    synthetic.tsunagari(2179).to_csv(buffer, index=False)
+    with django_db_blocker.unblock():
+        from django.db import transaction
+
+        with transaction.atomic():
+            dataset = load_dataset(buffer.getvalue().encode(), sample_size=7000)
+            out = {
+                str(mode): _report(dataset, mode)
+                for mode in (ReportJob.Mode.INTERNAL, ReportJob.Mode.PUBLISH)
+            }
+            transaction.set_rollback(True)
+    return out
+
+
+def test_key_findings_read_as_before_in_japanese_and_english(city_results: dict) -> None:
+    """Every sentence of the 2,179-respondent file (both modes, and the headline changed into
+    every kind of sentence) is the same text, flag and label as before gettext."""
+    expected = json.loads(SNAPSHOT.read_text())
+    got = {}
+    for mode, result in city_results.items():
+        for name, variant in variants(result, mode):
+            got[name] = {lang: findings.findings(variant, language=lang) for lang in ("ja", "en")}
+    assert got.keys() == expected.keys()
+    for name in expected:
+        for lang in ("ja", "en"):
+            assert got[name][lang] == expected[name][lang], (name, lang)
+
+
+@pytest.mark.parametrize("active", ["ja", "en"])
+def test_the_report_language_not_the_active_one_decides(city_results: dict, active: str) -> None:
+    result = city_results["internal"]
+    with translation.override(active):
+        english = findings.findings(result, language="en")
+        japanese = findings.findings(result, language="ja")
+    assert english and all(not JAPANESE.search(s["text"] + s["flag_label"]) for s in english)
+    assert all(s["text"].startswith(("In Kitakyushu City", "By ")) for s in english)
+    assert japanese[0]["text"].startswith("北九州市で") and japanese[0]["flag_label"]
+    assert all(s["text"].endswith("。") for s in japanese)
+
+
+def test_two_groups_without_a_significant_difference_read_as_before() -> None:
+    def row(group: str, pct: float, low: float, high: float) -> dict[str, Any]:
+        return {"indicator": "x", "breakdown": "cohab" if group else "total", "group": group,
+                "answer": "はい", "city_pct": pct, "city_ci_low": low, "city_ci_high": high,
+                "city_base": 200, "national_pct": None}  # fmt: skip
+
+    result = {
+        "rows": [row("", 5.0, 4.0, 6.0), row("いる", 5.5, 3.0, 9.0), row("いない", 4.5, 2.5, 8.0)],
+        "labels": {"cohab": {"label": "同居", "label_en": "Living arrangement",
+                             "codes": {"1": "いる", "2": "いない"},
+                             "codes_en": {"1": "Yes", "2": "No"}}},
+        "findings_spec": {"items": [{"indicator": "x", "answer": "はい",
+                                     "subject": "「はい」と答えた人",
+                                     "subject_en": "people who said yes",
+                                     "breakdowns": ["cohab"]}]},
+    }  # fmt: skip
+    assert [f["text"] for f in findings.findings(result, language="ja")] == [
+        "北九州市で「はい」と答えた人は5.0%（95%信頼区間 4.0〜6.0%）で、"
+        "比較できる全国値はありません。",
+        "同居別では、「いる」で5.5%と、「いない」（4.5%）との間に統計的な差はみられませんでした。",
+    ]
+    assert [f["text"] for f in findings.findings(result, language="en")] == [
+        "In Kitakyushu City, 5.0% of respondents are people who said yes (95% CI 4.0–6.0%); "
+        "there is no national figure to compare with.",
+        "By living arrangement: 5.5% among “Yes” against 4.5% among “No” — not a significant "
+        "difference.",
+    ]
+
+
+# --- A file's problems, in the reader's language ----------------------------------------------
+
+
+def _bad_file() -> bytes:
+    rows = [good_row("1"), good_row("2", sex=7, age_group="三十代"), good_row("1")]
+    return (csv_text([r + ["x"] for r in rows], [*HEADER, "備考"]) + "9,2\n").encode()
+
+
+def _problems_cell_texts(page: str) -> list[str]:
+    return re.findall(r"<td><code>[^<]*</code></td><td>([^<]*)</td>", page)
+
+
+def test_validation_messages_follow_the_active_language(tmp_path: Path) -> None:
+    path = tmp_path / "data.csv"
+    path.write_bytes(_bad_file())
+    variables = instrument_variables(Instrument.objects.get(slug="tsunagari-r3"))
+    with translation.override("ja"):
+        ja = validate_file(path, variables, max_rows=100)
+    with translation.override("en"):
+        en = validate_file(path, variables, max_rows=100)
+    # the same problems at the same rows, only the words differ
+    assert [(p.row, p.column, p.value) for p in ja.problems] == [
+        (p.row, p.column, p.value) for p in en.problems
+    ]
+    assert [(p.row, p.message) for p in ja.problems] == [
+        (2, "resp_id が重複しています"),
+        (3, "数値ではありません（型が不正です）"),
+        (3, "範囲外のコードです（有効: 1・2・3）"),
+        (4, "resp_id が重複しています"),
+        (5, "項目数がヘッダー（16）と違います（2項目）"),
+    ]
+    assert [p.message for p in en.problems] == [
+        "resp_id is duplicated",
+        "Not a number (wrong type)",
+        "Code out of range (valid: 1, 2, 3)",
+        "resp_id is duplicated",
+        "The row has 2 fields; the header has 16",
+    ]
+    assert ja.notes == ["調査票にない列は読み込みません: 備考"]
+    assert en.notes == ["Columns that are not in the questionnaire are not loaded: 備考"]
+
+
+def test_stored_problems_are_shown_in_the_viewers_language(client: Any, analyst_user: Any) -> None:
+    with translation.override("ja"):  # the validation job runs in the portal's language
+        dataset = load_dataset(_bad_file())
+    dataset_file = dataset.files.get()
+    assert [p["code"] for p in dataset_file.problems][1:3] == ["not_a_number", "code_out_of_range"]
+    client.force_login(analyst_user)
+    url = reverse("surveys:file-detail", args=[dataset_file.pk])
+    page = client.get(url).content.decode()
+    assert _problems_cell_texts(page)[1:3] == [
+        "数値ではありません（型が不正です）",
+        "範囲外のコードです（有効: 1・2・3）",
+    ]
+    assert "調査票にない列は読み込みません: 備考" in page
+    client.cookies["django_language"] = "en"
+    page = client.get(url).content.decode()
+    assert _problems_cell_texts(page)[1:3] == [
+        "Not a number (wrong type)",
+        "Code out of range (valid: 1, 2, 3)",
+    ]
+    assert "Columns that are not in the questionnaire are not loaded: 備考" in page
+    assert "範囲外" not in page and "調査票にない列" not in page
+
+
+def test_a_refused_file_is_shown_in_the_viewers_language(client: Any, analyst_user: Any) -> None:
+    with translation.override("ja"):
+        dataset = load_dataset(synthetic_csv(5).decode().encode("utf-16"))
+    dataset_file = dataset.files.get()
+    client.force_login(analyst_user)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("surveys:file-detail", args=[dataset_file.pk])).content.decode()
+    assert "UTF-16 files are not accepted." in page and "UTF-16 のファイル" not in page
+
+
+def test_problems_stored_as_text_before_codes_still_show(client: Any, analyst_user: Any) -> None:
+    with translation.override("ja"):
+        dataset = load_dataset(_bad_file())
+    dataset_file = dataset.files.get()
+    dataset_file.problems = [
+        {"row": 3, "column": "sex", "value": "7", "message": "範囲外のコードです（有効: 1・2）"},
+        {"row": 4, "column": "x", "value": "", "message": "古い版の文", "code": "gone_code"},
+    ]
+    dataset_file.notes = ["古い版の注記"]
+    dataset_file.save()
+    client.force_login(analyst_user)
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("surveys:file-detail", args=[dataset_file.pk])).content.decode()
+    assert _problems_cell_texts(page) == ["範囲外のコードです（有効: 1・2）", "古い版の文"]
+    assert "古い版の注記" in page
