@@ -231,3 +231,42 @@ def test_problems_stored_as_text_before_codes_still_show(client: Any, analyst_us
     page = client.get(reverse("surveys:file-detail", args=[dataset_file.pk])).content.decode()
     assert _problems_cell_texts(page) == ["範囲外のコードです（有効: 1・2）", "古い版の文"]
     assert "古い版の注記" in page
+
+
+# --- Refusals of the survey services, in the user's language -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ja", ["2行目: pct が数値ではありません（abc）", "3行目: source がありません"]),
+        ("en", ["Line 2: pct is not a number (abc)", "Line 3: source is missing"]),
+    ],
+)
+def test_national_figures_refusals_follow_the_language(language: str, expected: list) -> None:
+    from django.core.exceptions import ValidationError
+
+    from surveys.services.national import NATIONAL_COLUMNS, national_figures_replace
+
+    header = ",".join(NATIONAL_COLUMNS)
+    rows = "\n".join(
+        [
+            header,
+            ",".join("abc" if c == "pct" else "" for c in NATIONAL_COLUMNS),
+            ",".join({"pct": "1.5", "status": "VERIFIED-P"}.get(c, "") for c in NATIONAL_COLUMNS),
+        ]
+    )
+    with translation.override(language), pytest.raises(ValidationError) as err:
+        national_figures_replace(content=rows.encode())
+    assert err.value.messages == expected
+
+
+def test_unknown_instrument_is_refused_in_the_users_language() -> None:
+    from django.core.exceptions import ValidationError
+
+    from surveys.services.instruments import instrument_spec_read
+
+    with translation.override("en"), pytest.raises(ValidationError, match="no instrument x9"):
+        instrument_spec_read("x9")
+    with translation.override("ja"), pytest.raises(ValidationError, match="調査票 x9 がありません"):
+        instrument_spec_read("x9")
