@@ -270,3 +270,63 @@ def test_unknown_instrument_is_refused_in_the_users_language() -> None:
         instrument_spec_read("x9")
     with translation.override("ja"), pytest.raises(ValidationError, match="調査票 x9 がありません"):
         instrument_spec_read("x9")
+
+
+# --- Report files: the same Japanese, English where the reader asked for English ------------
+
+REPORT_SNAPSHOT = Path(__file__).parent / "data" / "report_ja_2179.json"
+
+
+def _xlsx_cells(data: bytes) -> dict[str, list[list[Any]]]:
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
+    return {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+
+
+def _pdf_pages(data: bytes) -> list[str]:
+    from pypdf import PdfReader
+
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+@pytest.mark.parametrize("mode", ["internal", "publish"])
+def test_japanese_report_files_read_as_before(city_results: dict, mode: str) -> None:
+    """The XLSX sheets, headers, summary and findings and the PDF's fixed pages of the
+    2,179-respondent file, as they were before the report texts went through gettext."""
+    from surveys import renderers
+
+    expected = json.loads(REPORT_SNAPSHOT.read_text())[f"{mode}:ja"]
+    with translation.override("en"):  # the report's language, not the active one, decides
+        xlsx = _xlsx_cells(renderers.render_xlsx(city_results[mode], "ja"))
+        pdf = _pdf_pages(renderers.render_pdf(city_results[mode], "ja"))
+    names = list(xlsx)
+    assert names == expected["sheets"]
+    assert [list(r) for r in xlsx[names[0]]] == expected["summary"]
+    assert [list(r) for r in xlsx[names[1]]] == expected["findings"]
+    assert {n: list(xlsx[n][0]) for n in names} == expected["headers"]
+    statuses = {r[21] for n in names[2:-1] for r in xlsx[n][1:] if len(r) > 21 and r[21]}
+    assert sorted(statuses) == expected["national_status"]
+    assert len(pdf) == expected["pdf_pages"]
+    assert [pdf[0], pdf[1], pdf[-1]] == expected["pdf"]
+    for key, page in expected["pdf_pages_with"].items():
+        assert page is None or page in pdf, key
+
+
+def test_english_report_files_have_english_fixed_texts(city_results: dict) -> None:
+    from surveys import renderers
+
+    result = city_results["internal"]
+    xlsx = _xlsx_cells(renderers.render_xlsx(result, "en"))
+    names = list(xlsx)
+    assert names[:2] == ["Summary", "Key findings"] and names[-1] == "Sources"
+    summary = dict((r[0], r[1]) for r in xlsx["Summary"][1:])
+    assert summary["Report type"] == "Internal (no suppression, not for publication)"
+    assert summary["Confidence intervals"] == "Wilson score intervals (95%)"
+    for name in names[:-1]:
+        assert not JAPANESE.search(" ".join(map(str, xlsx[name][0]))), name
+    assert not any("全国値なし" in map(str, row) for n in names for row in xlsx[n])
+    pdf = _pdf_pages(renderers.render_pdf(result, "en"))
+    assert "Internal (no suppression, not for publication)" in pdf[0]
+    assert "Report type" in pdf[1] and "区分：" not in pdf[1]
+    assert "全国値なし" not in "".join(pdf)
