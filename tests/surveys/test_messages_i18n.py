@@ -330,3 +330,51 @@ def test_english_report_files_have_english_fixed_texts(city_results: dict) -> No
     assert "Internal (no suppression, not for publication)" in pdf[0]
     assert "Report type" in pdf[1] and "区分：" not in pdf[1]
     assert "全国値なし" not in "".join(pdf)
+
+
+def _mode_and_trend(flag: str) -> dict[str, Any]:
+    return {
+        "rows": [],
+        "mode_table": {
+            "variable": "mode", "indicator": "x", "answer": "はい",
+            "split": [{"group": "郵送", "n": 10, "pct": 50.0}],
+            "difference": {"a": "郵送", "b": "WEB", "diff": 1.23, "low": -0.5, "high": 2.9,
+                           "flag": flag},
+        },
+        "trend": {"series": [{
+            "indicator": "x", "answer": "はい", "national": [], "current": {"pct": 5.0,
+            "ci_low": 4.0, "ci_high": 6.0}, "change": {"diff": -1.5, "low": -2.5, "high": -0.5,
+            "flag": flag},
+        }]},
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("flag", "language", "mode_text", "trend_text"),
+    [
+        ("same", "ja", "郵送 − WEB: 1.2ポイント（95%信頼区間 -0.5〜2.9）で、統計的な差は"
+         "みられませんでした。",
+         "前回調査からの変化: -1.5ポイント（95%信頼区間 -2.5〜-0.5）で、統計的な差は"
+         "みられませんでした。"),
+        ("lower", "ja", "郵送 − WEB: 1.2ポイント（95%信頼区間 -0.5〜2.9）です。",
+         "前回調査からの変化: -1.5ポイント（95%信頼区間 -2.5〜-0.5）で、減少しています。"),
+        ("higher", "ja", "郵送 − WEB: 1.2ポイント（95%信頼区間 -0.5〜2.9）です。",
+         "前回調査からの変化: -1.5ポイント（95%信頼区間 -2.5〜-0.5）で、増加しています。"),
+        ("same", "en", "郵送 − WEB: 1.2 points (95% CI -0.5〜2.9).",
+         "Change since the earlier fielding: -1.5 points (95% CI -2.5〜-0.5), not significant."),
+        ("lower", "en", "郵送 − WEB: 1.2 points (95% CI -0.5〜2.9).",
+         "Change since the earlier fielding: -1.5 points (95% CI -2.5〜-0.5)."),
+    ],
+)  # fmt: skip
+def test_mode_and_trend_sentences_read_as_before(
+    flag: str, language: str, mode_text: str, trend_text: str
+) -> None:
+    from surveys import presentation
+
+    result = _mode_and_trend(flag)
+    mode = presentation.mode_view(result, language)
+    assert mode is not None and mode["difference"] == mode_text
+    assert (mode["note"].startswith("郵送とWEBでは")) == (language == "ja")
+    (trend,) = presentation.trend_view(result, language)
+    assert trend["change"] == trend_text
+    assert trend["title"] == ("x「はい」の推移" if language == "ja" else "x: “はい” over time")
