@@ -135,8 +135,9 @@ def sources(result: dict[str, Any]) -> list[list[Any]]:
 
 def summary_lines(result: dict[str, Any], language: str | None = None) -> list[tuple[str, str]]:
     """(item, text) lines describing the report, in ``language`` (default: the active one).
-    Notes the report computed (response, weighting, standardisation, hikikomori rule) are
-    shown as stored."""
+    The weighting and hikikomori notes are written again from the stored figures; the response
+    and standardisation notes are shown as the report stored them (in the portal's language
+    when the report was built)."""
     with translation.override(language or translation.get_language()):
         return _summary_lines(result)
 
@@ -208,12 +209,21 @@ def _summary_lines(result: dict[str, Any]) -> list[tuple[str, str]]:
                 text += pgettext("joins two marks", " / ") + str(NO_NATIONAL)
         lines.append((std["label"], text))
         lines.append((gettext("Method of age standardisation"), std["weights_note"]))
+    from .services.calculations import hikikomori_note, weighting_note
+
     weighting = result.get("weighting")
     if weighting:
-        lines.append((gettext("Weighting"), weighting.get("note", "")))
+        try:  # described again from the stored weighting info, in the reader's language
+            note = weighting_note(weighting)
+        except (KeyError, TypeError, ValueError):
+            note = weighting.get("note", "")
+        lines.append((gettext("Weighting"), note))
     hik = result.get("hikikomori")
     if hik:
-        lines.append((gettext("Definition of hikikomori"), hik.get("note") or hik.get("rule", "")))
+        note = hikikomori_note(hik["rule_by_band"]) if hik.get("rule_by_band") else ""
+        lines.append(
+            (gettext("Definition of hikikomori"), note or hik.get("note") or hik.get("rule", ""))
+        )
         threshold = hik.get("threshold")
         hidden = gettext("under %(threshold)s") % {"threshold": threshold} if threshold else "—"
 

@@ -378,3 +378,68 @@ def test_mode_and_trend_sentences_read_as_before(
     (trend,) = presentation.trend_view(result, language)
     assert trend["change"] == trend_text
     assert trend["title"] == ("x「はい」の推移" if language == "ja" else "x: “はい” over time")
+
+
+# --- Notes the report stores: written again in the reader's language ------------------------
+
+WEIGHTING = {"variables": ["sex", "age_group"], "converged": True, "iterations": 7,
+             "max_rel_error": 3.2e-9, "trimmed": False, "excluded_blank": 1234}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("info", "japanese"),
+    [
+        (WEIGHTING, "住民基本台帳の人数（sex・age_group）へのレイキング（反復比例調整）: "
+         "7回の反復で収束（最大相対誤差 3.2e-09）、重みの切り詰めなし。"
+         "重み付けの変数が無回答の1,234人は重み付き集計に含めていません。"
+         "95%信頼区間は Kish の有効標本数による Wilson 法、"
+         "deff = n·Σw²/(Σw)²。"),
+        ({**WEIGHTING, "converged": False, "trimmed": True, "iterations": 1},
+         "住民基本台帳の人数（sex・age_group）へのレイキング（反復比例調整）: 1回で収束せず"
+         "（最大相対誤差 3.2e-09）、重みの上下限あり。重み付けの変数が無回答の1,234人は重み付き"
+         "集計に含めていません。95%信頼区間は Kish の有効標本数による Wilson 法、"
+         "deff = n·Σw²/(Σw)²。"),
+        ({**WEIGHTING, "empty_cells": ["男性・16〜19歳", "女性・80歳以上"]},
+         "母集団の構成（sex・age_group）に回答者のいない区分（男性・16〜19歳、女性・80歳以上）"
+         "があるため、重み付けできませんでした。"),
+    ],
+)  # fmt: skip
+def test_weighting_note_reads_as_before_in_japanese(info: dict, japanese: str) -> None:
+    from surveys.services.calculations import weighting_note
+
+    with translation.override("ja"):
+        assert weighting_note(info) == japanese
+    with translation.override("en"):
+        english = weighting_note(info)
+        for cell in info.get("empty_cells", []):  # the margins' own category labels
+            english = english.replace(cell, "")
+        assert not JAPANESE.search(english)
+
+
+def test_stored_notes_are_shown_in_the_readers_language() -> None:
+    from surveys.renderers import summary_lines
+    from surveys.services.calculations import hikikomori_note, weighting_note
+
+    bands = {"15〜39歳": "H27", "40〜64歳": "H30"}
+    with translation.override("ja"):  # what the report job stores
+        result = {
+            "meta": {"mode": "internal"},
+            "weighting": {**WEIGHTING, "note": weighting_note(WEIGHTING)},
+            "hikikomori": {"rule_by_band": bands, "note": hikikomori_note(bands), "steps": [],
+                           "missing_effect": []},
+        }  # fmt: skip
+    assert result["hikikomori"]["note"] == (
+        "各年齢区分を、比較する全国調査と同じ基準で判定しています（15〜39歳: H27方式、40〜64歳: "
+        "H30方式）。無回答は、全国調査の慣行どおり判定不能として除く「厳格」を全国と比較し、"
+        "2022年の市の集計のように広義ひきこもり群に含める「包含」を並べて示します。"
+    )
+    english = dict(summary_lines(result, "en"))
+    assert english["Weighting"].startswith("Raking (iterative proportional fitting)")
+    assert "1,234 people with a blank weighting variable" in english["Weighting"]
+    assert english["Definition of hikikomori"].startswith(
+        "Each age band is judged by the same rule as the national survey it is compared with "
+        "(15〜39歳: H27 rule, 40〜64歳: H30 rule)."
+    )
+    japanese = dict(summary_lines(result, "ja"))
+    assert japanese["重み付け"] == result["weighting"]["note"]
+    assert japanese["ひきこもりの定義"] == result["hikikomori"]["note"]
