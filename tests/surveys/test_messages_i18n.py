@@ -443,3 +443,20 @@ def test_stored_notes_are_shown_in_the_readers_language() -> None:
     japanese = dict(summary_lines(result, "ja"))
     assert japanese["重み付け"] == result["weighting"]["note"]
     assert japanese["ひきこもりの定義"] == result["hikikomori"]["note"]
+
+
+def test_codebook_follows_the_language_of_whoever_downloads_it() -> None:
+    from surveys.services.templates import codebook_header, instrument_codebook
+
+    instrument = Instrument.objects.get(slug="tsunagari-r3")
+    with translation.override("ja"):
+        ja = instrument_codebook(instrument=instrument)
+        assert codebook_header()[5:7] == ["入力規則", "問番号"]
+    with translation.override("en"):
+        en = instrument_codebook(instrument=instrument)
+        assert codebook_header()[5:7] == ["Rule", "Question number"]
+    rule = 5  # the "入力規則" / "Rule" column
+    assert ja[0][rule] == "必須。重複不可。先頭の 0 はそのまま文字として扱います。"
+    assert en[0][rule] == "Required. No duplicates. Leading zeros are kept as text."
+    assert [r[:5] for r in ja] == [r[:5] for r in en]  # only the portal's words change
+    assert all(not JAPANESE.search(r[rule]) for r in en if "“" not in r[rule])

@@ -32,6 +32,9 @@ class Command(BaseCommand):
         out.write_bytes(services.instrument_template_csv(instrument=instrument))
         codebook = out.with_name(out.stem + ".codebook.csv")
         codebook.write_bytes(
-            csv_bytes(services.CODEBOOK_HEADER, services.instrument_codebook(instrument=instrument))
+            csv_bytes(
+                [str(c) for c in services.CODEBOOK_HEADER],
+                services.instrument_codebook(instrument=instrument),
+            )
         )
         self.stdout.write(f"{out}\n{codebook}")
