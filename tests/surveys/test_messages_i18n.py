@@ -77,7 +77,10 @@ def city_results(django_db_setup: Any, django_db_blocker: Any) -> dict[str, dict
         from django.db import transaction
 
         with transaction.atomic():
-            dataset = load_dataset(buffer.getvalue().encode(), sample_size=7000)
+            # the title is in the report files: fixed, whatever ran before
+            dataset = load_dataset(
+                buffer.getvalue().encode(), sample_size=7000, title="テスト調査 0"
+            )
             out = {
                 str(mode): _report(dataset, mode)
                 for mode in (ReportJob.Mode.INTERNAL, ReportJob.Mode.PUBLISH)
@@ -422,7 +425,7 @@ def test_stored_notes_are_shown_in_the_readers_language() -> None:
 
     bands = {"15〜39歳": "H27", "40〜64歳": "H30"}
     with translation.override("ja"):  # what the report job stores
-        result = {
+        result: dict[str, Any] = {
             "meta": {"mode": "internal"},
             "weighting": {**WEIGHTING, "note": weighting_note(WEIGHTING)},
             "hikikomori": {"rule_by_band": bands, "note": hikikomori_note(bands), "steps": [],
