@@ -25,7 +25,9 @@ class UploadRefused(ValidationError):
 
 
 class UndecodableUpload(UploadRefused):
-    """The upload is not UTF-8 or CP932 text; the message says why, in the user's language."""
+    """The upload is not UTF-8 or CP932 text; the message says why, in the user's language.
+    ``code`` ("utf16" or "undecodable") and ``params`` let a stored refusal be shown again in
+    another language."""
 
 
 def decode_text_upload(raw: bytes) -> tuple[str, str]:
@@ -35,7 +37,8 @@ def decode_text_upload(raw: bytes) -> tuple[str, str]:
             _(
                 "UTF-16 files are not accepted. In Excel, save as “CSV UTF-8 (Comma delimited)” "
                 "or “CSV (Comma delimited)”."
-            )
+            ),
+            code="utf16",
         )
     try:
         if raw.startswith(b"\xef\xbb\xbf"):
@@ -51,8 +54,9 @@ def decode_text_upload(raw: bytes) -> tuple[str, str]:
             _(
                 "Line %(line)s (byte %(byte)s from the start) cannot be read as UTF-8 or as "
                 "Shift_JIS (CP932). The file may be cut off, or saved in another encoding."
-            )
-            % {"line": line, "byte": exc.start + 1}
+            ),
+            code="undecodable",
+            params={"line": line, "byte": exc.start + 1},
         ) from exc
 
 

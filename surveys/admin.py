@@ -59,11 +59,11 @@ class DatasetAdmin(admin.ModelAdmin):
     inlines = [DatasetFileInline]
     actions = ["rebuild_reports"]
 
-    @admin.action(description="内部用レポートを再作成")
+    @admin.action(description=_("Rebuild the internal report"))
     def rebuild_reports(self, request: HttpRequest, queryset) -> None:  # type: ignore[no-untyped-def]
         for dataset in queryset.filter(status=Dataset.Status.LOADED):
             report_request(dataset=dataset, mode=ReportJob.Mode.INTERNAL)
-        messages.info(request, "再作成を受け付けました。")
+        messages.info(request, _("The rebuild was requested."))
 
 
 @admin.register(ReportJob)

@@ -12,6 +12,9 @@ import math
 from html import escape
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import pgettext
+
 from .findings import flag_label, label_of, row_flag, value_label
 
 CITY = "#1f5fa8"
@@ -50,11 +53,20 @@ def _bar(result: dict[str, Any], r: dict[str, Any], label: str, language: str) -
 
 
 def words(language: str) -> dict[str, str]:
-    if language == "en":
-        return {"city": "City", "nation": "National", "all": "All respondents",
-                "suppressed": "suppressed", "ci": "95% CI", "no_nat": "no national figure"}  # fmt: skip  # noqa: E501
-    return {"city": "北九州市", "nation": "全国", "all": "全体", "suppressed": "秘匿",
-            "ci": "95%信頼区間", "no_nat": "全国値なし"}  # fmt: skip
+    """The charts' own words in ``language``."""
+    from .renderers import NO_NATIONAL
+
+    with translation.override(language):
+        return {
+            "city": pgettext("chart series", "City"),
+            "nation": pgettext("chart series", "National"),
+            "all": pgettext("chart bar", "All respondents"),
+            "suppressed": pgettext("cell", "suppressed"),
+            "ci": pgettext("report column", "95% CI"),
+            "no_nat": str(NO_NATIONAL),
+            "city_short": pgettext("chart series, short", "city"),
+            "answer": pgettext("report column", "Answer"),
+        }
 
 
 def breakdown_series(
@@ -83,9 +95,13 @@ def breakdown_series(
         return None
     ind, by = label_of(result, indicator, language), label_of(result, breakdown, language)
     ans = value_label(result, indicator, answer, language)
-    title = (
-        f"{ind}「{ans}」の割合（{by}別）" if language != "en" else f"{ind}: “{ans}” by {by.lower()}"
-    )
+    with translation.override(language):
+        title = pgettext("chart title", "%(indicator)s: “%(answer)s” by %(by)s") % {
+            "indicator": ind,
+            "answer": ans,
+            # an English label is capitalised; mid-sentence it is not
+            "by": by.lower() if language == "en" else by,
+        }
     return {
         "id": f"chart-{indicator}-{breakdown}",
         "indicator": indicator,
@@ -113,8 +129,8 @@ def distribution_series(
         "id": f"chart-{indicator}-total",
         "indicator": indicator,
         "breakdown": "total",
-        "title": ind if language != "en" else ind,
-        "group_header": "回答" if language != "en" else "Answer",
+        "title": ind,
+        "group_header": words(language)["answer"],
         "bars": bars,
     }
 
@@ -329,7 +345,7 @@ def svg_trend(item: dict[str, Any], title: str, language: str = "ja") -> str:
         return top + height * (1 - v / vmax)
 
     desc = "; ".join(
-        f"{p['label']} {'市' if p['series'] == 'city' else w['nation']} {p['pct']:.1f}%"
+        f"{p['label']} {w['city_short'] if p['series'] == 'city' else w['nation']} {p['pct']:.1f}%"
         for p in points
     )
     out = [

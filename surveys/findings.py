@@ -14,13 +14,15 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+
 Z95 = 1.959963984540054
 HIGHER, SAME, LOWER = "higher", "same", "lower"
-FLAG_JA = {HIGHER: "全国より高い", SAME: "差はみられない", LOWER: "全国より低い"}
-FLAG_EN = {
-    HIGHER: "higher than national",
-    SAME: "no significant difference",
-    LOWER: "lower than national",
+FLAGS = {
+    HIGHER: pgettext_lazy("flag against the nation", "higher than national"),
+    SAME: pgettext_lazy("flag against the nation", "no significant difference"),
+    LOWER: pgettext_lazy("flag against the nation", "lower than national"),
 }
 MIN_BASE_TO_RANK = 30
 NO_ANSWER = "無回答"
@@ -109,7 +111,8 @@ def row_flag(row: dict[str, Any]) -> str | None:
 def flag_label(flag: str | None, language: str = "ja") -> str:
     if flag is None:
         return ""
-    return (FLAG_EN if language == "en" else FLAG_JA)[flag]
+    with translation.override(language):
+        return str(FLAGS[flag])
 
 
 def _pct(value: Any) -> str:
@@ -160,50 +163,75 @@ def _row(
 def _headline_sentence(
     result: dict[str, Any], item: dict[str, Any], row: dict[str, Any], area: str, language: str
 ) -> dict[str, Any]:
+    """The headline sentence, in the active language (``findings`` sets it to ``language``)."""
     flag = row_flag(row)
     row = weighted_view(row)
-    weighted = bool(row.get("weighted"))
-    if language == "en":
-        subject = item.get("subject_en") or item["indicator"]
-        if row.get("suppressed") or row.get("city_pct") is None:
+    # the subject is the instrument's own wording (data, in each language), not a message
+    subject = (item.get("subject_en") if language == "en" else item.get("subject")) or item[
+        "indicator"
+    ]
+    if row.get("suppressed") or row.get("city_pct") is None:
+        text = pgettext(
+            "key finding",
+            "The share of %(subject)s is not shown in the publication version "
+            "(it rests on small cells).",
+        ) % {"subject": subject}
+    else:
+        figures = {
+            "area": area,
+            "subject": subject,
+            "pct": _pct(row["city_pct"]),
+            "low": _pct(row["city_ci_low"]),
+            "high": _pct(row["city_ci_high"]),
+        }
+        if row.get("weighted"):
             text = (
-                f"The share of {subject} is not shown in the publication version "
-                "(it rests on small cells)."
+                pgettext(
+                    "key finding, first half",
+                    "In %(area)s, %(pct)s%% of respondents are %(subject)s "
+                    "(weighted; 95%% CI %(low)s–%(high)s%%)",
+                )
+                % figures
             )
         else:
             text = (
-                f"In {area}, {_pct(row['city_pct'])}% of respondents are {subject} "
-                f"({'weighted; ' if weighted else ''}95% CI {_pct(row['city_ci_low'])}–"
-                f"{_pct(row['city_ci_high'])}%)"
+                pgettext(
+                    "key finding, first half",
+                    "In %(area)s, %(pct)s%% of respondents are %(subject)s "
+                    "(95%% CI %(low)s–%(high)s%%)",
+                )
+                % figures
             )
-            if row.get("national_pct") is None:
-                text += "; there is no national figure to compare with."
-            elif flag == SAME:
+        if row.get("national_pct") is None:
+            text += pgettext(
+                "key finding, second half", "; there is no national figure to compare with."
+            )
+        else:
+            national = {"national": _nat(row["national_pct"])}
+            if flag == SAME:
                 text += (
-                    f", not significantly different from the national figure "
-                    f"({_nat(row['national_pct'])}%)."
+                    pgettext(
+                        "key finding, second half",
+                        ", not significantly different from the national figure (%(national)s%%).",
+                    )
+                    % national
+                )
+            elif flag == HIGHER:
+                text += (
+                    pgettext(
+                        "key finding, second half",
+                        ", higher than the national figure (%(national)s%%).",
+                    )
+                    % national
                 )
             else:
-                word = "higher" if flag == HIGHER else "lower"
-                text += f", {word} than the national figure ({_nat(row['national_pct'])}%)."
-    else:
-        subject = item.get("subject") or item["indicator"]
-        if row.get("suppressed") or row.get("city_pct") is None:
-            text = f"{subject}の割合は、少人数のセルにかかるため公表用資料には掲載していません。"
-        else:
-            text = (
-                f"{area}で{subject}は{_pct(row['city_pct'])}%（"
-                f"{'重み付け後、' if weighted else ''}95%信頼区間 "
-                f"{_pct(row['city_ci_low'])}〜{_pct(row['city_ci_high'])}%）で、"
-            )
-            if row.get("national_pct") is None:
-                text += "比較できる全国値はありません。"
-            elif flag == SAME:
-                text += f"全国（{_nat(row['national_pct'])}%）と統計的な差はみられませんでした。"
-            elif flag == HIGHER:
-                text += f"全国（{_nat(row['national_pct'])}%）より高くなっています。"
-            else:
-                text += f"全国（{_nat(row['national_pct'])}%）より低くなっています。"
+                text += (
+                    pgettext(
+                        "key finding, second half",
+                        ", lower than the national figure (%(national)s%%).",
+                    )
+                    % national
+                )
     return {
         "kind": "headline",
         "indicator": item["indicator"],
@@ -219,6 +247,7 @@ def _headline_sentence(
 def _breakdown_sentence(
     result: dict[str, Any], item: dict[str, Any], breakdown: str, language: str
 ) -> dict[str, Any] | None:
+    """A breakdown's sentence, in the active language (``findings`` sets it to ``language``)."""
     answer = item["answer"]
     rows = [
         weighted_view(r)
@@ -241,6 +270,8 @@ def _breakdown_sentence(
         return None
     shown.sort(key=lambda r: -float(r["city_pct"]))
     by = label_of(result, breakdown, language)
+    if language == "en":  # an English label is capitalised; mid-sentence it is not
+        by = by.lower()
     g = [value_label(result, breakdown, r["group"], language) for r in shown]
     if len(shown) == 2:
         a, b = shown
@@ -251,53 +282,45 @@ def _breakdown_sentence(
                 "national_ci_low": b["city_ci_low"], "national_ci_high": b["city_ci_high"],
             }
         )  # fmt: skip
-        significant = flag_of(low, high) == HIGHER
-        if language == "en":
-            text = (
-                f"By {by.lower()}: {_pct(a['city_pct'])}% among “{g[0]}” against "
-                f"{_pct(b['city_pct'])}% among “{g[1]}”"
-                + (
-                    f" (difference {_pct(low)} to {_pct(high)} points)."
-                    if significant
-                    else " — not a significant difference."
-                )
-            )
+        pair = {"by": by, "group_a": g[0], "pct_a": _pct(a["city_pct"]), "group_b": g[1],
+                "pct_b": _pct(b["city_pct"])}  # fmt: skip
+        if flag_of(low, high) == HIGHER:
+            text = pgettext(
+                "key finding",
+                "By %(by)s: %(pct_a)s%% among “%(group_a)s” against %(pct_b)s%% among "
+                "“%(group_b)s” (difference %(low)s to %(high)s points).",
+            ) % {**pair, "low": _pct(low), "high": _pct(high)}
         else:
             text = (
-                f"{by}別では、「{g[0]}」で{_pct(a['city_pct'])}%と、「{g[1]}」"
-                f"（{_pct(b['city_pct'])}%）"
-                + (
-                    f"より高くなっています（差の95%信頼区間 {_pct(low)}〜{_pct(high)}ポイント）。"
-                    if significant
-                    else "との間に統計的な差はみられませんでした。"
+                pgettext(
+                    "key finding",
+                    "By %(by)s: %(pct_a)s%% among “%(group_a)s” against %(pct_b)s%% among "
+                    "“%(group_b)s” — not a significant difference.",
                 )
+                % pair
             )
         return {"kind": "breakdown", "indicator": item["indicator"], "breakdown": breakdown,
                 "text": text, "flag": None, "flag_label": ""}  # fmt: skip
     top = shown[:2]
     overall = _row(result, item["indicator"], "total", "", answer)
     overall = weighted_view(overall) if overall else None
-    if language == "en":
-        parts = [
-            f"“{g[i]}” ({_pct(r['city_pct'])}%, 95% CI {_pct(r['city_ci_low'])}–"
-            f"{_pct(r['city_ci_high'])}%)"
-            for i, r in enumerate(top)
-        ]
-        text = f"By {by.lower()}, the share is highest among " + " and ".join(parts)
-        if overall and overall.get("city_pct") is not None and not overall.get("suppressed"):
-            text += f" (all respondents {_pct(overall['city_pct'])}%)"
-        text += "."
+    groups = pgettext("key finding: joins the two highest groups", " and ").join(
+        pgettext("key finding: one of the highest groups", "“%(group)s” (%(pct)s%%, 95%% CI "
+                 "%(low)s–%(high)s%%)")
+        % {"group": g[i], "pct": _pct(r["city_pct"]), "low": _pct(r["city_ci_low"]),
+           "high": _pct(r["city_ci_high"])}
+        for i, r in enumerate(top)
+    )  # fmt: skip
+    if overall and overall.get("city_pct") is not None and not overall.get("suppressed"):
+        text = pgettext(
+            "key finding",
+            "By %(by)s, the share is highest among %(groups)s (all respondents %(overall)s%%).",
+        ) % {"by": by, "groups": groups, "overall": _pct(overall["city_pct"])}
     else:
-        parts = [
-            f"「{g[i]}」（{_pct(r['city_pct'])}%、95%信頼区間 {_pct(r['city_ci_low'])}〜"
-            f"{_pct(r['city_ci_high'])}%）"
-            for i, r in enumerate(top)
-        ]
-        text = f"{by}別にみると、" + "、".join(parts) + "の順に高く"
-        if overall and overall.get("city_pct") is not None and not overall.get("suppressed"):
-            text += f"、全体（{_pct(overall['city_pct'])}%）を上回っています。"
-        else:
-            text += "なっています。"
+        text = pgettext("key finding", "By %(by)s, the share is highest among %(groups)s.") % {
+            "by": by,
+            "groups": groups,
+        }
     return {"kind": "breakdown", "indicator": item["indicator"], "breakdown": breakdown,
             "text": text, "flag": None, "flag_label": ""}  # fmt: skip
 
@@ -307,15 +330,16 @@ def findings(
 ) -> list[dict[str, Any]]:
     """The key findings, headline first, as sentences (publication-mode suppression honoured)."""
     spec = result.get("findings_spec") or {}
-    area = area or ("Kitakyushu City" if language == "en" else "北九州市")
     out: list[dict[str, Any]] = []
-    for item in spec.get("items", []):
-        row = _row(result, item["indicator"], "total", "", item["answer"])
-        if row is None:
-            continue
-        out.append(_headline_sentence(result, item, row, area, language))
-        for breakdown in item.get("breakdowns", []):
-            sentence = _breakdown_sentence(result, item, breakdown, language)
-            if sentence:
-                out.append(sentence)
+    with translation.override(language):
+        area = area or gettext("Kitakyushu City")
+        for item in spec.get("items", []):
+            row = _row(result, item["indicator"], "total", "", item["answer"])
+            if row is None:
+                continue
+            out.append(_headline_sentence(result, item, row, area, language))
+            for breakdown in item.get("breakdowns", []):
+                sentence = _breakdown_sentence(result, item, breakdown, language)
+                if sentence:
+                    out.append(sentence)
     return out

@@ -22,14 +22,17 @@ import pandas as pd
 
 from kitakyushu_pf.uploads import UploadRefused, decode_text_upload
 
+from .messages import Message
+
 MISSING = -1
 CHUNK_ROWS = 250_000
 _INT_RE = re.compile(r"[+-]?\d+(?:\.0*)?")
 
 
 class FileRefused(UploadRefused):
-    """The file cannot be read at all (size, zip bomb…); the message is Japanese. A file that is
-    not UTF-8 or CP932 text is refused by the portal's decoder (its ``UndecodableUpload``)."""
+    """The file cannot be read at all (size, zip bomb…); its message is a :class:`Message`
+    (``.message``). A file that is not UTF-8 or CP932 text is refused by the portal's decoder
+    (its ``UndecodableUpload``)."""
 
 
 @dataclass
@@ -37,15 +40,13 @@ class Problem:
     row: int | None
     column: str
     value: str
-    message: str
+    message: str  # a Message (code and parameters kept) or, for a foreign refusal, plain text
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "row": self.row,
-            "column": self.column,
-            "value": self.value,
-            "message": self.message,
-        }
+        out = {"row": self.row, "column": self.column, "value": self.value}
+        if isinstance(self.message, Message):
+            return {**out, **self.message.as_dict()}
+        return {**out, "message": self.message}
 
 
 @dataclass
@@ -72,13 +73,13 @@ def check_xlsx_archive(
 
     # Entity-expansion bombs are refused by defusedxml inside openpyxl; never parse without it.
     if openpyxl.DEFUSEDXML is not True:  # pragma: no cover - guarded by requirements.txt
-        raise FileRefused("XLSX を安全に読む準備ができていません（defusedxml が必要です）。")
-    refused = FileRefused("ファイルが大きすぎるか不正です（XLSX の中身を確認できません）。")
+        raise FileRefused(Message("xlsx_unsafe"))
+    refused = FileRefused(Message("xlsx_too_large"))
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
     except (zipfile.BadZipFile, OSError) as exc:
-        raise FileRefused("XLSX ファイルとして読めません（壊れているか形式が違います）。") from exc
+        raise FileRefused(Message("xlsx_unreadable")) from exc
     if len(infos) > max_entries:
         raise refused
     total = 0
@@ -115,16 +116,14 @@ def read_xlsx(path: Path, *, max_rows: int) -> pd.DataFrame:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         if defused(exc):
-            raise FileRefused(
-                "ファイルが大きすぎるか不正です（XML に危険な定義があります）。"
-            ) from exc
-        raise FileRefused("XLSX ファイルとして読めません（壊れているか形式が違います）。") from exc
+            raise FileRefused(Message("xml_dangerous")) from exc
+        raise FileRefused(Message("xlsx_unreadable")) from exc
     try:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header = next(rows, None)
         if header is None:
-            raise FileRefused("ファイルが空です。")
+            raise FileRefused(Message("file_empty"))
         names = [_xlsx_cell(h).strip() for h in header]
         while names and names[-1] == "":
             names.pop()
@@ -132,14 +131,14 @@ def read_xlsx(path: Path, *, max_rows: int) -> pd.DataFrame:
         data: list[list[str]] = []
         for row in rows:
             if len(data) >= max_rows:
-                raise FileRefused(f"行数が上限（{max_rows:,}行）を超えています。")
+                raise FileRefused(Message("too_many_rows", limit=max_rows))
             cells = [_xlsx_cell(v) for v in row[:width]]
             if not any(cells):
                 continue
             cells += [""] * (width - len(cells))
             data.append(cells)
     except DefusedXmlException as exc:
-        raise FileRefused("ファイルが大きすぎるか不正です（XML に危険な定義があります）。") from exc
+        raise FileRefused(Message("xml_dangerous")) from exc
     finally:
         workbook.close()
     return pd.DataFrame(data, columns=names, dtype=str)
@@ -163,14 +162,14 @@ def _value_verdict(text: str, var: dict[str, Any], allowed: frozenset[int]) -> t
         return MISSING, ""
     value = _parse_int(text)
     if value is None:
-        return MISSING, "数値ではありません（型が不正です）"
+        return MISSING, Message("not_a_number")
     if var["type"] == "code" and value not in allowed:
-        return MISSING, "範囲外のコードです（有効: " + "・".join(map(str, sorted(allowed))) + "）"
+        return MISSING, Message("code_out_of_range", valid=sorted(allowed))
     lo, hi = var.get("min"), var.get("max")
     if var["type"] == "integer" and (
         (lo is not None and value < lo) or (hi is not None and value > hi)
     ):
-        return MISSING, f"範囲外の値です（{lo}〜{hi}）"
+        return MISSING, Message("value_out_of_range", min=lo, max=hi)
     return value, ""
 
 
@@ -210,16 +209,14 @@ def _stored_dtype(var: dict[str, Any], allowed: frozenset[int]) -> type[np.signe
     return np.int8 if top < 127 else np.int16
 
 
-MISSING_ID = "必須の値がありません"
-
-
 def _check_id(
     series: pd.Series, var: dict[str, Any], first_row: int, problems: list[Problem]
 ) -> np.ndarray:
     values = series.to_numpy(dtype=object, na_value="")
     stripped = np.array([str(v).strip() for v in values], dtype=str)
+    missing = Message("required_value")
     for idx in np.flatnonzero(stripped == ""):
-        problems.append(Problem(first_row + int(idx), var["name"], "", MISSING_ID))
+        problems.append(Problem(first_row + int(idx), var["name"], "", missing))
     return stripped
 
 
@@ -336,16 +333,14 @@ def _check_header(
     seen: set[str] = set()
     for col in columns:
         if col in seen:
-            problems.append(Problem(1, col, col, "同じ名前の列が複数あります"))
+            problems.append(Problem(1, col, col, Message("duplicate_column")))
         seen.add(col)
     for var in variables:
         if var["name"] not in seen and not var.get("column_optional"):
-            problems.append(Problem(1, var["name"], "", "必須の変数（列）がありません"))
+            problems.append(Problem(1, var["name"], "", Message("required_column")))
     unknown = [c for c in columns if c not in names]
     if unknown:
-        notes.append(
-            "調査票にない列は読み込みません: " + "、".join(c or "（空の列名）" for c in unknown)
-        )
+        notes.append(Message("unknown_columns", columns=unknown))
 
 
 def _fill_optional(
@@ -378,9 +373,6 @@ def multiple_answer_groups(variables: list[dict[str, Any]]) -> dict[str, list[st
     return groups
 
 
-MULTIPLE_CLASH = "複数回答で「特にない」と他の選択肢が同時に選ばれています"
-
-
 def check_multiple_answer(
     columns_out: dict[str, np.ndarray],
     variables: list[dict[str, Any]],
@@ -396,8 +388,9 @@ def check_multiple_answer(
         if not others:
             continue
         clash = (columns_out[none] == 1) & np.logical_or.reduce(others)
+        message = Message("multiple_answer_clash")
         for idx in np.flatnonzero(clash):
-            problems.append(Problem(int(idx) + 2, none, "1", MULTIPLE_CLASH))
+            problems.append(Problem(int(idx) + 2, none, "1", message))
 
 
 class RecordChecker:
@@ -425,14 +418,14 @@ class RecordChecker:
             if is_id:
                 values[name] = text.strip()
                 if not values[name]:
-                    problems.append(Problem(row, name, "", MISSING_ID))
+                    problems.append(Problem(row, name, "", Message("required_value")))
                 continue
             values[name], message = _value_verdict(text, var, allowed)
             if message:
                 problems.append(Problem(row, name, text, message))
         for none, others in self.clashes:
             if values.get(none) == 1 and any(values.get(n) == 1 for n in others):
-                problems.append(Problem(row, none, "1", MULTIPLE_CLASH))
+                problems.append(Problem(row, none, "1", Message("multiple_answer_clash")))
         return values, problems
 
 
@@ -441,8 +434,9 @@ def _duplicates(ids: np.ndarray, existing: set[str], problems: list[Problem]) ->
     dup = series.duplicated(keep=False).to_numpy() & (ids != "")
     if existing:
         dup |= series.isin(existing).to_numpy()
+    message = Message("duplicate_id")
     for idx in np.flatnonzero(dup):
-        problems.append(Problem(int(idx) + 2, "resp_id", str(ids[idx]), "resp_id が重複しています"))
+        problems.append(Problem(int(idx) + 2, "resp_id", str(ids[idx]), message))
 
 
 class _NeedsText(Exception):
@@ -503,7 +497,7 @@ def _read_plain(
     for chunk in chunks:
         chunk.columns = [str(c).strip() for c in chunk.columns]
         if n_rows + len(chunk) > max_rows:
-            raise FileRefused(f"行数が上限（{max_rows:,}行）を超えています。")
+            raise FileRefused(Message("too_many_rows", limit=max_rows))
         first_row = n_rows + 2
         for var in variables:
             if var["name"] not in chunk.columns:
@@ -546,11 +540,11 @@ def validate_file(
         if "\r" in text:  # Windows and old Mac (Excel "CSV (Macintosh)") line endings
             text = text.replace("\r\n", "\n").replace("\r", "\n")
         if not text or text.isspace():
-            raise FileRefused("ファイルが空です。")
+            raise FileRefused(Message("file_empty"))
         try:
             head = pd.read_csv(io.StringIO(text), dtype=str, nrows=0, index_col=False)
         except (pd.errors.EmptyDataError, pd.errors.ParserError) as exc:
-            raise FileRefused("ヘッダー行（変数名）を読めません。") from exc
+            raise FileRefused(Message("header_unreadable")) from exc
         raw_columns = [str(c) for c in head.columns]
         columns = [c.strip() for c in raw_columns]
         kinds = {v["name"]: v["type"] for v in variables}
@@ -590,14 +584,14 @@ def validate_file(
         for chunk in chunks:
             chunk.columns = [str(c).strip() for c in chunk.columns]
             if n_rows + len(chunk) > max_rows:
-                raise FileRefused(f"行数が上限（{max_rows:,}行）を超えています。")
+                raise FileRefused(Message("too_many_rows", limit=max_rows))
             if not header_broken:
                 checked = validate_frame(chunk, variables, first_row=n_rows + 2, problems=problems)
                 for name, arr in checked.items():
                     parts.setdefault(name, []).append(arr)
             n_rows += len(chunk)
     for idx, count in zip(ragged, ragged_counts, strict=True):
-        message = f"項目数がヘッダー（{len(columns)}）と違います（{count}項目）"
+        message = Message("field_count", width=len(columns), count=int(count))
         problems.append(Problem(int(idx) + 2, "", "", message))
     columns_out = {name: np.concatenate(arrs) for name, arrs in parts.items()}
     _fill_optional(columns_out, variables, n_rows)
@@ -605,6 +599,6 @@ def validate_file(
     if "resp_id" in columns_out:
         _duplicates(columns_out["resp_id"], existing_ids or set(), problems)
     if n_rows == 0 and not problems:
-        problems.append(Problem(None, "", "", "データ行がありません"))
+        problems.append(Problem(None, "", "", Message("no_data_rows")))
     problems.sort(key=lambda p: (p.row if p.row is not None else 0, p.column))
     return Validated(columns_out, n_rows, encoding, problems, notes)

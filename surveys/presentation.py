@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext, pgettext
+
 from . import charts
 from .findings import findings, flag_label, label_of, value_label
 
@@ -88,12 +91,18 @@ def sections(result: dict[str, Any], language: str = "ja") -> list[dict[str, Any
 
 def _title(result: dict[str, Any], indicator: str, language: str) -> str:
     if indicator == "hikikomori" and not (result.get("labels") or {}).get(indicator):
-        return "Hikikomori prevalence" if language == "en" else "ひきこもり出現率"
+        with translation.override(language):
+            return gettext("Hikikomori prevalence")
     return label_of(result, indicator, language)
 
 
 def full_table(result: dict[str, Any], indicator: str, language: str = "ja") -> list[list[Any]]:
     """Every cell of one indicator, with labels (the page's collapsed table)."""
+    with translation.override(language):
+        return _full_table(result, indicator, language)
+
+
+def _full_table(result: dict[str, Any], indicator: str, language: str) -> list[list[Any]]:
     w = charts.words(language)
     rows = []
     for r in result.get("rows", []):
@@ -101,9 +110,9 @@ def full_table(result: dict[str, Any], indicator: str, language: str = "ja") -> 
             continue
         breakdown = r["breakdown"]
         by = (
-            ("全体" if language != "en" else "All")
+            pgettext("all respondents", "All")
             if breakdown == "total"
-            else {"age_band": "年齢" if language != "en" else "Age band"}.get(
+            else {"age_band": pgettext("breakdown", "Age band")}.get(
                 breakdown, label_of(result, breakdown, language)
             )
         )
@@ -163,30 +172,36 @@ def mode_view(result: dict[str, Any], language: str = "ja") -> dict[str, Any] | 
         for m in mode.get("by_mode", [])
     ]
     diff = mode.get("difference")
-    if language == "en":
-        note = (
+    with translation.override(language):
+        note = gettext(
             "Postal and web respondents differ in age and other traits, so a difference between "
             "modes mixes who answered with how they answered (a mode effect); it is not a "
             "measure of the mode effect alone."
         )
-    else:
-        note = (
-            "郵送とWEBでは回答者の年齢構成などが異なるため、回答方法による差には「誰が答えたか」"
-            "と「どの方法で答えたか」（モード効果）の両方が含まれます。差はモード効果そのものを"
-            "示すものではありません。"
-        )
-    diff_text = ""
-    if diff:
-        a = value_label(result, variable, diff["a"], language)
-        b = value_label(result, variable, diff["b"], language)
-        interval = f"{_fmt(diff['low'])}〜{_fmt(diff['high'])}"
-        if language == "en":
-            diff_text = f"{a} − {b}: {_fmt(diff['diff'])} points (95% CI {interval})."
-        else:
-            diff_text = f"{a} − {b}: {_fmt(diff['diff'])}ポイント（95%信頼区間 {interval}）"
-            diff_text += (
-                "で、統計的な差はみられませんでした。" if diff["flag"] == "same" else "です。"
-            )
+        diff_text = ""
+        if diff:
+            figures = {
+                "a": value_label(result, variable, diff["a"], language),
+                "b": value_label(result, variable, diff["b"], language),
+                "diff": _fmt(diff["diff"]),
+                "interval": f"{_fmt(diff['low'])}〜{_fmt(diff['high'])}",
+            }
+            if diff["flag"] == "same":
+                diff_text = (
+                    pgettext(
+                        "mode difference, not significant",
+                        "%(a)s − %(b)s: %(diff)s points (95%% CI %(interval)s).",
+                    )
+                    % figures
+                )
+            else:
+                diff_text = (
+                    pgettext(
+                        "mode difference, significant",
+                        "%(a)s − %(b)s: %(diff)s points (95%% CI %(interval)s).",
+                    )
+                    % figures
+                )
     answer = mode.get("answer") or ""
     return {
         "split": split,
@@ -199,17 +214,19 @@ def mode_view(result: dict[str, Any], language: str = "ja") -> dict[str, Any] | 
 
 
 def trend_view(result: dict[str, Any], language: str = "ja") -> list[dict[str, Any]]:
+    with translation.override(language):
+        return _trend_view(result, language)
+
+
+def _trend_view(result: dict[str, Any], language: str) -> list[dict[str, Any]]:
     trend = result.get("trend") or {}
     out = []
     w = charts.words(language)
     for item in trend.get("series", []):
-        title = (
-            f"{label_of(result, item['indicator'], language)}「"
-            f"{value_label(result, item['indicator'], item['answer'], language)}」の推移"
-            if language != "en"
-            else f"{label_of(result, item['indicator'], language)}: "
-            f"“{value_label(result, item['indicator'], item['answer'], language)}” over time"
-        )
+        title = gettext("%(indicator)s: “%(answer)s” over time") % {
+            "indicator": label_of(result, item["indicator"], language),
+            "answer": value_label(result, item["indicator"], item["answer"], language),
+        }
         rows = []
         for wv in item["national"]:
             rows.append([f"{w['nation']} {wv['wave']}", f"{wv['pct']:g}", "", wv["status"]])
@@ -237,18 +254,37 @@ def trend_view(result: dict[str, Any], language: str = "ja") -> list[dict[str, A
         change = item.get("change")
         change_text = ""
         if change:
-            interval = f"{_fmt(change['low'])}〜{_fmt(change['high'])}"
-            if language == "en":
+            figures = {
+                "diff": _fmt(change["diff"]),
+                "interval": f"{_fmt(change['low'])}〜{_fmt(change['high'])}",
+            }
+            if change["flag"] == "same":
                 change_text = (
-                    f"Change since the earlier fielding: {_fmt(change['diff'])} points "
-                    f"(95% CI {interval})"
-                    + (", not significant." if change["flag"] == "same" else ".")
+                    pgettext(
+                        "trend change, not significant",
+                        "Change since the earlier fielding: %(diff)s points "
+                        "(95%% CI %(interval)s), not significant.",
+                    )
+                    % figures
+                )
+            elif change["flag"] == "higher":
+                change_text = (
+                    pgettext(
+                        "trend change, increase",
+                        "Change since the earlier fielding: %(diff)s points "
+                        "(95%% CI %(interval)s).",
+                    )
+                    % figures
                 )
             else:
-                change_text = f"前回調査からの変化: {_fmt(change['diff'])}ポイント（95%信頼区間 {interval}）" + (  # noqa: E501
-                    "で、統計的な差はみられませんでした。" if change["flag"] == "same"
-                    else ("で、増加しています。" if change["flag"] == "higher" else "で、減少しています。")  # noqa: E501
-                )  # fmt: skip
+                change_text = (
+                    pgettext(
+                        "trend change, decrease",
+                        "Change since the earlier fielding: %(diff)s points "
+                        "(95%% CI %(interval)s).",
+                    )
+                    % figures
+                )
         out.append(
             {
                 "item": item,

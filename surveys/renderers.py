@@ -7,23 +7,20 @@ import io
 from pathlib import Path
 from typing import Any
 
+from django.utils import translation
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
 from kitakyushu_pf.exports import csv_bytes, xlsx_bytes
 
 from .aggregation import TIDY_COLUMNS
 from .findings import label_of
 
-INDICATOR_TITLES = {
-    "lonely_direct": "孤独感（直接質問）",
-    "ucla_band": "孤独感（UCLA尺度）",
-    "contact_freq": "同居していない家族や友人と直接会う頻度",
-    "participation": "社会活動への参加",
-    "has_confidant": "相談相手の有無",
-    "hikikomori": "ひきこもり出現率",
-}
-NO_NATIONAL = "全国値なし"
-INTERNAL_MARK = "内部資料（秘匿処理なし・外部公表不可）"
-PUBLISH_MARK = "公表用（少数セル秘匿処理済み）"
-SYNTHETIC_MARK = "合成データ（デモ用）"
+HIKIKOMORI_TITLE = _("Hikikomori prevalence")
+NO_NATIONAL = _("no national figure")
+INTERNAL_MARK = _("Internal (no suppression, not for publication)")
+PUBLISH_MARK = _("For publication (small cells suppressed)")
+SYNTHETIC_MARK = _("Synthetic data (demo)")
 
 
 def _num(value: Any, digits: int | None) -> Any:
@@ -68,16 +65,16 @@ def tidy_rows(result: dict[str, Any]) -> list[list[Any]]:
 
 def _national_label(r: dict[str, Any]) -> str:
     if r.get("national_pct") is None:
-        return NO_NATIONAL
+        return str(NO_NATIONAL)
     wave = f"{r.get('national_wave')} " if r.get("national_wave") else ""
     return f"{wave}{r.get('national_status') or ''}"
 
 
 def _mark(result: dict[str, Any]) -> str:
     meta = result.get("meta", {})
-    mark = PUBLISH_MARK if meta.get("mode") == "publish" else INTERNAL_MARK
+    mark = str(PUBLISH_MARK if meta.get("mode") == "publish" else INTERNAL_MARK)
     if meta.get("synthetic"):
-        mark = f"{SYNTHETIC_MARK}／{mark}"
+        mark = f"{SYNTHETIC_MARK}{pgettext('joins two marks', ' / ')}{mark}"
     return mark
 
 
@@ -92,18 +89,18 @@ LABEL_COLUMNS = ["indicator_label", "breakdown_label", "question_number"]
 def _label_cells(result: dict[str, Any], row: list[Any], language: str) -> list[Any]:
     indicator, breakdown = row[0], row[1]
     info = (result.get("labels") or {}).get(indicator) or {}
-    by = (
-        ("All" if language == "en" else "全体")
-        if breakdown == "total"
-        else label_of(result, breakdown, language)
-    )
-    return [
-        label_of(result, indicator, language)
-        if indicator != "hikikomori"
-        else INDICATOR_TITLES["hikikomori"],
-        by,
-        info.get("question_number", ""),
-    ]
+    with translation.override(language):
+        by = (
+            pgettext("all respondents", "All")
+            if breakdown == "total"
+            else label_of(result, breakdown, language)
+        )
+        title = (
+            label_of(result, indicator, language)
+            if indicator != "hikikomori"
+            else str(HIKIKOMORI_TITLE)
+        )
+    return [title, by, info.get("question_number", "")]
 
 
 def render_csv(result: dict[str, Any], language: str = "ja") -> bytes:
@@ -130,117 +127,181 @@ def sources(result: dict[str, Any]) -> list[list[Any]]:
     if std.get("national"):
         nat = std["national"]
         seen[("standardised",)] = [
-            "年齢調整", "total", "", std.get("label", ""), nat.get("wave", ""),
+            gettext("Age-standardised"), "total", "", std.get("label", ""), nat.get("wave", ""),
             nat["pct"], "", nat["status"], nat["source"],
         ]  # fmt: skip
     return list(seen.values())
 
 
-def summary_lines(result: dict[str, Any]) -> list[tuple[str, str]]:
+def summary_lines(result: dict[str, Any], language: str | None = None) -> list[tuple[str, str]]:
+    """(item, text) lines describing the report, in ``language`` (default: the active one).
+    The weighting and hikikomori notes are written again from the stored figures; the response
+    and standardisation notes are shown as the report stored them (in the portal's language
+    when the report was built)."""
+    with translation.override(language or translation.get_language()):
+        return _summary_lines(result)
+
+
+def _summary_lines(result: dict[str, Any]) -> list[tuple[str, str]]:
     meta = result.get("meta", {})
     lines = [
-        ("区分", _mark(result)),
-        ("データセット", meta.get("title", "")),
-        ("調査票", meta.get("instrument", "")),
-        ("比較する全国調査の回", meta.get("national_wave", "")),
-        ("回答者数", f"{meta.get('n_respondents', 0):,}"),
-        ("回収率と非回答", (result.get("response") or {}).get("text", "")),
-        ("百分率の分母", "各グループの全回答者（無回答を含む）"),
-        ("信頼区間", "Wilson 法による95%信頼区間"),
+        (gettext("Report type"), _mark(result)),
+        (gettext("Dataset"), meta.get("title", "")),
+        (pgettext("report summary", "Questionnaire"), meta.get("instrument", "")),
+        (gettext("National survey wave compared"), meta.get("national_wave", "")),
+        (gettext("Respondents"), f"{meta.get('n_respondents', 0):,}"),
+        (gettext("Response and non-response"), (result.get("response") or {}).get("text", "")),
         (
-            "検定",
-            "全国の標本数が分かる場合のみ、2標本の比率の差の z 検定（p 値）と Newcombe の"
-            "ハイブリッド・スコア法による差の95%信頼区間。無回答の行は検定しません。"
-            "p_adjusted は表（指標×内訳）ごとの Holm 法による調整済み p 値。"
-            "分布全体はカイ二乗検定（全国の全選択肢と標本数が分かる場合）。",
+            gettext("Base of percentages"),
+            gettext("All respondents of each group (no answer included)"),
+        ),
+        (gettext("Confidence intervals"), gettext("Wilson score intervals (95%)")),
+        (
+            gettext("Tests"),
+            gettext(
+                "Only where the national sample size is known: a two-sample z test of the "
+                "difference in proportions (p value) and the interval of the difference (95%) "
+                "by Newcombe's hybrid score method. Rows of no answer are not tested. "
+                "p_adjusted is the p value adjusted by Holm's method within each table "
+                "(indicator × breakdown). Whole distributions are tested by chi-square (where "
+                "every national answer and the sample size are known)."
+            ),
         ),
     ]
     if meta.get("mode") == "publish":
         lines.append(
-            ("秘匿", f"{meta.get('threshold')}人未満のセルと、そこから逆算できるセルを秘匿")
+            (
+                gettext("Suppression"),
+                gettext(
+                    "Cells under %(threshold)s people, and the cells they could be worked "
+                    "out from, are suppressed"
+                )
+                % {"threshold": meta.get("threshold")},
+            )
         )
     std = result.get("standardised")
     if std:
         if std.get("suppressed"):
-            text = "公表モードでは、秘匿したセルを逆算できるため表示しません。"
+            text = gettext(
+                "Not shown in publication mode: it would allow suppressed cells to be worked out."
+            )
         else:
             crude = (
-                f"粗率 {std['crude_pct']:.1f}%"
+                gettext("crude rate %(pct)s%%") % {"pct": f"{std['crude_pct']:.1f}"}
                 if "crude_pct" in std
-                else "粗率は秘匿したセルを逆算できるため表示しません"
-            )
-            text = (
-                f"{std['rate_pct']:.1f}%（95%信頼区間 {std['ci_low']:.1f}〜{std['ci_high']:.1f}%、"
-                f"{crude}）"
-            )
-            if std.get("national"):
-                text += (
-                    f"／全国 {std['national']['pct']}%（{std['national']['wave']}、"
-                    f"{std['national']['status']}）"
+                else gettext(
+                    "the crude rate is not shown: it would allow suppressed cells to be worked out"
                 )
+            )
+            text = gettext("%(rate)s%% (95%% CI %(low)s–%(high)s%%, %(crude)s)") % {
+                "rate": f"{std['rate_pct']:.1f}",
+                "low": f"{std['ci_low']:.1f}",
+                "high": f"{std['ci_high']:.1f}",
+                "crude": crude,
+            }
+            if std.get("national"):
+                text += gettext(" / nation %(pct)s%% (%(wave)s, %(status)s)") % {
+                    "pct": std["national"]["pct"],
+                    "wave": std["national"]["wave"],
+                    "status": std["national"]["status"],
+                }
             else:
-                text += f"／{NO_NATIONAL}"
+                text += pgettext("joins two marks", " / ") + str(NO_NATIONAL)
         lines.append((std["label"], text))
-        lines.append(("年齢調整の方法", std["weights_note"]))
+        lines.append((gettext("Method of age standardisation"), std["weights_note"]))
+    from .services.calculations import hikikomori_note, weighting_note
+
     weighting = result.get("weighting")
     if weighting:
-        lines.append(("重み付け", weighting.get("note", "")))
+        try:  # described again from the stored weighting info, in the reader's language
+            note = weighting_note(weighting)
+        except (KeyError, TypeError, ValueError):
+            note = weighting.get("note", "")
+        lines.append((gettext("Weighting"), note))
     hik = result.get("hikikomori")
     if hik:
-        lines.append(("ひきこもりの定義", hik.get("note") or hik.get("rule", "")))
+        note = hikikomori_note(hik["rule_by_band"]) if hik.get("rule_by_band") else ""
+        lines.append(
+            (gettext("Definition of hikikomori"), note or hik.get("note") or hik.get("rule", ""))
+        )
         threshold = hik.get("threshold")
-        hidden = f"{threshold}人未満" if threshold else "—"
+        hidden = gettext("under %(threshold)s") % {"threshold": threshold} if threshold else "—"
 
         def count(v: Any) -> str:
-            return hidden if v is None else f"{v}人"
+            return hidden if v is None else gettext("%(count)s people") % {"count": v}
 
+        everyone = pgettext("all respondents", "All")
         for group in dict.fromkeys(s["group"] for s in hik.get("steps", [])):
             steps = [s for s in hik["steps"] if s["group"] == group]
-            desc = "、".join(
-                f"{s['step']} {count(s['strict'])}（包含 {count(s['inclusive'])}）" for s in steps
+            desc = pgettext("list separator in a sentence", ", ").join(
+                gettext("%(step)s %(strict)s (inclusive %(inclusive)s)")
+                % {
+                    "step": s["step"],
+                    "strict": count(s["strict"]),
+                    "inclusive": count(s["inclusive"]),
+                }
+                for s in steps
             )
-            label = group or "全体"
-            lines.append((f"除外の人数（{label}、{steps[0]['rule']}、厳格／包含）", desc))
+            label = gettext("People excluded (%(group)s, %(rule)s, strict / inclusive)") % {
+                "group": group or everyone,
+                "rule": steps[0]["rule"],
+            }
+            lines.append((label, desc))
         for e in hik.get("missing_effect", []):
             lines.append(
                 (
-                    f"無回答の扱いの影響（{e['group'] or '全体'}）",
-                    f"厳格 {count(e['strict'])}・包含 {count(e['inclusive'])}"
-                    f"（包含で {count(e['moved'])} 増える）",
+                    gettext("Effect of the handling of no answer (%(group)s)")
+                    % {"group": e["group"] or everyone},
+                    gettext(
+                        "strict %(strict)s, inclusive %(inclusive)s (%(moved)s more when inclusive)"
+                    )
+                    % {
+                        "strict": count(e["strict"]),
+                        "inclusive": count(e["inclusive"]),
+                        "moved": count(e["moved"]),
+                    },
                 )
             )
     return lines
 
 
 COLUMN_LABELS = {
-    "ja": {
-        "city_n": "人数", "city_base": "分母", "city_pct": "割合(%)",
-        "city_ci_low": "95%信頼区間 下限", "city_ci_high": "95%信頼区間 上限",
-        "national_pct": "全国(%)", "national_n": "全国の標本数", "diff_pt": "差(ポイント)",
-        "diff_ci_low": "差の95%信頼区間 下限", "diff_ci_high": "差の95%信頼区間 上限",
-        "p_value": "p値", "p_adjusted": "調整済みp値（Holm）", "weighted_pct": "重み付け割合(%)",
-        "weighted_ci_low": "重み付け 下限", "weighted_ci_high": "重み付け 上限",
-        "deff": "デザイン効果", "suppressed": "秘匿",
-    },
-    "en": {
-        "city_n": "n", "city_base": "Base", "city_pct": "%", "city_ci_low": "95% CI low",
-        "city_ci_high": "95% CI high", "national_pct": "National %", "national_n": "National n",
-        "diff_pt": "Difference (points)", "diff_ci_low": "Difference CI low",
-        "diff_ci_high": "Difference CI high", "p_value": "p", "p_adjusted": "p (Holm)",
-        "weighted_pct": "Weighted %", "weighted_ci_low": "Weighted CI low",
-        "weighted_ci_high": "Weighted CI high", "deff": "Design effect",
-        "suppressed": "Suppressed",
-    },
-}  # fmt: skip
-XLSX_HEADER = {
-    "ja": ["指標", "区分", "グループ", "回答",
-           *[COLUMN_LABELS["ja"].get(c, c) for c in TIDY_COLUMNS[4:]],
-           "全国値の状態", "全国との比較", "変数名", "区分の変数名", "問番号"],
-    "en": ["Indicator", "Breakdown", "Group", "Answer",
-           *[COLUMN_LABELS["en"].get(c, c) for c in TIDY_COLUMNS[4:]],
-           "National figure", "Compared with the nation", "Variable", "Breakdown variable",
-           "Question"],
-}  # fmt: skip
+    "city_n": pgettext_lazy("report column", "n"),
+    "city_base": pgettext_lazy("report column", "Base"),
+    "city_pct": pgettext_lazy("report column", "%"),
+    "city_ci_low": pgettext_lazy("report column", "95% CI low"),
+    "city_ci_high": pgettext_lazy("report column", "95% CI high"),
+    "national_pct": pgettext_lazy("report column", "National %"),
+    "national_n": pgettext_lazy("report column", "National n"),
+    "diff_pt": pgettext_lazy("report column", "Difference (points)"),
+    "diff_ci_low": pgettext_lazy("report column", "Difference CI low"),
+    "diff_ci_high": pgettext_lazy("report column", "Difference CI high"),
+    "p_value": pgettext_lazy("report column", "p"),
+    "p_adjusted": pgettext_lazy("report column", "p (Holm)"),
+    "weighted_pct": pgettext_lazy("report column", "Weighted %"),
+    "weighted_ci_low": pgettext_lazy("report column", "Weighted CI low"),
+    "weighted_ci_high": pgettext_lazy("report column", "Weighted CI high"),
+    "deff": pgettext_lazy("report column", "Design effect"),
+    "suppressed": pgettext_lazy("report column", "Suppressed"),
+}
+
+
+def xlsx_header() -> list[str]:
+    """The header of an indicator's sheet, in the active language."""
+    return [
+        pgettext("report column", "Indicator"),
+        pgettext("report column", "Breakdown"),
+        pgettext("report column", "Group"),
+        pgettext("report column", "Answer"),
+        *[str(COLUMN_LABELS.get(c, c)) for c in TIDY_COLUMNS[4:]],
+        pgettext("report column", "National figure"),
+        pgettext("report column", "Compared with the nation"),
+        pgettext("report column", "Variable"),
+        pgettext("report column", "Breakdown variable"),
+        pgettext("report column", "Question"),
+    ]
+
+
 SUPPRESSED = TIDY_COLUMNS.index("suppressed")
 _SHEET_BAD = str.maketrans({c: "・" for c in "[]:*?/\\"})
 
@@ -256,15 +317,19 @@ def _sheet_name(label: str, used: set[str]) -> str:
 
 def render_xlsx(result: dict[str, Any], language: str = "ja") -> bytes:
     """Sheets named by question, rows labelled (variable names kept in the last columns)."""
+    with translation.override(language):
+        return _render_xlsx(result, language)
+
+
+def _render_xlsx(result: dict[str, Any], language: str) -> bytes:
     from .findings import findings, flag_label, row_flag, value_label
 
     rows = tidy_rows(result)
-    en = language == "en"
     sheets: list[tuple[str, list[str], list[list[Any]]]] = [
-        ("Summary" if en else "概要", ["Item", "Text"] if en else ["項目", "内容"],
+        (pgettext("sheet", "Summary"), [gettext("Item"), gettext("Text")],
          [list(x) for x in summary_lines(result)]),
-        ("Key findings" if en else "主な結果",
-         ["Finding", "Compared with the nation"] if en else ["結果", "全国との比較"],
+        (gettext("Key findings"),
+         [gettext("Finding"), pgettext("report column", "Compared with the nation")],
          [[f["text"], f["flag_label"]] for f in findings(result, language=language)]),
     ]  # fmt: skip
     used = {sheets[0][0], sheets[1][0]}
@@ -293,15 +358,11 @@ def render_xlsx(result: dict[str, Any], language: str = "ja") -> bytes:
                     labels[2],
                 ]
             )
-        title = labels_title = label_of(result, ind, language)
-        if ind == "hikikomori":
-            title = labels_title = INDICATOR_TITLES["hikikomori"]
-        sheets.append((_sheet_name(labels_title, used), XLSX_HEADER[language if en else "ja"],
-                       sheet_rows))  # fmt: skip
-        del title
+        title = label_of(result, ind, language) if ind != "hikikomori" else str(HIKIKOMORI_TITLE)
+        sheets.append((_sheet_name(title, used), xlsx_header(), sheet_rows))
     sheets.append(
         (
-            "Sources" if en else "出典",
+            pgettext("sheet", "Sources"),
             ["indicator", "breakdown", "group", "answer", "wave", "pct", "base_n", "status",
              "source"],
             sources(result),
@@ -360,6 +421,11 @@ def pdf_tables(result: dict[str, Any]) -> dict[str, list[list[Any]]]:
 def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
     """主な結果 first, then each question's charts (city vs nation with interval whiskers), the
     mode and trend tables, the full tables as an appendix and the sources."""
+    with translation.override(language):
+        return _render_pdf(result, language)
+
+
+def _render_pdf(result: dict[str, Any], language: str) -> bytes:
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4, landscape
     from reportlab.lib.styles import ParagraphStyle
@@ -380,7 +446,6 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
     from . import charts, presentation
     from .findings import value_label
 
-    en = language == "en"
     font = _register_font()
     base = ParagraphStyle("jp", fontName=font, fontSize=8.5, leading=11, wordWrap="CJK")
     h1 = ParagraphStyle("h1", parent=base, fontSize=16, leading=21, spaceAfter=4)
@@ -399,7 +464,7 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
         rightMargin=12 * mm,
         topMargin=12 * mm,
         bottomMargin=12 * mm,
-        title=f"{meta.get('title', '')} 調査報告" if not en else f"{meta.get('title', '')} report",
+        title=gettext("%(title)s report") % {"title": meta.get("title", "")},
     )
 
     def esc(text: Any) -> str:
@@ -410,27 +475,30 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
         Paragraph(esc(meta.get("title", "")), h1),
         Paragraph(esc(_mark(result)), mark),
         Spacer(1, 4),
-        Paragraph("Key findings" if en else "主な結果", h2),
+        Paragraph(esc(gettext("Key findings")), h2),
     ]
     for f in view["findings"]:
         text = esc(f["text"])
         if f.get("flag_label"):
             colour = flag_colours.get(f["flag"] or "", "#eeeeee")
-            text = f'<font backColor="{colour}">［{esc(f["flag_label"])}］</font> ' + text
+            flag = pgettext("flag in brackets", "[%(flag)s]") % {"flag": f["flag_label"]}
+            text = f'<font backColor="{colour}">{esc(flag)}</font> ' + text
         story.append(Paragraph(text, finding if f["kind"] == "headline" else sub))
         story.append(Spacer(1, 2))
     story.append(Spacer(1, 4))
     story.append(
         Paragraph(
-            "Flags compare the city with the nation on the 95% interval of the difference."
-            if en
-            else "「全国より高い／差はみられない／全国より低い」は、全国との差の95%信頼区間が"
-            "0を含むかどうかで判定しています。",
+            esc(
+                gettext(
+                    "Flags compare the city with the nation on the interval of the difference "
+                    "(95%)."
+                )
+            ),
             small,
         )
     )
     story.append(PageBreak())
-    story.append(Paragraph("About this report" if en else "調査の概要と集計の方法", h2))
+    story.append(Paragraph(esc(pgettext("PDF heading", "About this report")), h2))
     for label, text in summary_lines(result):
         story.append(Paragraph(f"<b>{esc(label)}</b>：{esc(text)}", base))
 
@@ -444,9 +512,7 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
     for section in view["sections"]:
         story.append(PageBreak())
         number = f"{section['question_number']} " if section["question_number"] else ""
-        multiple = (
-            (" （複数回答）" if not en else " (multiple answers)") if section["multiple"] else ""
-        )
+        multiple = gettext(" (multiple answers)") if section["multiple"] else ""
         story.append(Paragraph(esc(f"{number}{section['title']}{multiple}"), h2))
         if section["question"]:
             story.append(Paragraph(esc(section["question"]), base))
@@ -466,18 +532,18 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
     mode = view["mode"]
     if mode:
         story.append(PageBreak())
-        story.append(
-            Paragraph("Postal and web responses" if en else "回答方法（郵送・WEB）別の状況", h2)
-        )
-        body = [["回答方法" if not en else "Mode", "n", "%", "全国(%)" if not en else "National %"]]
+        story.append(Paragraph(esc(gettext("Postal and web responses")), h2))
+        body = [[esc(pgettext("report column", "Mode")), "n", "%",
+                 esc(pgettext("report column", "National %"))]]  # fmt: skip
         body += [[m["label"], m["n"], m["pct"], f"{m['national']} {m['status']}".strip()]
                  for m in mode["split"]]  # fmt: skip
         story.append(_pdf_table(body, [40, 20, 20, 50], font))
         if mode["by_mode"]:
             story.append(Spacer(1, 6))
             story.append(Paragraph(esc(f"{mode['indicator']}「{mode['answer']}」"), base))
-            body = [["回答方法" if not en else "Mode", "n", "分母" if not en else "Base", "%",
-                     "95%信頼区間" if not en else "95% CI"]]  # fmt: skip
+            body = [[esc(pgettext("report column", "Mode")), "n",
+                     esc(pgettext("report column", "Base")), "%",
+                     esc(pgettext("report column", "95% CI"))]]  # fmt: skip
             body += [[m["label"], m["n"], m["base"], m["pct"], m["ci"]] for m in mode["by_mode"]]
             story.append(_pdf_table(body, [40, 20, 20, 20, 40], font))
             if mode["difference"]:
@@ -486,11 +552,12 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
         story.append(Paragraph(esc(mode["note"]), small))
     if view["trends"]:
         story.append(PageBreak())
-        story.append(Paragraph("Trends" if en else "経年比較（前回調査・全国調査の各回）", h2))
+        story.append(Paragraph(esc(pgettext("PDF heading", "Trends")), h2))
         for t in view["trends"]:
             png = charts.png_trend(t["item"], t["title"], language)
-            header = ["調査" if not en else "Survey", "%", "95%信頼区間" if not en else "95% CI",
-                      "状態" if not en else "Status"]  # fmt: skip
+            header = [esc(pgettext("report column", "Survey")), "%",
+                      esc(pgettext("report column", "95% CI")),
+                      esc(pgettext("report column", "Status"))]  # fmt: skip
             table = _pdf_table([header, *t["rows"]], [45, 15, 30, 25], font)
             cells = [Image(io.BytesIO(png), width=132 * mm, height=132 * mm * 2.4 / 5.2) if png
                      else Paragraph(esc(t["title"]), base), table]  # fmt: skip
@@ -502,31 +569,43 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
                 )
             )
             story.append(Spacer(1, 6))
-    header = ["区分", "グループ", "回答", "人数", "分母", "%", "下限", "上限",
-              "全国%", "全国n", "差(pt)", "差 下限", "差 上限", "調整p値", "全国値の状態",
-              "秘匿"]  # fmt: skip
-    if en:
-        header = ["Breakdown", "Group", "Answer", "n", "Base", "%", "Low", "High", "National %",
-                  "National n", "Diff (pt)", "Diff low", "Diff high", "p (Holm)",
-                  "National figure", "Suppressed"]  # fmt: skip
+    header = [
+        pgettext("PDF table column", "Breakdown"),
+        pgettext("PDF table column", "Group"),
+        pgettext("PDF table column", "Answer"),
+        pgettext("PDF table column", "n"),
+        pgettext("PDF table column", "Base"),
+        pgettext("PDF table column", "%"),
+        pgettext("PDF table column", "Low"),
+        pgettext("PDF table column", "High"),
+        pgettext("PDF table column", "National %"),
+        pgettext("PDF table column", "National n"),
+        pgettext("PDF table column", "Diff (pt)"),
+        pgettext("PDF table column", "Diff low"),
+        pgettext("PDF table column", "Diff high"),
+        pgettext("PDF table column", "p (Holm)"),
+        pgettext("PDF table column", "National figure"),
+        pgettext("PDF table column", "Suppressed"),
+    ]
     first = True
     for indicator, rows in pdf_tables(result).items():
         story.append(PageBreak())
         if first:
-            story.append(Paragraph("Appendix: tables" if en else "付録：集計表", h1))
+            story.append(Paragraph(esc(gettext("Appendix: tables")), h1))
             story.append(
                 Paragraph(
-                    "Every answer of all respondents and the key answer of each group; every "
-                    "cell is in the XLSX and CSV downloads."
-                    if en
-                    else "全体のすべての回答と、グループ別の主な回答の割合です。"
-                    "すべてのセルは XLSX・CSV に収録しています。",
+                    esc(
+                        gettext(
+                            "Every answer of all respondents and the key answer of each group; "
+                            "every cell is in the XLSX and CSV downloads."
+                        )
+                    ),
                     base,
                 )
             )
             first = False
         title = (
-            INDICATOR_TITLES["hikikomori"]
+            str(HIKIKOMORI_TITLE)
             if indicator == "hikikomori"
             else label_of(result, indicator, language)
         )
@@ -535,7 +614,9 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
         for row in rows:
             by = row[0]
             by_label = (
-                ("全体" if not en else "All") if by == "total" else label_of(result, by, language)
+                pgettext("all respondents", "All")
+                if by == "total"
+                else label_of(result, by, language)
             )
             body.append(
                 [
@@ -544,7 +625,7 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
                     Paragraph(esc(value_label(result, indicator, row[2], language)), small),
                     *[str(c) for c in row[3:-2]],
                     Paragraph(esc(row[-2]), small),
-                    ("秘匿" if not en else "suppressed") if row[-1] else "",
+                    pgettext("cell", "suppressed") if row[-1] else "",
                 ]
             )
         widths = [20, 30, 34, 12, 12, 11, 11, 11, 12, 13, 12, 12, 12, 14, 26, 10]
@@ -564,13 +645,17 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
         story.append(table)
     src = sources(result)
     story.append(PageBreak())
-    story.append(
-        Paragraph("National figures: sources and status" if en else "全国値の出典と確認状況", h2)
-    )
+    story.append(Paragraph(esc(gettext("National figures: sources and status")), h2))
     story.append(
         Paragraph(
-            "VERIFIED-P: 公的文書の複製で確認／VERIFIED-S: 報道等の二次資料で確認／"
-            "DERIVED: 確認済みの数値からの計算。全国値のない項目は「全国値なし」と表示しています。",
+            esc(
+                gettext(
+                    "VERIFIED-P: checked against a copy of the official document / VERIFIED-S: "
+                    "checked against secondary sources such as the press / DERIVED: calculated "
+                    "from checked figures. Items without a national figure say “%(none)s”."
+                )
+                % {"none": NO_NATIONAL}
+            ),
             base,
         )
     )
@@ -578,8 +663,19 @@ def render_pdf(result: dict[str, Any], language: str = "ja") -> bytes:
         story.append(
             Paragraph(
                 esc(
-                    f"{label_of(result, row[0], language)} / {row[1]} / {row[2]} / {row[3]}"
-                    f"（{row[4]}）: {row[5]}% n={row[6]} [{row[7]}] {row[8]}"
+                    gettext(
+                        "%(indicator)s / %(breakdown)s / %(group)s / %(answer)s (%(wave)s): "
+                        "%(pct)s%% n=%(n)s [%(status)s] %(source)s"
+                    )
+                    % dict(
+                        zip(
+                            ("breakdown", "group", "answer", "wave", "pct", "n", "status"),
+                            row[1:8],
+                            strict=True,
+                        ),
+                        indicator=label_of(result, row[0], language),
+                        source=row[8],
+                    )
                 ),
                 small,
             )

@@ -90,12 +90,13 @@ def write_statfile(frame: pd.DataFrame, spec: dict[str, Any], fmt: str) -> bytes
 def dataset_statfile(dataset: Any, fmt: str) -> bytes:
     """The labelled .sav / .dta file of a loaded dataset (callers write the audit row first)."""
     from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
 
     from .models import Dataset
     from .services import microdata_frame
 
     if dataset.status != Dataset.Status.LOADED:
-        raise ValidationError("データが読み込まれていないため、書き出せません。")
+        raise ValidationError(_("No data is loaded, so nothing can be exported."))
     return write_statfile(microdata_frame(dataset), dataset.instrument.spec, fmt)
 
 

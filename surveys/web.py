@@ -38,6 +38,7 @@ from django.conf import settings
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from kitakyushu_pf.exports import csv_bytes
 from kitakyushu_pf.models import BackgroundJob
@@ -115,7 +116,7 @@ def fielding_open(
     from django.core.exceptions import ValidationError
 
     if closes_on < opens_on:
-        raise ValidationError("WEB回答の終了日が開始日より前です。")
+        raise ValidationError(gettext("The web answers end before they start."))
     contact = contact or default_contact()
     fielding, _ = WebFielding.objects.update_or_create(
         dataset=dataset,
@@ -135,11 +136,13 @@ def codes_issue(*, dataset: Dataset, count: int) -> list[str]:
 
     fielding = WebFielding.objects.filter(dataset=dataset).first()
     if fielding is None:
-        raise ValidationError("このデータセットにはWEB回答の期間が設定されていません。")
+        raise ValidationError(gettext("This dataset has no period for web answers."))
     if fielding.code_list_destroyed_on:
-        raise ValidationError("コード一覧は廃棄済みです。新しいコードは発行できません。")
+        raise ValidationError(
+            gettext("The code list has been destroyed. No new codes can be issued.")
+        )
     if not 1 <= count <= 200_000:
-        raise ValidationError("発行数は 1〜200,000 の範囲で指定してください。")
+        raise ValidationError(gettext("Give a number of codes from 1 to 200,000."))
     codes: list[str] = []
     while len(codes) < count:
         batch = {code_generate() for _ in range(count - len(codes))}
@@ -931,7 +934,7 @@ def duplicate_choose(*, access: AccessCode, counted: str) -> None:
     if counted not in AccessCode.Counted.values or not access.on_paper:
         from django.core.exceptions import ValidationError
 
-        raise ValidationError("選択できません。")
+        raise ValidationError(gettext("This choice is not available."))
     with transaction.atomic():
         AccessCode.objects.filter(pk=access.pk).update(counted=counted)
         respondents_recount(access.dataset)

@@ -11,6 +11,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext, ngettext, pgettext
 
 from .. import aggregation as agg
 from ..disclosure import Pattern, suppress
@@ -62,25 +63,73 @@ def headline_answers(spec: dict[str, Any]) -> dict[str, str]:
     return out
 
 
+def hikikomori_note(rule_by_band: dict[str, str]) -> str:
+    """How hikikomori is judged in each age band, in the active language."""
+    rules = pgettext("list separator in a sentence", ", ").join(
+        gettext("%(band)s: %(rule)s rule") % {"band": b, "rule": r} for b, r in rule_by_band.items()
+    )
+    return gettext(
+        "Each age band is judged by the same rule as the national survey it is compared with "
+        "(%(rules)s). For no answer, “strict” (left out as not classifiable, the national "
+        "convention) is compared with the nation, and “inclusive” (counted in the broad "
+        "hikikomori group, as in the city's 2022 count) is shown beside it."
+    ) % {"rules": rules}
+
+
 def weighting_note(info: dict[str, Any] | None) -> str:
+    """How the report was weighted, in the active language, from the stored weighting info
+    (so a stored report can be described again in the reader's language)."""
     if not info:
         return ""
-    variables = "・".join(info["variables"])
+    variables = pgettext("list separator", ", ").join(info["variables"])
     if info.get("empty_cells"):
-        return (
-            f"母集団の構成（{variables}）に回答者のいない区分（{'、'.join(info['empty_cells'])}）"
-            "があるため、重み付けできませんでした。"
+        return gettext(
+            "The population margins (%(variables)s) have categories without respondents "
+            "(%(cells)s), so the report could not be weighted."
+        ) % {
+            "variables": variables,
+            "cells": pgettext("list separator in a sentence", ", ").join(info["empty_cells"]),
+        }
+    figures = {"iterations": info["iterations"], "error": f"{info['max_rel_error']:.1e}"}
+    if info["converged"]:
+        state = (
+            ngettext(
+                "converged in %(iterations)s iteration (largest relative error %(error)s)",
+                "converged in %(iterations)s iterations (largest relative error %(error)s)",
+                int(info["iterations"]),
+            )
+            % figures
         )
-    state = (
-        f"{info['iterations']}回の反復で収束（最大相対誤差 {info['max_rel_error']:.1e}）"
-        if info["converged"]
-        else f"{info['iterations']}回で収束せず（最大相対誤差 {info['max_rel_error']:.1e}）"
+    else:
+        state = (
+            ngettext(
+                "not converged after %(iterations)s iteration (largest relative error %(error)s)",
+                "not converged after %(iterations)s iterations (largest relative error %(error)s)",
+                int(info["iterations"]),
+            )
+            % figures
+        )
+    trimmed = (
+        gettext(", weights bounded") if info.get("trimmed") else gettext(", weights not trimmed")
     )
-    trimmed = "、重みの上下限あり" if info.get("trimmed") else "、重みの切り詰めなし"
+    blank = int(info["excluded_blank"])
     return (
-        f"住民基本台帳の人数（{variables}）へのレイキング（反復比例調整）: {state}{trimmed}。"
-        f"重み付けの変数が無回答の{info['excluded_blank']:,}人は重み付き集計に含めていません。"
-        "95%信頼区間は Kish の有効標本数による Wilson 法、deff = n·Σw²/(Σw)²。"
+        gettext(
+            "Raking (iterative proportional fitting) to the resident register counts "
+            "(%(variables)s): %(state)s%(trimmed)s. "
+        )
+        % {"variables": variables, "state": state, "trimmed": trimmed}
+        + ngettext(
+            "%(blank)s person with a blank weighting variable is not in the weighted figures. ",
+            "%(blank)s people with a blank weighting variable are not in the weighted figures. ",
+            blank,
+        )
+        % {"blank": f"{blank:,}"}
+        + gettext(
+            "The 95%% intervals are Wilson intervals with Kish's effective sample size, "
+            "deff = n·Σw²/(Σw)²."
+        )
+        % {}
     )
 
 
@@ -328,12 +377,7 @@ def hikikomori_section(
             sn, inn = int(a["city_n"].iloc[0]), int(b["city_n"].iloc[0])
             effect.append({"group": group, "strict": sn, "inclusive": inn, "moved": inn - sn})
     rule_by_band = {band_labels[c]: r for c, r in rule.items()}
-    note = (
-        "各年齢区分を、比較する全国調査と同じ基準で判定しています（"
-        + "、".join(f"{b}: {r}方式" for b, r in rule_by_band.items())
-        + "）。無回答は、全国調査の慣行どおり判定不能として除く「厳格」を全国と比較し、"
-        "2022年の市の集計のように広義ひきこもり群に含める「包含」を並べて示します。"
-    )
+    note = hikikomori_note(rule_by_band)
     return rows, {
         "rule_by_band": rule_by_band,
         "rule": "・".join(f"{b} {r}" for b, r in rule_by_band.items()),
@@ -549,19 +593,27 @@ def _standardised(
             "source": row["source"],
             "wave": row.get("wave", ""),
         }
-    method = (
-        f"全国調査（{wave}）の回答者の{mix}構成（{source['status']}、"
-        f"出典: {source['source']}）による直接法。95%信頼区間は Fay–Feuer のガンマ法。"
-        f"{inputs.spec['wave']} の回答者構成は見つからなかったため "
-        f"{wave} を代わりに用いています。"
+    method = gettext(
+        "Direct method with the %(mix)s mix of the national survey's (%(wave)s) respondents "
+        "(%(status)s, source: %(source)s). The 95%% interval is Fay–Feuer's gamma interval. "
+        "The respondent mix of %(spec_wave)s was not found, so %(wave)s is used instead."
+    ) % {
+        "mix": mix,
+        "wave": wave,
+        "status": source["status"],
+        "source": source["source"],
+        "spec_wave": inputs.spec["wave"],
+    }
+    described = {"label": gettext("Age-standardised share of “%(answer)s”") % {"answer": answer},
+                 "mix_wave": wave, "mix": mix, "national": national}  # fmt: skip
+    left_out = gettext(
+        "People whose sex or age is blank or “other / prefer not to say” are left out."
     )
-    described = {"label": f"「{answer}」の年齢調整割合", "mix_wave": wave, "mix": mix,
-                 "national": national}  # fmt: skip
-    left_out = "性別・年齢が無回答または「その他・答えたくない」人は除いています。"
-    counted = (
-        f"性別・年齢が無回答または「その他・答えたくない」の{result['left_out']:,}人は"
-        "除いています。"
-    )
+    counted = ngettext(
+        "%(count)s person whose sex or age is blank or “other / prefer not to say” is left out.",
+        "%(count)s people whose sex or age is blank or “other / prefer not to say” are left out.",
+        int(result["left_out"]),
+    ) % {"count": f"{result['left_out']:,}"}
     rate = {k: result[k] for k in ("rate_pct", "ci_low", "ci_high", "strata", "strata_missing")}
     blocks = {
         Shown.ALL: {**result, **described, "weights_note": method + counted, "suppressed": False},

@@ -17,14 +17,16 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kitakyushu_pf import test_hooks
 from kitakyushu_pf.exports import csv_bytes
 from kitakyushu_pf.jobs import background_job_enqueue
 from kitakyushu_pf.models import BackgroundJob
-from kitakyushu_pf.uploads import UploadRefused, decode_text_upload
+from kitakyushu_pf.uploads import UndecodableUpload, UploadRefused, decode_text_upload
 
 from ..ingest import Problem, none_columns, validate_file
+from ..messages import Message
 from ..models import Dataset, DatasetFile, Instrument, ReportJob
 from ..tasks import datasetfile_validate_task
 from ._common import MAX_ATTEMPTS, MAX_PROBLEMS_STORED, dataset_dir, private_root
@@ -84,7 +86,7 @@ def datasetfile_store(
     the caller validates in-process (commands, demo) and no job is made."""
     suffix = Path(name).suffix.lower()
     if suffix not in ALLOWED_SUFFIXES:
-        raise ValidationError("CSV または XLSX ファイルを選んでください。")
+        raise ValidationError(_("Choose a CSV or XLSX file."))
     limit = settings.PORTAL_MAX_UPLOAD_BYTES
     file_id = uuid.uuid4()
     target = dataset_dir(dataset) / f"upload-{file_id}{suffix}"
@@ -96,7 +98,8 @@ def datasetfile_store(
                 size += len(chunk)
                 if size > limit:
                     raise ValidationError(
-                        f"ファイルが大きすぎます（上限 {limit // (1024 * 1024)} MB）。"
+                        _("The file is too large (the limit is %(limit_mb)s MB).")
+                        % {"limit_mb": limit // (1024 * 1024)}
                     )
                 digest.update(chunk)
                 out.write(chunk)
@@ -155,10 +158,20 @@ def _problems_file(dataset_file: DatasetFile, problems: list[Problem]) -> None:
     path = dataset_dir(dataset_file.dataset) / f"problems-{dataset_file.pk}.csv"
     path.write_bytes(
         csv_bytes(
-            ["行", "列", "値", "内容"],
+            [_("Row"), _("Column"), _("Value"), _("Problem")],
             ((p.row if p.row is not None else "", p.column, p.value, p.message) for p in problems),
         )
     )
+
+
+def refusal_message(exc: UploadRefused) -> str:
+    """A refused file's message with its code, so that it is shown in the reader's language."""
+    message = getattr(exc, "message", None)
+    if isinstance(message, Message):
+        return message
+    if isinstance(exc, UndecodableUpload) and exc.code in ("utf16", "undecodable"):
+        return Message(f"upload_{exc.code}", **(exc.params or {}))
+    return str(exc)
 
 
 def problems_file_path(dataset_file: DatasetFile) -> Path:
@@ -200,7 +213,7 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
         )
     except UploadRefused as exc:
         test_hooks.surveys_validation_checked()
-        problems = [Problem(None, "", "", str(exc))]
+        problems = [Problem(None, "", "", refusal_message(exc))]
         _problems_file(dataset_file, problems)
         dataset_file.status = DatasetFile.Status.INVALID
         dataset_file.problems = [p.as_dict() for p in problems]
@@ -212,7 +225,7 @@ def datasetfile_validate(*, dataset_file: DatasetFile, dispatch: bool = True) ->
     _problems_file(dataset_file, result.problems)
     dataset_file.encoding = result.encoding
     dataset_file.n_rows = result.n_rows
-    dataset_file.notes = result.notes
+    dataset_file.notes = [n.as_dict() if isinstance(n, Message) else n for n in result.notes]
     dataset_file.problem_count = len(result.problems)
     dataset_file.problems = [p.as_dict() for p in result.problems[:MAX_PROBLEMS_STORED]]
     dataset_file.validated_at = timezone.now()
@@ -280,7 +293,7 @@ def datasetfile_load(
 def dataset_discard(*, dataset: Dataset) -> None:
     """Remove a dataset that never loaded anything (a failed command-line import)."""
     if dataset.status == Dataset.Status.LOADED:
-        raise ValidationError("読み込み済みのデータセットは削除できません。")
+        raise ValidationError(_("A dataset with loaded data cannot be deleted."))
     folder = dataset_dir(dataset)
     with transaction.atomic():
         dataset.delete()
@@ -303,7 +316,6 @@ def dataset_margins_parse(*, dataset: Dataset, content: bytes) -> list[dict[str,
     """Read a margins CSV (variable,code,count; UTF-8 or CP932): every variable a coded variable
     of the instrument, every code one of its codes, counts positive integers, and the
     variables' totals equal within 1 %. Raises ValidationError with every problem."""
-    from django.utils.translation import gettext as _
 
     text, _encoding = decode_text_upload(content)  # raises ValidationError
     reader = csv.DictReader(io.StringIO(text))
@@ -370,7 +382,6 @@ def dataset_margins_set(
 ) -> int:
     """Store (or with content None, clear) the population margins and the optional trimming
     bounds, then re-request both reports. Returns the number of margin rows."""
-    from django.utils.translation import gettext as _
 
     rows = dataset_margins_parse(dataset=dataset, content=content) if content else []
     if bounds is not None and not (0 < bounds[0] <= 1 <= bounds[1]):

@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import Instrument, Variable
 from ._common import INSTRUMENT_DIR
@@ -17,7 +18,7 @@ from ._common import INSTRUMENT_DIR
 def instrument_spec_read(slug: str) -> dict[str, Any]:
     path = INSTRUMENT_DIR / f"{slug}.yaml"
     if not path.exists():
-        raise ValidationError(f"調査票 {slug} がありません。")
+        raise ValidationError(_("There is no instrument %(slug)s.") % {"slug": slug})
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
@@ -25,7 +26,7 @@ def instrument_load(*, slug: str) -> Instrument:
     """Load (or refresh) one instrument and its variables from its YAML file."""
     spec = instrument_spec_read(slug)
     with transaction.atomic():
-        instrument, _ = Instrument.objects.update_or_create(
+        instrument, _created = Instrument.objects.update_or_create(
             slug=spec["slug"],
             defaults={
                 "name": spec["name"],

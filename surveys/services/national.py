@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ..models import NationalFigure
 from ._common import NATIONAL_COLUMNS, NATIONAL_CSV
@@ -19,28 +20,42 @@ from ._common import NATIONAL_COLUMNS, NATIONAL_CSV
 def _national_rows(text: str) -> list[NationalFigure]:
     reader = csv.DictReader(io.StringIO(text))
     if [c.strip() for c in (reader.fieldnames or [])] != NATIONAL_COLUMNS:
-        raise ValidationError("列は " + ",".join(NATIONAL_COLUMNS) + " の順でなければなりません。")
+        raise ValidationError(
+            _("The columns must be %(columns)s in this order.")
+            % {"columns": ",".join(NATIONAL_COLUMNS)}
+        )
     figures, errors, seen = [], [], set()
     statuses = set(NationalFigure.Status.values)
     for line, row in enumerate(reader, start=2):
         try:
             pct = Decimal(row["pct"].strip())
         except InvalidOperation:
-            errors.append(f"{line}行目: pct が数値ではありません（{row['pct']}）")
+            errors.append(
+                _("Line %(line)s: pct is not a number (%(value)s)")
+                % {"line": line, "value": row["pct"]}
+            )
             continue
         base = row["base_n"].strip()
         if base and not base.isdigit():
-            errors.append(f"{line}行目: base_n が整数ではありません（{base}）")
+            errors.append(
+                _("Line %(line)s: base_n is not a whole number (%(value)s)")
+                % {"line": line, "value": base}
+            )
             continue
         if row["status"].strip() not in statuses:
-            errors.append(f"{line}行目: status が不正です（{row['status']}）")
+            errors.append(
+                _("Line %(line)s: status is not valid (%(value)s)")
+                % {"line": line, "value": row["status"]}
+            )
             continue
         if not row["source"].strip():
-            errors.append(f"{line}行目: source がありません")
+            errors.append(_("Line %(line)s: source is missing") % {"line": line})
             continue
         key = tuple(row[c].strip() for c in NATIONAL_COLUMNS[:6])
         if key in seen:
-            errors.append(f"{line}行目: 同じ組み合わせの行が重複しています")
+            errors.append(
+                _("Line %(line)s: the same combination appears in another row") % {"line": line}
+            )
             continue
         seen.add(key)
         figure = NationalFigure(
@@ -63,7 +78,7 @@ def national_figures_replace(*, content: bytes) -> int:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise ValidationError("CSV は UTF-8 で保存してください。") from exc
+        raise ValidationError(_("Save the CSV in UTF-8.")) from exc
     figures = _national_rows(text)
     with transaction.atomic():
         NationalFigure.objects.all().delete()

@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from kitakyushu_pf import test_hooks
@@ -80,17 +81,25 @@ def _previous_fielding(dataset: Dataset) -> dict[str, Any] | None:
 def _response_note(dataset: Dataset, spec: dict[str, Any]) -> dict[str, Any]:
     national_rate = spec.get("national_response_rate")
     rate = dataset.response_rate
-    text = (
-        f"回収率は {rate}%（{dataset.n_respondents:,} / {dataset.sample_size:,}）です。"
-        if rate is not None
-        else "標本数（発送数）が未入力のため回収率を計算できません。"
-    )
+    if rate is not None:
+        text = gettext("The response rate is %(rate)s%% (%(n)s / %(sample)s).") % {
+            "rate": rate,
+            "n": f"{dataset.n_respondents:,}",
+            "sample": f"{dataset.sample_size:,}",
+        }
+    else:
+        text = gettext(
+            "The sample size (letters sent) is not entered, so there is no response rate."
+        )
     if national_rate:
-        text += f" 全国調査の有効回収率は {national_rate}% です。"
-    text += (
-        " 回収率の低い調査では、回答しなかった人（孤独・孤立の状態にある人ほど回答しにくい"
-        "可能性があります）との差が結果を偏らせるおそれがあります。全国値との差は、"
-        "非回答による偏りと年齢構成の違いを考慮して読んでください。"
+        text += gettext(" The national survey's response rate is %(rate)s%%.") % {
+            "rate": national_rate
+        }
+    text += gettext(
+        " In a survey with a low response rate, the people who did not answer (people who are "
+        "lonely or isolated may be less likely to answer) may differ from those who did and "
+        "bias the results. Read differences from the national figures with non-response bias "
+        "and the different age mix in mind."
     )
     return {
         "city_rate": rate,

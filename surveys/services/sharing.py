@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from kitakyushu_pf.models import BackgroundJob
 
@@ -27,7 +28,7 @@ def report_share(*, dataset: Dataset, user: Any, note: str = "") -> SharedReport
         dataset=dataset, mode=ReportJob.Mode.PUBLISH, job__status=BackgroundJob.Status.DONE
     ).first()
     if job is None or job.result.get("meta", {}).get("mode") != ReportJob.Mode.PUBLISH:
-        raise ValidationError("公表用の集計が完了していないため、共有できません。")
+        raise ValidationError(_("The publication report is not finished, so it cannot be shared."))
     pdf = render_pdf(job.result)
     shared_id = uuid.uuid4()
     target = dataset_dir(dataset) / f"shared-{shared_id}.pdf"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext, pgettext, pgettext_lazy
+
 from kitakyushu_pf.exports import csv_bytes
 
 from ..models import Instrument
@@ -19,21 +21,27 @@ def instrument_codebook(*, instrument: Instrument) -> list[list[Any]]:
         codes = var.get("codes", {})
         group = groups.get(var.get("multiple_answer") or "")
         if var["type"] == "id":
-            rule = "必須。重複不可。先頭の 0 はそのまま文字として扱います。"
+            rule = gettext("Required. No duplicates. Leading zeros are kept as text.")
         elif var["type"] == "integer":
-            rule = f"整数 {var.get('min')}〜{var.get('max')}。空欄は無回答。"
+            rule = gettext("Whole number %(min)s–%(max)s. Blank is no answer.") % {
+                "min": var.get("min"),
+                "max": var.get("max"),
+            }
         elif group:
-            rule = (
-                f"複数回答「{group.get('question', '')}」の選択肢。1 = 選択、0 または空欄 = 選択なし"  # noqa: E501
-                "（どれも選ばれていない人は無回答）。"
-            )
+            rule = gettext(
+                "An option of the multiple-answer question “%(question)s”. 1 = ticked, 0 or "
+                "blank = not ticked (someone who ticked nothing is no answer)."
+            ) % {"question": group.get("question", "")}
         else:
-            rule = "空欄は無回答。"
+            rule = gettext("Blank is no answer.")
         if var.get("column_optional"):
-            rule += "列は省略できます（省略時は全員が無回答）。"
+            rule += gettext("The column may be left out (then everyone is no answer).")
         if var.get("asked_if"):
             cond = var["asked_if"]
-            rule += f"{cond['variable']} が {'・'.join(map(str, cond['codes']))} の人にたずねます。"
+            rule += gettext("Asked of people whose %(variable)s is %(codes)s.") % {
+                "variable": cond["variable"],
+                "codes": pgettext("list separator", ", ").join(map(str, cond["codes"])),
+            }
         number = (group or var).get("question_number") or ""
         wording = (group or var).get("wording") or ""
         status = (group or var).get("wording_status") or (group or var).get(
@@ -50,10 +58,23 @@ def instrument_codebook(*, instrument: Instrument) -> list[list[Any]]:
     return rows
 
 
-CODEBOOK_HEADER = [
-    "変数名", "質問", "型", "コード", "ラベル", "入力規則",
-    "問番号", "質問文（調査票の文言）", "文言の確認状況", "複数回答の設問",
-]  # fmt: skip
+CODEBOOK_HEADER = [  # lazy: the language of whoever downloads the codebook
+    pgettext_lazy("codebook column", "Variable"),
+    pgettext_lazy("codebook column", "Question"),
+    pgettext_lazy("codebook column", "Type"),
+    pgettext_lazy("codebook column", "Code"),
+    pgettext_lazy("codebook column", "Label"),
+    pgettext_lazy("codebook column", "Rule"),
+    pgettext_lazy("codebook column", "Question number"),
+    pgettext_lazy("codebook column", "Wording (as on the questionnaire)"),
+    pgettext_lazy("codebook column", "Wording checked"),
+    pgettext_lazy("codebook column", "Multiple-answer question"),
+]
+
+
+def codebook_header() -> list[str]:
+    """The codebook's column names in the active language."""
+    return [str(c) for c in CODEBOOK_HEADER]
 
 
 def instrument_template_csv(*, instrument: Instrument) -> bytes:
@@ -66,6 +87,6 @@ def instrument_template_xlsx(*, instrument: Instrument) -> bytes:
     return xlsx_bytes(
         [
             ("data", [v["name"] for v in instrument.spec["variables"]], []),
-            ("codebook", CODEBOOK_HEADER, instrument_codebook(instrument=instrument)),
+            ("codebook", codebook_header(), instrument_codebook(instrument=instrument)),
         ]
     )

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from surveys import web
 from surveys.models import Dataset
@@ -25,10 +26,10 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         dataset = Dataset.objects.filter(pk=options["dataset_id"]).first()
         if dataset is None:
-            raise CommandError(f"データセット {options['dataset_id']} がありません。")
+            raise CommandError(_("There is no dataset %(id)s.") % {"id": options["dataset_id"]})
         out = Path(options["out"])
         if out.exists():
-            raise CommandError(f"{out} は既にあります（上書きしません）。")
+            raise CommandError(_("%(path)s already exists (not overwritten).") % {"path": out})
         try:
             codes = web.codes_issue(dataset=dataset, count=options["count"])
         except ValidationError as exc:

@@ -6,6 +6,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from surveys import services, web
 from surveys.models import Instrument
@@ -15,7 +16,7 @@ def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
     except ValueError as exc:
-        raise CommandError(f"日付は YYYY-MM-DD で指定してください: {text}") from exc
+        raise CommandError(_("Give dates as YYYY-MM-DD: %(text)s") % {"text": text}) from exc
 
 
 class Command(BaseCommand):
@@ -33,10 +34,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         instrument = Instrument.objects.filter(slug=options["instrument"]).first()
         if instrument is None:
-            raise CommandError(f"調査票 {options['instrument']} がありません。")
+            raise CommandError(
+                _("There is no instrument %(slug)s.") % {"slug": options["instrument"]}
+            )
         web_from, web_until = options["web_from"], options["web_until"]
         if bool(web_from) != bool(web_until):
-            raise CommandError("--web-from と --web-until は両方指定してください。")
+            raise CommandError(_("Give both --web-from and --web-until."))
         try:
             with transaction.atomic():
                 dataset = services.dataset_create(

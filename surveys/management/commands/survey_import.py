@@ -4,8 +4,11 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from surveys import services
+from surveys.messages import stored_text
 from surveys.models import DatasetFile, Instrument
 
 
@@ -22,10 +25,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.exists():
-            raise CommandError(f"ファイルがありません: {path}")
+            raise CommandError(_("File not found: %(path)s") % {"path": path})
         instrument = Instrument.objects.filter(slug=options["instrument"]).first()
         if instrument is None:
-            raise CommandError(f"調査票 {options['instrument']} がありません。")
+            raise CommandError(
+                _("There is no instrument %(slug)s.") % {"slug": options["instrument"]}
+            )
         dataset = services.dataset_create(
             instrument=instrument,
             title=options["title"],
@@ -43,17 +48,24 @@ class Command(BaseCommand):
         if dataset_file.status != DatasetFile.Status.LOADED:
             for p in dataset_file.problems:
                 row = p["row"] if p["row"] is not None else "-"
-                self.stderr.write(f"{row}行目\t{p['column']}\t{p['value']}\t{p['message']}")
+                where = _("Row %(row)s") % {"row": row}
+                self.stderr.write(f"{where}\t{p['column']}\t{p['value']}\t{stored_text(p)}")
             if dataset_file.problem_count > len(dataset_file.problems):
+                more = dataset_file.problem_count - len(dataset_file.problems)
                 self.stderr.write(
-                    f"…ほか {dataset_file.problem_count - len(dataset_file.problems)} 件"
+                    ngettext("… and %(count)s more", "… and %(count)s more", more) % {"count": more}
                 )
             services.dataset_discard(dataset=dataset)
             raise CommandError(
-                f"{dataset_file.problem_count} 件の問題があるため、何も読み込みませんでした。"
+                ngettext(
+                    "%(count)s problem was found, so nothing was loaded.",
+                    "%(count)s problems were found, so nothing was loaded.",
+                    dataset_file.problem_count,
+                )
+                % {"count": dataset_file.problem_count}
             )
         job = services.report_request(dataset=dataset, mode="internal", dispatch=False)
         services.report_job_run(job=job)
         for note in dataset_file.notes:
-            self.stderr.write(note)
+            self.stderr.write(stored_text(note))
         self.stdout.write(str(dataset.pk))

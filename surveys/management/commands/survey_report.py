@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from surveys import services
 from surveys.models import AuditLog, Dataset, ReportJob
@@ -32,13 +33,13 @@ class Command(BaseCommand):
             Dataset.objects.select_related("instrument").filter(pk=options["dataset_id"]).first()
         )
         if dataset is None:
-            raise CommandError("データセットが見つかりません。")
+            raise CommandError(_("The dataset was not found."))
         fmt = options["format"]
         if fmt in FORMATS:
             if options["publish"]:
-                raise CommandError("個票データ（sav/dta）には公表モードがありません。")
+                raise CommandError(_("Microdata (sav/dta) has no publication mode."))
             if dataset.status != Dataset.Status.LOADED:
-                raise CommandError("データが読み込まれていないため、書き出せません。")
+                raise CommandError(_("No data is loaded, so nothing can be exported."))
             services.audit_record(
                 user=None, dataset=dataset, action=AuditLog.Action.DOWNLOAD, format=fmt,
                 mode="microdata",

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from kitakyushu_pf.exports import csv_bytes
 from surveys import services
@@ -20,7 +21,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         instrument = Instrument.objects.filter(slug=options["instrument"]).first()
         if instrument is None:
-            raise CommandError(f"調査票 {options['instrument']} がありません。")
+            raise CommandError(
+                _("There is no instrument %(slug)s.") % {"slug": options["instrument"]}
+            )
         out = Path(options["out"])
         if out.suffix.lower() == ".xlsx":
             out.write_bytes(services.instrument_template_xlsx(instrument=instrument))
@@ -29,6 +32,9 @@ class Command(BaseCommand):
         out.write_bytes(services.instrument_template_csv(instrument=instrument))
         codebook = out.with_name(out.stem + ".codebook.csv")
         codebook.write_bytes(
-            csv_bytes(services.CODEBOOK_HEADER, services.instrument_codebook(instrument=instrument))
+            csv_bytes(
+                [str(c) for c in services.CODEBOOK_HEADER],
+                services.instrument_codebook(instrument=instrument),
+            )
         )
         self.stdout.write(f"{out}\n{codebook}")
