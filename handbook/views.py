@@ -13,7 +13,9 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import wraps
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -42,7 +44,7 @@ from kitakyushu_pf.exports import csv_response
 from kitakyushu_pf.roles import SECRETARIAT, role_required
 from kitakyushu_pf.security import denial_log
 
-from . import hsds, schemes, selectors, services
+from . import hsds, languages, schemes, selectors, services
 from .forms import ReportForm
 from .models import Service, UsageDaily, Worry
 
@@ -52,6 +54,36 @@ LOCAL_PAGES_SECONDS = 60.0
 _local_pages: dict[str, tuple[float, dict[str, Any]]] = {}
 CHANNELS = ("qr", "flyer", "ad", "sns")
 HANDBOOK_PREFIX = "/handbook/"  # where kitakyushu_pf/urls.py mounts the handbook
+
+
+# --- Language (`?lang=`, else Accept-Language; never a cookie) ------------------------------
+
+_language: ContextVar[str] = ContextVar("handbook_language", default=languages.SOURCE)
+
+
+def in_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view runs in the reader's language: its content language (`request.handbook_language`,
+    part of every cache key) and the interface strings of that language."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = languages.from_request(request)
+        request.handbook_language = language  # type: ignore[attr-defined]
+        token = _language.set(language)
+        try:
+            with translation.override(languages.INTERFACE[language]):
+                response = view(request, *args, **kwargs)
+        finally:
+            _language.reset(token)
+        response.headers.setdefault("Content-Language", languages.HTML_LANG[language])
+        return response
+
+    return wrapper
+
+
+def _snap(request: HttpRequest) -> selectors.Snapshot:
+    """The content snapshot in this request's language."""
+    return selectors.snapshot_get().localised(_language.get())
 
 
 # --- Query-string parsing (the cache key is built from these, never from the raw string) ------
@@ -95,7 +127,11 @@ def _channel(request: HttpRequest, snap: selectors.Snapshot) -> str:
 def _keep(request: HttpRequest, snap: selectors.Snapshot) -> tuple[tuple[str, str], ...]:
     """The query parameters every link inside the handbook carries on (part of the cache key)."""
     channel = _channel(request, snap)
-    return (("src", channel),) if channel and channel != "other" else ()
+    keep: tuple[tuple[str, str], ...] = (
+        (("src", channel),) if channel and channel != "other" else ()
+    )
+    asked = languages.from_query(request.GET.get("lang", ""))
+    return (*keep, ("lang", asked)) if asked else keep
 
 
 def is_landing(referer: str, host: str) -> bool:
@@ -116,7 +152,9 @@ def _cached(
     """A cached dict for the same question; with no reachable cache, computed every time."""
     if version is None:
         return produce()
-    raw = "|".join(repr(p) for p in (version, translation.get_language(), *key_parts))
+    raw = "|".join(
+        repr(p) for p in (version, translation.get_language(), _language.get(), *key_parts)
+    )
     key = "handbook:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     # A small per-process copy in front of the shared cache: same key, so same version.
     local = _local_pages.get(key)
@@ -140,8 +178,23 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> str
     # `messages` is emptied so that no one's flash message is ever cached into a shared page.
     snap = context.get("snap") or selectors.snapshot_get()
     keep = _keep(request, snap)
+    language = _language.get()
+    # The language switch: this page (with the parameters its cache key holds) in each language.
+    base = [(k, v) for k, v in (*keep, *context.get("page_params", ())) if k != "lang"]
+    switch = [
+        {
+            "code": code,
+            "name": languages.NATIVE_NAMES[code],
+            "tag": languages.HTML_LANG[code],
+            "url": request.path + "?" + urlencode([*base, ("lang", code)]),
+            "current": code == language,
+        }
+        for code in languages.LANGUAGES
+    ]
     context = {
         **context,
+        "hb_language": language,
+        "language_switch": switch,
         "keep": keep,
         "keep_query": urlencode(keep),
         "messages": (),
@@ -238,7 +291,7 @@ def _counted(
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     q = _query(request)
     if not q:
         page = _cached(
@@ -259,6 +312,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context: dict[str, Any] = {
             "snap": snap,
             "q": q,
+            "page_params": (("q", q),),
             "result": result,
             "ranking": ranking,
             "age_groups": selectors.AGE_GROUPS,
@@ -280,7 +334,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     category = snap.category(slug)
     if category is None:
         raise Http404
@@ -306,7 +360,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     worry_ids = [w for w in _worry_ids(request) if w in snap.worries]
     age = _age(request)
     ward_id, ward_name = _ward(request, snap)
@@ -332,6 +386,11 @@ def results(request: HttpRequest) -> HttpResponse:
                 "handbook/results.html",
                 {
                     "snap": snap,
+                    "page_params": (
+                        *(("w", str(w)) for w in worry_ids),
+                        *((("age", str(age)),) if age is not None else ()),
+                        *((("ward", ward_name),) if ward_name else ()),
+                    ),
                     "ranking": ranking,
                     "age": age,
                     "age_label": dict(selectors.AGE_GROUPS).get(age or -1, ""),
@@ -441,20 +500,25 @@ def _json(data: dict[str, Any]) -> JsonResponse:
 
 @require_safe
 def api_search(request: HttpRequest) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     q = _query(request)
+
+    def worry(h: Any) -> dict[str, Any]:
+        item = {"id": h.id, "text": str(h.text), "category": str(h.category), "score": h.score}
+        if snap.language != languages.SOURCE:
+            # "missing": shown in Japanese; "unchecked": not yet checked by a person.
+            w = snap.worries.get(h.id)
+            item["translation"] = (w.tnote if w else "") or "ok"
+        return item
 
     def produce() -> dict[str, Any]:
         result = selectors.worries_search(snapshot=snap, text=q)
         return {
             "crisis": result.crisis,
-            "worries": [
-                {"id": h.id, "text": h.text, "category": h.category, "score": h.score}
-                for h in result.hits
-            ],
+            "worries": [worry(h) for h in result.hits],
             # true: nothing fitted; "worries" then holds どこに相談したらいいかわからない.
             "fallback": result.fallback,
-            "nearest_categories": [{"slug": c.slug, "name": c.name} for c in result.nearest],
+            "nearest_categories": [{"slug": c.slug, "name": str(c.name)} for c in result.nearest],
         }
 
     data = _cached(("api-search", selectors.search.normalise(q)), produce, version=snap.version)
@@ -471,7 +535,7 @@ def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, 
     s = r.service
     return {
         "id": s.id,
-        "name": s.name,
+        "name": str(s.name),
         "organisation": s.organisation,
         # As on the page: an unverified number is replaced by the city's general line.
         "phone": s.tel or (selectors.GENERAL_LINE_PHONE if s.use_general_line else None),
@@ -482,7 +546,7 @@ def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, 
 
 @require_safe
 def api_services(request: HttpRequest) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     worry_ids = [w for w in _worry_ids(request, "worry") if w in snap.worries]
     age = _age(request)
     ward_id, _name = _ward(request, snap)
@@ -678,7 +742,7 @@ def openapi(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def scheme_list(request: HttpRequest) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     page = _cached(
         ("schemes", _keep(request, snap)),
         lambda: {
@@ -695,7 +759,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     scheme = schemes.scheme_get(slug)
     if scheme is None:
         raise Http404
