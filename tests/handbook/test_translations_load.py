@@ -1,0 +1,77 @@
+"""handbook/data/translations/<lang>.yaml: loaded idempotently, admin edits kept as conflicts,
+unknown keys reported, missing files tolerated."""
+
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from handbook.demo import seed_demo
+from handbook.models import Category, Worry
+from handbook.translations_load import translations_load
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings: object) -> None:
+    settings.HANDBOOK_USAGE_FLUSH_SECONDS = 3600  # type: ignore[attr-defined]
+    seed_demo()
+
+
+def _write(tmp_path: Path, body: str) -> Path:
+    (tmp_path / "ko.yaml").write_text(body, encoding="utf-8")
+    return tmp_path
+
+
+KO = """language: ko
+categories:
+  money: {name: "돈", checked_on: 2026-12-07}
+  nope: {name: "x"}
+worries:
+  no-money: {text: "돈이 없어서 생활이 힘들어요", keywords: ["돈", "생활비"]}
+  rent: {text: "집세를 못 내요", surprise: 1, checked_on: 2026-12-07}
+"""
+
+
+def test_loads_reports_unknown_keys_and_is_idempotent(demo, tmp_path: Path) -> None:
+    directory = _write(tmp_path, KO)
+    report = translations_load(directory=directory)
+    assert report.written == 3
+    assert "ko:categories:nope" in report.unknown
+    assert "ko:worries:rent:surprise" in report.unknown
+    assert set(report.missing_files) == {"easy", "en", "zh-hans", "vi"}
+    w = Worry.objects.get(key="no-money")
+    assert getattr(w, "text_ko") == "돈이 없어서 생활이 힘들어요"
+    assert getattr(w, "keywords_ko") == "돈, 생활비"
+    assert "checked_on" not in w.translation_meta["ko"]  # unchecked
+    assert Category.objects.get(slug="money").translation_meta["ko"]["checked_on"] == "2026-12-07"
+    again = translations_load(directory=directory)
+    assert again.written == 0 and again.unchanged == 3
+
+
+def test_admin_edit_is_kept_and_reported_as_conflict(demo, tmp_path: Path) -> None:
+    directory = _write(tmp_path, KO)
+    translations_load(directory=directory)
+    cat = Category.objects.get(slug="money")
+    setattr(cat, "name_ko", "돈 문제")
+    cat.save()
+    _write(tmp_path, KO.replace('name: "돈"', 'name: "금전"'))
+    report = translations_load(directory=directory)
+    assert report.conflicts == ["ko:categories:money"]
+    assert getattr(Category.objects.get(slug="money"), "name_ko") == "돈 문제"
+    translations_load(directory=directory, overwrite=True)
+    assert getattr(Category.objects.get(slug="money"), "name_ko") == "금전"
+
+
+def test_unchecked_entry_shows_japanese_checked_one_shows_korean(demo, tmp_path: Path) -> None:
+    translations_load(directory=_write(tmp_path, KO))
+    html = Client().get("/handbook/c/money/?lang=ko").content.decode()
+    assert '<h1 class="h3 fw-bold mt-2">돈</h1>' in html
+    assert "お金がなくて生活が苦しい" in html  # the unchecked worry stays Japanese
+    assert "돈이 없어서" not in html
+
+
+def test_project_english_file_loads_in_the_demo(client: Client, demo) -> None:
+    data = client.get("/handbook/api/search", {"q": "rent", "lang": "en"}).json()
+    assert data["worries"][0]["text"] == "I cannot pay the rent"
