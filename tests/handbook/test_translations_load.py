@@ -24,6 +24,11 @@ def _write(tmp_path: Path, body: str) -> Path:
     return tmp_path
 
 
+def _col(obj: object, column: str) -> object:
+    """A per-language column (added by django-modeltranslation, unknown to the type checker)."""
+    return obj.__dict__[column]
+
+
 KO = """language: ko
 categories:
   money: {name: "돈", checked_on: 2026-12-07}
@@ -42,8 +47,8 @@ def test_loads_reports_unknown_keys_and_is_idempotent(demo, tmp_path: Path) -> N
     assert "ko:worries:rent:surprise" in report.unknown
     assert set(report.missing_files) == {"easy", "en", "zh-hans", "vi"}
     w = Worry.objects.get(key="no-money")
-    assert getattr(w, "text_ko") == "돈이 없어서 생활이 힘들어요"
-    assert getattr(w, "keywords_ko") == "돈, 생활비"
+    assert _col(w, "text_ko") == "돈이 없어서 생활이 힘들어요"
+    assert _col(w, "keywords_ko") == "돈, 생활비"
     assert "checked_on" not in w.translation_meta["ko"]  # unchecked
     assert Category.objects.get(slug="money").translation_meta["ko"]["checked_on"] == "2026-12-07"
     again = translations_load(directory=directory)
@@ -54,14 +59,14 @@ def test_admin_edit_is_kept_and_reported_as_conflict(demo, tmp_path: Path) -> No
     directory = _write(tmp_path, KO)
     translations_load(directory=directory)
     cat = Category.objects.get(slug="money")
-    setattr(cat, "name_ko", "돈 문제")
+    cat.__dict__["name_ko"] = "돈 문제"  # as the admin's 한국어 field saves it
     cat.save()
     _write(tmp_path, KO.replace('name: "돈"', 'name: "금전"'))
     report = translations_load(directory=directory)
     assert report.conflicts == ["ko:categories:money"]
-    assert getattr(Category.objects.get(slug="money"), "name_ko") == "돈 문제"
+    assert _col(Category.objects.get(slug="money"), "name_ko") == "돈 문제"
     translations_load(directory=directory, overwrite=True)
-    assert getattr(Category.objects.get(slug="money"), "name_ko") == "금전"
+    assert _col(Category.objects.get(slug="money"), "name_ko") == "금전"
 
 
 def test_unchecked_entry_shows_japanese_checked_one_shows_korean(demo, tmp_path: Path) -> None:
@@ -75,3 +80,27 @@ def test_unchecked_entry_shows_japanese_checked_one_shows_korean(demo, tmp_path:
 def test_project_english_file_loads_in_the_demo(client: Client, demo) -> None:
     data = client.get("/handbook/api/search", {"q": "rent", "lang": "en"}).json()
     assert data["worries"][0]["text"] == "I cannot pay the rent"
+
+
+def test_secretariat_sets_checked_date_and_reading_in_the_admin(secretariat_client, demo) -> None:
+    cat = Category.objects.get(slug="money")
+    url = f"/admin/handbook/category/{cat.pk}/change/"
+    page = secretariat_client.get(url)
+    assert page.status_code == 200 and "checked_ko" in page.content.decode()
+    form = {
+        "slug": cat.slug,
+        "name_ja": cat.name,
+        "name": cat.name,
+        "description_ja": cat.description,
+        "order": cat.order,
+        "name_ko": "돈",
+        "checked_ko": "2026-12-07",
+        "ruby_readings": "お金=おきん",
+    }
+    r = secretariat_client.post(url, form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    cat.refresh_from_db()
+    assert cat.translation_meta["ko"]["checked_on"] == "2026-12-07"
+    html = Client().get("/handbook/c/money/?lang=ko").content.decode()
+    assert ">돈</h1>" in html
+    assert "<rt>きん</rt>" in Client().get("/handbook/c/money/?lang=easy").content.decode()
