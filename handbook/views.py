@@ -348,7 +348,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     "snap": snap,
                     "category": category,
                     "worries": [snap.worries[w] for w in category.worry_ids],
-                    "schemes": schemes.schemes_for_categories([category.slug]),
+                    "schemes": schemes.schemes_for_categories([category.slug], snap.language),
                     "age_groups": selectors.AGE_GROUPS,
                 },
             )
@@ -401,7 +401,8 @@ def results(request: HttpRequest) -> HttpResponse:
                             c.slug
                             for c in snap.categories
                             if c.id in {w.category_id for w in ranking.worries}
-                        ]
+                        ],
+                        snap.language,
                     ),
                     "share_path_all": share_all,
                     "shown_services": shown,
@@ -717,17 +718,28 @@ def hsds_services(request: HttpRequest) -> JsonResponse:
             modified_after = modified_after.astimezone(dt.UTC)
         except (ValueError, OverflowError):
             return _hsds_error("modified_after must be an ISO 8601 date or date-time")
-    return _hsds_list(request, hsds.services(modified_after=modified_after))
+    with translation.override(languages.SOURCE):  # the Japanese source, then the checked texts
+        items = hsds.services(modified_after=modified_after)
+    return _hsds_list(request, _hsds_localised(request, items))
+
+
+def _hsds_localised(request: HttpRequest, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if _language.get() == languages.SOURCE:
+        return items
+    return hsds.localise(items, _snap(request))
 
 
 @require_safe
 def hsds_organizations(request: HttpRequest) -> JsonResponse:
-    return _hsds_list(request, hsds.organizations())
+    with translation.override(languages.SOURCE):
+        return _hsds_list(request, hsds.organizations())
 
 
 @require_safe
 def hsds_taxonomy(request: HttpRequest) -> JsonResponse:
-    return _hsds_list(request, hsds.taxonomy_terms())
+    with translation.override(languages.SOURCE):
+        items = hsds.taxonomy_terms()
+    return _hsds_list(request, _hsds_localised(request, items))
 
 
 @require_safe
@@ -749,7 +761,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
             "html": _render(
                 request,
                 "handbook/scheme_list.html",
-                {"snap": snap, "schemes": schemes.schemes_all()},
+                {"snap": snap, "schemes": schemes.schemes_all(snap.language)},
             )
         },
         version=snap.version,
@@ -760,7 +772,7 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
     snap = _snap(request)
-    scheme = schemes.scheme_get(slug)
+    scheme = schemes.scheme_get(slug, snap.language)
     if scheme is None:
         raise Http404
     categories = [c for c in snap.categories if c.slug in scheme.categories]

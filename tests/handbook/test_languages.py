@@ -234,3 +234,27 @@ def test_early_cache_keys_on_the_language_shown(demo, settings) -> None:
     assert '<html lang="ko">' in ko2
     again = Client(HTTP_ACCEPT_LANGUAGE="en").get("/handbook/c/money/").content.decode()
     assert again == first
+
+
+def test_scheme_explainer_in_english_and_in_easy_japanese(client: Client, demo) -> None:
+    # handbook/data/translations/en.yaml: a checked English name, the facts not yet translated.
+    html = client.get("/handbook/s/seikatsu-hogo/?lang=en").content.decode()
+    assert '<h1 class="h3 fw-bold mt-2">Public assistance (seikatsu hogo)</h1>' in html
+    assert 'data-tnote="missing"' in html and "生活に困る" in html
+    easy = client.get("/handbook/s/seikatsu-hogo/?lang=easy").content.decode()
+    assert "<ruby>生活保護<rt>せいかつほご</rt></ruby>" in easy
+    assert "<title>生活保護 |" in easy  # the title stays plain text
+
+
+def test_hsds_feed_answers_in_the_requested_language_with_the_same_numbers(
+    client: Client, demo
+) -> None:
+    _translate_money()
+    ja = client.get("/handbook/api/hsds/services", {"per_page": "100"}).json()["contents"]
+    en = client.get("/handbook/api/hsds/services", {"per_page": "100", "lang": "en"}).json()
+    en_items = en["contents"]
+    assert [s["phones"] for s in en_items] == [s["phones"] for s in ja]
+    assert [s["id"] for s in en_items] == [s["id"] for s in ja]
+    terms = client.get("/handbook/api/hsds/taxonomy", {"per_page": "100", "lang": "en"}).json()
+    names = {t["name"] for t in terms["contents"]}
+    assert "I have no money and life is hard" in names and "Money" in names
