@@ -258,3 +258,20 @@ def test_hsds_feed_answers_in_the_requested_language_with_the_same_numbers(
     terms = client.get("/handbook/api/hsds/taxonomy", {"per_page": "100", "lang": "en"}).json()
     names = {t["name"] for t in terms["contents"]}
     assert "I have no money and life is hard" in names and "Money" in names
+
+
+@pytest.mark.parametrize(
+    ("lang", "topic", "note"),
+    [
+        ("zh-hans", "选择主题", "尚未翻译，显示日语原文。"),
+        ("ko", "주제 고르기", "아직 번역되지 않아 일본어로 표시합니다."),
+        ("vi", "Chọn chủ đề", "Chưa được dịch; hiển thị bằng tiếng Nhật."),
+        ("en", "Choose a topic", "Not yet translated; shown in Japanese."),
+        ("easy", "分野から選ぶ", "まだ やさしい にほんご では ありません。"),
+    ],
+)
+def test_interface_and_note_in_the_readers_language(client: Client, demo, lang, topic, note):
+    home = client.get("/handbook/", {"lang": lang}).content.decode()
+    assert topic in home
+    page = client.get("/handbook/c/money/", {"lang": lang}).content.decode()
+    assert note in page
