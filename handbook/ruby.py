@@ -21,6 +21,7 @@ RUBY_FIELDS = {
     "Worry": ("text",),
     "Service": ("name", "description", "target", "what_to_expect", "hours_note", "cost"),
 }
+PUBLIC_FIELDS = ("description", "target", "hours_note", "cost")  # public_text() on the card
 _KANA = re.compile(r"[\u3041-\u309f\u30a0-\u30ff]")
 
 
@@ -109,8 +110,14 @@ class RubyText(str):
 
 def source_texts(obj: Any, field: str) -> dict[str, str]:
     """The Japanese and やさしい日本語 texts of one field, read from their own columns."""
-    ja = getattr(obj, f"{field}_ja", None) or obj.__dict__.get(field) or ""
-    return {"ja": str(ja), "easy": str(getattr(obj, f"{field}_easy", None) or "")}
+    ja = str(getattr(obj, f"{field}_ja", None) or obj.__dict__.get(field) or "")
+    easy = str(getattr(obj, f"{field}_easy", None) or "")
+    if type(obj).__name__ == "Service" and field in PUBLIC_FIELDS:
+        # As the card shows them: without the secretariat's checking notes.
+        from .public_text import public_text
+
+        ja, easy = public_text(ja), public_text(easy)
+    return {"ja": ja, "easy": easy}
 
 
 def ruby_fields(obj: Any) -> dict[str, dict[str, list[str]]]:

@@ -236,6 +236,8 @@ def _localise(snap: Snapshot, language: str, *, show_unchecked: bool) -> Snapsho
             if not ja:
                 continue
             value = own.get(f, "")
+            if value and kind == "service" and f in PUBLIC_TEXT_FIELDS:
+                value = public_text(value)  # checking notes never reach a card
             if value and (checked or show_unchecked):
                 out[f] = value
                 if not checked:
@@ -271,10 +273,6 @@ def _localise(snap: Snapshot, language: str, *, show_unchecked: bool) -> Snapsho
             "cost": s.cost,
         }
         new, note = pick("service", sid, shown)
-        new = {
-            f: (v if isinstance(v, RubyText) or f in ("name", "what_to_expect") else public_text(v))
-            for f, v in new.items()
-        }
         services[sid] = dataclasses.replace(s, **new, tnote=note)
     return dataclasses.replace(
         snap,

@@ -204,6 +204,15 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> str
     return render_to_string(template, context, request=request)
 
 
+def _list_note(items: Any) -> dict[str, str]:
+    """One translation note for a list (as `tnote` of one object): "missing" if any item is
+    shown in Japanese, else "unchecked" if any is not checked by a person yet."""
+    notes = {getattr(i, "tnote", "") for i in items}
+    return {
+        "tnote": "missing" if "missing" in notes else ("unchecked" if "unchecked" in notes else "")
+    }
+
+
 def _html(body: str) -> HttpResponse:
     response = HttpResponse(body)
     response["Cache-Control"] = "no-store"  # shared phones: the browser keeps no copy
@@ -314,6 +323,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "q": q,
             "page_params": (("q", q),),
             "result": result,
+            "hits_note": _list_note(result.hits),
             "ranking": ranking,
             "age_groups": selectors.AGE_GROUPS,
         }
@@ -348,6 +358,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     "snap": snap,
                     "category": category,
                     "worries": [snap.worries[w] for w in category.worry_ids],
+                    "worries_note": _list_note(snap.worries[w] for w in category.worry_ids),
                     "schemes": schemes.schemes_for_categories([category.slug], snap.language),
                     "age_groups": selectors.AGE_GROUPS,
                 },
