@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
             name="ruby_readings",
             field=models.TextField(
                 blank=True,
-                help_text="Corrections of the readings shown over kanji in やさしい日本語, one per line: 漢字=よみ",
+                help_text="Corrections of the readings shown over kanji in やさしい日本語, one a line: 漢字=よみ",
                 verbose_name="ruby readings",
             ),
         ),
@@ -126,7 +126,7 @@ class Migration(migrations.Migration):
             name="ruby_readings",
             field=models.TextField(
                 blank=True,
-                help_text="Corrections of the readings shown over kanji in やさしい日本語, one per line: 漢字=よみ",
+                help_text="Corrections of the readings shown over kanji in やさしい日本語, one a line: 漢字=よみ",
                 verbose_name="ruby readings",
             ),
         ),
@@ -279,7 +279,7 @@ class Migration(migrations.Migration):
             name="ruby_readings",
             field=models.TextField(
                 blank=True,
-                help_text="Corrections of the readings shown over kanji in やさしい日本語, one per line: 漢字=よみ",
+                help_text="Corrections of the readings shown over kanji in やさしい日本語, one a line: 漢字=よみ",
                 verbose_name="ruby readings",
             ),
         ),
@@ -444,7 +444,7 @@ class Migration(migrations.Migration):
             name="ruby_readings",
             field=models.TextField(
                 blank=True,
-                help_text="Corrections of the readings shown over kanji in やさしい日本語, one per line: 漢字=よみ",
+                help_text="Corrections of the readings shown over kanji in やさしい日本語, one a line: 漢字=よみ",
                 verbose_name="ruby readings",
             ),
         ),

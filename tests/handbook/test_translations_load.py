@@ -104,3 +104,39 @@ def test_secretariat_sets_checked_date_and_reading_in_the_admin(secretariat_clie
     html = Client().get("/handbook/c/money/?lang=ko").content.decode()
     assert ">돈</h1>" in html
     assert "<rt>きん</rt>" in Client().get("/handbook/c/money/?lang=easy").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_keeps_every_text_as_the_japanese_column() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before = [("handbook", "0005_service_history")]
+    executor = MigrationExecutor(connection)
+    latest = executor.loader.graph.leaf_nodes("handbook")
+    executor.migrate(before)
+    old = executor.loader.project_state(before).apps
+    cat = old.get_model("handbook", "Category").objects.create(
+        slug="old", name="くらし", description="生活のこと"
+    )
+    worry = old.get_model("handbook", "Worry").objects.create(
+        category=cat, text="家賃が払えない", keywords="家賃,滞納"
+    )
+    window = old.get_model("handbook", "Service").objects.create(
+        name="旧窓口", target="どなたでも", cost="無料", phone="093-000-0000"
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(latest)
+    new_cat = Category.objects.get(pk=cat.pk)
+    assert (_col(new_cat, "name_ja"), _col(new_cat, "description_ja")) == ("くらし", "生活のこと")
+    new_worry = Worry.objects.get(pk=worry.pk)
+    assert (_col(new_worry, "text_ja"), _col(new_worry, "keywords_ja")) == (
+        "家賃が払えない",
+        "家賃,滞納",
+    )
+    from handbook.models import Service
+
+    new_window = Service.objects.get(pk=window.pk)
+    assert (_col(new_window, "name_ja"), _col(new_window, "cost_ja")) == ("旧窓口", "無料")
+    assert new_window.phone == "093-000-0000"
+    assert _col(new_window, "name_en") is None
