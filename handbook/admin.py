@@ -8,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -35,7 +35,11 @@ class TranslationChecksForm(forms.ModelForm):  # type: ignore[type-arg]
     checked_vi = forms.DateField(required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        # The model's own fields (name, text …) are the Japanese source whatever the language of
+        # the admin: read and written as Japanese (django-modeltranslation would otherwise bind
+        # them to the admin user's language); the other languages have their own fields.
+        with translation.override(SOURCE):
+            super().__init__(*args, **kwargs)
         meta = (self.instance.translation_meta or {}) if self.instance else {}
         for name, code in CHECK_FIELDS.items():
             field = self.fields[name]
@@ -44,6 +48,10 @@ class TranslationChecksForm(forms.ModelForm):  # type: ignore[type-arg]
             }
             field.widget = forms.DateInput(attrs={"type": "date"})
             field.initial = (meta.get(code) or {}).get("checked_on")
+
+    def _post_clean(self) -> None:
+        with translation.override(SOURCE):
+            super()._post_clean()
 
     def save(self, commit: bool = True) -> Any:
         meta = dict(self.instance.translation_meta or {})

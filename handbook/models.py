@@ -40,12 +40,17 @@ class TranslatedContent(models.Model):
         abstract = True
 
     def save(self, *args: Any, **kwargs: Any) -> None:
+        from django.utils import translation
+
         from .ruby import ruby_fields
 
         self.ruby = ruby_fields(self)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "ruby"}
-        super().save(*args, **kwargs)
+        # django-modeltranslation writes each source column (`name`) from the active language's
+        # column: saved in Japanese, it always holds the Japanese text (`name_ja`).
+        with translation.override("ja"):
+            super().save(*args, **kwargs)
 
 
 class Category(TranslatedContent):

@@ -469,7 +469,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 message=form.cleaned_data["message"],
             )
             return redirect(reverse("handbook:report-thanks") + _keep_suffix(request))
-    body = _render(request, "handbook/report_form.html", {"service": service, "form": form})
+    # The window's name as its card shows it in the reader's language (checked translations).
+    card = _snap(request).services.get(service.pk)
+    name = card.name if card is not None else service.__dict__["name"]
+    body = _render(
+        request,
+        "handbook/report_form.html",
+        {"service": service, "service_name": name, "form": form},
+    )
     response = _html(body)
     if request.method == "POST":
         response.status_code = 400

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from handbook import languages, selectors
+from handbook import languages, selectors, services
 from handbook.demo import seed_demo
 from handbook.models import Category, Service, Worry
 from handbook.ruby import ruby_html
@@ -275,3 +275,16 @@ def test_interface_and_note_in_the_readers_language(client: Client, demo, lang, 
     assert topic in home
     page = client.get("/handbook/c/money/", {"lang": lang}).content.decode()
     assert note in page
+
+
+def test_report_form_names_the_window_by_the_checked_rule(client: Client, demo) -> None:
+    s = Service.objects.filter(is_active=True).order_by("pk").first()
+    assert s is not None
+    japanese = s.__dict__["name"]
+    _put(s, name_en="Unchecked English name", translation_meta={"en": {}})
+    html = client.get(f"/handbook/report/{s.pk}/?lang=en").content.decode()
+    assert f"<p>{japanese}</p>" in html and "Unchecked English name" not in html
+    _put(s, translation_meta={"en": CHECKED})
+    services.content_changed()  # as an admin save does
+    html = client.get(f"/handbook/report/{s.pk}/?lang=en").content.decode()
+    assert "<p>Unchecked English name</p>" in html

@@ -140,3 +140,29 @@ def test_the_migration_keeps_every_text_as_the_japanese_column() -> None:
     assert (_col(new_window, "name_ja"), _col(new_window, "cost_ja")) == ("旧窓口", "無料")
     assert new_window.phone == "093-000-0000"
     assert _col(new_window, "name_en") is None
+
+
+def test_admin_in_english_edits_the_japanese_source_not_the_english_text(
+    secretariat_client, demo
+) -> None:
+    cat = Category.objects.get(slug="money")
+    english, japanese = _col(cat, "name_en"), _col(cat, "name_ja")
+    assert english and japanese  # English from handbook/data/translations/en.yaml
+    secretariat_client.cookies["django_language"] = "en"
+    url = f"/admin/handbook/category/{cat.pk}/change/"
+    page = secretariat_client.get(url).content.decode()
+    assert f'name="name" value="{japanese}"' in page  # the Japanese, not the English
+    form = {
+        "slug": cat.slug,
+        "name": "くらしとお金",
+        "description": _col(cat, "description_ja"),
+        "order": cat.order,
+        "name_en": english,
+        "checked_en": "2026-12-07",
+    }
+    r = secretariat_client.post(url, form)
+    assert r.status_code == 302, r.content.decode()[:2000]
+    cat = Category.objects.get(pk=cat.pk)
+    assert _col(cat, "name_ja") == "くらしとお金"
+    assert cat.__dict__["name"] == "くらしとお金"
+    assert _col(cat, "name_en") == english
