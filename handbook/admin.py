@@ -51,7 +51,7 @@ class TranslationChecksForm(forms.ModelForm):  # type: ignore[type-arg]
 
     def _post_clean(self) -> None:
         with translation.override(SOURCE):
-            super()._post_clean()
+            super()._post_clean()  # type: ignore[misc]
 
     def save(self, commit: bool = True) -> Any:
         meta = dict(self.instance.translation_meta or {})
