@@ -10,6 +10,7 @@ import datetime as dt
 from django.db.models import Q
 
 from .catalogue import catalogue_load, catalogue_read
+from .languages import in_source_language
 from .models import Category, OpeningHours, Service, Worry
 from .services import contacts_load, content_changed, multilingual_load
 from .translations_load import translations_load
@@ -208,6 +209,7 @@ def _sample_provider(field_slug: str):  # noqa: ANN202
     )
 
 
+@in_source_language
 def seed_demo() -> str:
     """The catalogue (handbook/data, with the verified windows), then the sample windows."""
     contacts_load()

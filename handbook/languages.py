@@ -6,9 +6,12 @@ distinct header, kept in memory); otherwise Japanese. No database access.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import Any, TypeVar, cast
 
 from django.http import HttpRequest
+from django.utils import translation
 
 LANGUAGES = ("ja", "easy", "en", "zh-hans", "ko", "vi")
 SOURCE = "ja"
@@ -71,7 +74,25 @@ def _map_tag(tag: str) -> str | None:
 
 def from_request(request: HttpRequest) -> str:
     """The content language of this request (cheap: a dict lookup and a memoised parse)."""
-    asked = from_query(request.GET.get("lang", ""))
-    if asked:
-        return asked
+    # The query string is parsed only when it names a language (the early cache's hot path).
+    if "lang=" in request.META.get("QUERY_STRING", ""):
+        asked = from_query(request.GET.get("lang", ""))
+        if asked:
+            return asked
     return from_accept_language(request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:500])
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def in_source_language(func: F) -> F:
+    """Run `func` with Japanese active. django-modeltranslation reads, writes and filters a
+    translated field (`name`, `text` …) in the active language's column: the loaders and imports
+    work on the Japanese source whatever language a request or test left active."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with translation.override(SOURCE):
+            return func(*args, **kwargs)
+
+    return cast(F, wrapper)

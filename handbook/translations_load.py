@@ -29,6 +29,7 @@ import yaml
 from django.db import transaction
 
 from . import languages
+from .languages import in_source_language
 from .models import Category, Service, Worry
 from .translation import CATEGORY_FIELDS, SERVICE_FIELDS, WORRY_FIELDS
 
@@ -95,6 +96,7 @@ def _lookup(model: Any, key_field: str, key: str) -> Any:
     return obj
 
 
+@in_source_language
 def translations_load(
     *,
     overwrite: bool = False,

@@ -166,3 +166,18 @@ def test_admin_in_english_edits_the_japanese_source_not_the_english_text(
     assert _col(cat, "name_ja") == "くらしとお金"
     assert cat.__dict__["name"] == "くらしとお金"
     assert _col(cat, "name_en") == english
+
+
+def test_loading_with_english_active_fills_the_japanese_columns() -> None:
+    """The loaders work on the Japanese source whatever language is active (a request or a
+    command may leave English on): no duplicate, no English in the Japanese columns."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        seed_demo()
+        counts = (Category.objects.count(), Worry.objects.count())
+        seed_demo()
+        assert (Category.objects.count(), Worry.objects.count()) == counts
+    money = Category.objects.get(slug="money")
+    assert _col(money, "name_ja") == money.__dict__["name"] == "くらし・お金"
+    assert _col(money, "name_en") == "Money and living costs"  # from the English file only
