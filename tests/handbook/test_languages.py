@@ -288,3 +288,11 @@ def test_report_form_names_the_window_by_the_checked_rule(client: Client, demo) 
     services.content_changed()  # as an admin save does
     html = client.get(f"/handbook/report/{s.pk}/?lang=en").content.decode()
     assert "<p>Unchecked English name</p>" in html
+
+
+@pytest.mark.parametrize(("q", "key"), [("lonely", "lonely"), ("no money", "no-money")])
+def test_english_words_of_a_new_user_find_their_worry(client: Client, demo, q, key) -> None:
+    """From handbook/data/translations/en.yaml: "lonely" and "no money" found nothing before."""
+    data = client.get("/handbook/api/search", {"q": q, "lang": "en"}).json()
+    assert data["worries"] and data["worries"][0]["id"] == Worry.objects.get(key=key).pk
+    assert data["worries"][0]["translation"] == "ok"
