@@ -17,7 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -326,7 +326,11 @@ def _snapshot_build(version: str | None = None) -> Snapshot:
     services_qs = (
         Service.objects.filter(is_active=True)
         .select_related("provider", "ward")
-        .prefetch_related("hours", "worries")
+        .prefetch_related(
+            # Only what the links need: not the worries' texts in every language and their ruby.
+            "hours",
+            Prefetch("worries", queryset=Worry.objects.only("pk", "is_active")),
+        )
     )
     services: dict[int, ServiceInfo] = {}
     texts: dict[tuple[str, int], Texts] = {}
