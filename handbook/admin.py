@@ -1,5 +1,6 @@
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.db.models import QuerySet
@@ -7,7 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -17,13 +18,68 @@ from kitakyushu_pf.exports import csv_response
 
 from . import selectors, services
 from .forms import ServiceImportForm
+from .languages import LANGUAGES, NATIVE_NAMES, SOURCE, field_suffix
 from .models import Category, Channel, OpeningHours, Service, UsageDaily, Worry, WrongEntryReport
+
+CHECK_FIELDS = {f"checked_{field_suffix(code)}": code for code in LANGUAGES if code != SOURCE}
+
+
+class TranslationChecksForm(forms.ModelForm):  # type: ignore[type-arg]
+    """Per language, the date a person checked the translation (empty: not checked, so readers
+    see the Japanese text)."""
+
+    checked_easy = forms.DateField(required=False)
+    checked_en = forms.DateField(required=False)
+    checked_zh_hans = forms.DateField(required=False)
+    checked_ko = forms.DateField(required=False)
+    checked_vi = forms.DateField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The model's own fields (name, text …) are the Japanese source whatever the language of
+        # the admin: read and written as Japanese (django-modeltranslation would otherwise bind
+        # them to the admin user's language); the other languages have their own fields.
+        with translation.override(SOURCE):
+            super().__init__(*args, **kwargs)
+        meta = (self.instance.translation_meta or {}) if self.instance else {}
+        for name, code in CHECK_FIELDS.items():
+            field = self.fields[name]
+            field.label = _("Checked by a person on (%(language)s)") % {
+                "language": NATIVE_NAMES[code]
+            }
+            field.widget = forms.DateInput(attrs={"type": "date"})
+            field.initial = (meta.get(code) or {}).get("checked_on")
+
+    def _post_clean(self) -> None:
+        with translation.override(SOURCE):
+            super()._post_clean()  # type: ignore[misc]
+
+    def save(self, commit: bool = True) -> Any:
+        meta = dict(self.instance.translation_meta or {})
+        for name, code in CHECK_FIELDS.items():
+            entry = dict(meta.get(code) or {})
+            day = self.cleaned_data.get(name)
+            if day:
+                entry["checked_on"] = day.isoformat()
+            else:
+                entry.pop("checked_on", None)
+            meta[code] = entry
+        self.instance.translation_meta = meta
+        return super().save(commit)
+
+
+def translation_fieldset(fields: tuple[str, ...]) -> tuple[Any, dict[str, Any]]:
+    columns = [f"{f}_{field_suffix(code)}" for code in LANGUAGES if code != SOURCE for f in fields]
+    return (
+        _("Translations and ruby"),
+        {"fields": [*columns, *CHECK_FIELDS, "ruby_readings"], "classes": ["collapse"]},
+    )
 
 
 class ContentAdminMixin:
     """Saves go through the handbook services, which retire the cached pages."""
 
     formfield_overrides = HTTPS_URLS
+    form: Any = TranslationChecksForm
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.content_object_save(obj=obj)
@@ -47,6 +103,9 @@ class CategoryAdmin(ContentAdminMixin, admin.ModelAdmin):
     list_filter = ["order"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [*super().get_fields(request, obj), *CHECK_FIELDS]
+
 
 @admin.register(Worry)
 class WorryAdmin(ContentAdminMixin, admin.ModelAdmin):
@@ -56,6 +115,9 @@ class WorryAdmin(ContentAdminMixin, admin.ModelAdmin):
     list_select_related = ["category"]
     # The loader (handbook_load_catalogue) finds a worry by its key: not editable here.
     readonly_fields = ["key"]
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [*super().get_fields(request, obj), *CHECK_FIELDS]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Worry]:
         from django.db.models import Count
@@ -123,6 +185,9 @@ class ServiceAdmin(ContentAdminMixin, SimpleHistoryAdmin):
     change_list_template = "admin/handbook/service/change_list.html"
     fieldsets = [
         (None, {"fields": ["name", "provider", "description", "what_to_expect", "worries"]}),
+        translation_fieldset(
+            ("name", "description", "target", "what_to_expect", "hours_note", "cost")
+        ),
         (
             _("Contacts"),
             {

@@ -27,6 +27,7 @@ import yaml
 from django.db import transaction
 
 from . import hours
+from .languages import in_source_language
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -354,6 +355,7 @@ def _differing(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
     return sorted(k for k in a if a[k] != b.get(k))
 
 
+@in_source_language
 def catalogue_load(
     *, catalogue: Catalogue | None = None, overwrite: Iterable[str] = (), dry_run: bool = False
 ) -> LoadReport:

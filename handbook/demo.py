@@ -10,8 +10,10 @@ import datetime as dt
 from django.db.models import Q
 
 from .catalogue import catalogue_load, catalogue_read
+from .languages import in_source_language
 from .models import Category, OpeningHours, Service, Worry
 from .services import contacts_load, content_changed, multilingual_load
+from .translations_load import translations_load
 
 SAMPLE_WEEKDAYS = [(d, dt.time(10), dt.time(16)) for d in range(5)]
 # (name, description, tags, field slug of a member organisation to attach, hours, extra fields)
@@ -207,6 +209,7 @@ def _sample_provider(field_slug: str):  # noqa: ANN202
     )
 
 
+@in_source_language
 def seed_demo() -> str:
     """The catalogue (handbook/data, with the verified windows), then the sample windows."""
     contacts_load()
@@ -255,6 +258,8 @@ def seed_demo() -> str:
     content_changed()
     n_services = Service.objects.filter(Q(is_sample=True) | ~Q(source_key="")).count()
     conflicts = f", {len(report.conflicts)} conflicts" if report.conflicts else ""
+    # The translation files last: they name sample windows too.
+    translations_load()
     return (
         f"{Category.objects.count()} categories, {Worry.objects.count()} worries, "
         f"{n_services} services ({Service.objects.filter(is_sample=True).count()} samples)"

@@ -249,3 +249,33 @@ def services(*, modified_after: dt.datetime | None = None) -> list[dict[str, Any
             }
         )
     return out
+
+
+def localise(items: list[dict[str, Any]], snap: Any) -> list[dict[str, Any]]:
+    """Services or taxonomy terms with the texts of a localised snapshot (selectors.Snapshot):
+    a checked translation, else the Japanese (the checked-by-a-person rule of the pages).
+    Numbers, schedules and ids are untouched."""
+    names: dict[str, str] = {}
+    for c in snap.categories:
+        names[hsds_id("category", c.id)] = str(c.name)
+    for w in snap.worries.values():
+        names[hsds_id("worry", w.id)] = str(w.text)
+    cards = {hsds_id("service", s.id): s for s in snap.services.values()}
+
+    def term(t: dict[str, Any]) -> dict[str, Any]:
+        return {**t, "name": names.get(t["id"], t["name"])}
+
+    out = []
+    for item in items:
+        if "taxonomy_terms" in item:
+            card = cards.get(item["id"])
+            item = {**item, "taxonomy_terms": [term(t) for t in item["taxonomy_terms"]]}
+            if card is not None:
+                item["name"] = str(card.name)
+                item["description"] = str(card.description) or None
+                item["fees_description"] = str(card.cost) or None
+                item["eligibility_description"] = str(card.target) or None
+            out.append(item)
+        else:
+            out.append(term(item))
+    return out

@@ -2,16 +2,16 @@
 axes middleware run.
 
 Placed right after SecurityMiddleware and WhiteNoise. A GET to a citizen page or the JSON API by
-someone without a session cookie is looked up under (content version, host, path, the query
-string as sent, language, minute); a hit is replayed with the status and every header the full
-stack gave it the first time (CSP, X-Frame-Options, Cache-Control, Vary …; SecurityMiddleware,
-outside, adds its own headers on every answer), and the anonymous daily counts are taken exactly
-as the view takes them: the entry keeps the view's count plan (handbook.views.count_plan, worked
-out once from the query string), so a hit only checks the referrer and adds its keys to the
-process's tally. A miss goes through the whole stack, and a 200 that sets no cookie is stored.
-Entries live in this process's memory (bounded, for the rest of the minute), so a hit costs no
-cache read while the content version is remembered; an admin edit bumps the version and retires
-them at once.
+someone without a session cookie is looked up under (content version, host, path, the query string
+as sent, the language shown — handbook/languages.py —, minute); a hit is replayed with the status
+and every header the full stack gave it the first time (CSP, X-Frame-Options, Cache-Control, Vary
+…; SecurityMiddleware, outside, adds its own headers on every answer), and the anonymous daily
+counts are taken exactly as the view takes them: the entry keeps the view's count plan
+(handbook.views.count_plan, worked out once from the query string), so a hit only checks the
+referrer and adds its keys to the process's tally. A miss goes through the whole stack, and a 200
+that sets no cookie is stored. Entries live in this process's memory (bounded, for the rest of the
+minute), so a hit costs no cache read while the content version is remembered; an admin edit bumps
+the version and retires them at once.
 """
 
 from __future__ import annotations
@@ -27,9 +27,9 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import timezone
 
-from . import services
+from . import languages, services
 
 # The citizen routes of handbook/urls.py under /handbook/ (checked against the URLconf in tests):
 # a regular expression is much cheaper than resolve() on every request.
@@ -41,7 +41,6 @@ ROUTES = {
 }
 _CATEGORY = re.compile(r"c/[-a-zA-Z0-9_]+/")
 MAX_ENTRIES = 2048
-MAX_LANGUAGES = 256
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,6 @@ class HandbookEarlyCacheMiddleware:
         self.get_response = get_response
         self.prefix = "/handbook/"
         self.entries: OrderedDict[tuple[str, ...], Entry] = OrderedDict()
-        self.languages: dict[tuple[str, str], str] = {}
         self.lock = threading.Lock()
 
     def _route(self, request: HttpRequest) -> str | None:
@@ -76,18 +74,8 @@ class HandbookEarlyCacheMiddleware:
         return route
 
     def _language(self, request: HttpRequest) -> str:
-        """The language LocaleMiddleware will pick, remembered per (cookie, Accept-Language)."""
-        asked = (
-            request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, ""),
-            request.META.get("HTTP_ACCEPT_LANGUAGE", ""),
-        )
-        language = self.languages.get(asked)
-        if language is None:
-            language = translation.get_language_from_request(request)
-            if len(self.languages) >= MAX_LANGUAGES:
-                self.languages.clear()
-            self.languages[asked] = language
-        return language
+        """The language the page is shown in: `?lang=`, else Accept-Language (never a cookie)."""
+        return languages.from_request(request)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         from . import selectors

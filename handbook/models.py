@@ -4,6 +4,8 @@ Category → Worry (as residents say it) ↔ Service (a consultation window) →
 Usage figures are daily counts only: no IP address, user agent or per-person trail.
 """
 
+from typing import Any
+
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,46 @@ from simple_history.models import HistoricalRecords
 WEEKDAY_HOLIDAY = 7
 
 
-class Category(models.Model):
+class TranslatedContent(models.Model):
+    """Per-language checks and やさしい日本語 ruby of a translated object (handbook/translation.py).
+
+    ``translation_meta`` = {language: {"checked_on": "YYYY-MM-DD" (a person checked it),
+    "digest": fingerprint of the values last loaded from handbook/data/translations}}. An entry
+    without checked_on is unchecked: readers see the Japanese text unless
+    HANDBOOK_SHOW_UNCHECKED_TRANSLATIONS is on. ``ruby`` holds the generated <ruby> markup per
+    field (regenerated on save); ``ruby_readings`` lets the secretariat correct a reading.
+    """
+
+    translation_meta = models.JSONField(
+        _("translation checks"), default=dict, blank=True, editable=False
+    )
+    ruby = models.JSONField(_("ruby"), default=dict, blank=True, editable=False)
+    ruby_readings = models.TextField(
+        _("ruby readings"),
+        blank=True,
+        help_text=_(
+            "Corrections of the readings shown over kanji in やさしい日本語, one a line: 漢字=よみ"
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from django.utils import translation
+
+        from .ruby import ruby_fields
+
+        self.ruby = ruby_fields(self)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "ruby"}
+        # django-modeltranslation writes each source column (`name`) from the active language's
+        # column: saved in Japanese, it always holds the Japanese text (`name_ja`).
+        with translation.override("ja"):
+            super().save(*args, **kwargs)
+
+
+class Category(TranslatedContent):
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=40, unique=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
@@ -39,7 +80,7 @@ class Category(models.Model):
         return reverse("handbook:category-detail", args=[self.slug])
 
 
-class Worry(models.Model):
+class Worry(TranslatedContent):
     """A worry in the words a resident would use (「お金がなくて生活が苦しい」)."""
 
     category = models.ForeignKey(
@@ -90,7 +131,7 @@ class Worry(models.Model):
         return self.text
 
 
-class Service(models.Model):
+class Service(TranslatedContent):
     """A consultation window (HSDS service with its contacts, location and eligibility)."""
 
     class PhoneStatus(models.TextChoices):
@@ -176,7 +217,18 @@ class Service(models.Model):
     is_active = models.BooleanField(_("shown"), default=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     # Every change (by the secretariat or approved from an organisation) is kept, with its author.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    # The per-language columns of handbook/translation.py are added after this model is built,
+    # so the history keeps the Japanese source fields (and the translation checks) only.
+    history = HistoricalRecords(
+        excluded_fields=[
+            "updated_at",
+            *(
+                f"{f}_{lang}"
+                for f in ("name", "description", "target", "what_to_expect", "hours_note", "cost")
+                for lang in ("ja", "easy", "en", "zh_hans", "ko", "vi")
+            ),
+        ]
+    )
 
     class Meta:
         ordering = ["name"]

@@ -310,6 +310,7 @@ class Hit:
     category: str
     is_crisis: bool
     score: float
+    tnote: str = ""  # see selectors.WorryInfo.tnote
 
 
 @dataclass

@@ -7,6 +7,7 @@ bump. Rendered pages are cached in the shared cache under the same version (see 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import threading
 import time
@@ -16,15 +17,16 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from . import hours, search
+from . import hours, languages, search
 from .crisis_languages import JAPANESE as CRISIS_JAPANESE
 from .crisis_languages import crisis_kind_foreign
 from .models import Category, Channel, Service, UsageDaily, Worry
 from .public_text import public_text, split_public, without_label
+from .ruby import RubyText, stored_or_new
 
 VERSION_KEY = "handbook:content-version"
 # The city's general line: shown instead of a number that is not verified.
@@ -85,6 +87,9 @@ class CategoryInfo:
     name: str
     description: str
     worry_ids: tuple[int, ...]
+    # "" (in the reader's language or Japanese for Japanese readers), "missing" (some text shown
+    # in Japanese: no checked translation) or "unchecked" (a translation no person checked yet).
+    tnote: str = ""
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ class WorryInfo:
     category: str
     is_crisis: bool
     service_ids: tuple[int, ...]
+    tnote: str = ""
 
 
 @dataclass(frozen=True)
@@ -132,6 +138,7 @@ class ServiceInfo:
     worry_ids: tuple[int, ...]
     # The provider's page on the public member list, when it is a member organisation.
     organisation_url: str = ""
+    tnote: str = ""
 
     @property
     def tel(self) -> str:
@@ -159,9 +166,141 @@ class Snapshot:
     index: search.Index = field(default_factory=lambda: search.Index([], {}))
     wards: list[tuple[int, str, str]] = field(default_factory=list)
     channels: set[str] = field(default_factory=set)
+    # The language of the texts, and every language's texts: {(kind, id): Texts}.
+    language: str = languages.SOURCE
+    texts: dict[tuple[str, int], Texts] = field(default_factory=dict)
+    # The catalogue keywords and texts of the other languages (searched for non-Japanese readers).
+    foreign_index: search.Index = field(default_factory=lambda: search.Index([], {}))
+    _localised: dict[tuple[str, bool], Snapshot] = field(default_factory=dict, repr=False)
 
     def category(self, slug: str) -> CategoryInfo | None:
         return next((c for c in self.categories if c.slug == slug), None)
+
+    def localised(self, language: str) -> Snapshot:
+        """The same snapshot with its texts in `language` (built once per language, kept)."""
+        if language == self.language or language not in languages.LANGUAGES:
+            return self
+        show_unchecked = settings.HANDBOOK_SHOW_UNCHECKED_TRANSLATIONS
+        key = (language, show_unchecked)
+        snap = self._localised.get(key)
+        if snap is None:
+            snap = _localise(self, language, show_unchecked=show_unchecked)
+            self._localised[key] = snap
+        return snap
+
+
+@dataclass(frozen=True)
+class Texts:
+    """One object's translated fields: {language: {field: text}} (Japanese under "ja"), the date
+    a person checked each language, the stored ruby and the secretariat's reading corrections."""
+
+    values: dict[str, dict[str, str]]
+    checked: dict[str, str]
+    ruby: dict[str, Any]
+    readings: str
+
+
+def _texts(obj: Any, fields: tuple[str, ...]) -> Texts:
+    values: dict[str, dict[str, str]] = {}
+    for language in languages.LANGUAGES:
+        suffix = languages.field_suffix(language)
+        row = {}
+        for f in fields:
+            value = getattr(obj, f"{f}_{suffix}", None)
+            if language == languages.SOURCE:
+                value = value or obj.__dict__.get(f)
+            if value:
+                row[f] = str(value)
+        values[language] = row
+    meta = obj.translation_meta or {}
+    checked = {
+        lang: str(m.get("checked_on")) for lang, m in meta.items() if m and m.get("checked_on")
+    }
+    return Texts(values, checked, obj.ruby or {}, obj.ruby_readings or "")
+
+
+def _localise(snap: Snapshot, language: str, *, show_unchecked: bool) -> Snapshot:
+    """Each text in `language` when a person checked it (or, for demonstrations, when it is not
+    checked yet and show_unchecked is on); otherwise the Japanese text, with a note. Numbers,
+    hours and crisis flags are the Japanese snapshot's own."""
+
+    def pick(kind: str, pk: int, shown: dict[str, str]) -> tuple[dict[str, Any], str]:
+        texts = snap.texts.get((kind, pk))
+        if texts is None:
+            return {}, ""
+        own = texts.values.get(language, {})
+        checked = language in texts.checked
+        out: dict[str, Any] = {}
+        note = ""
+        for f, ja in shown.items():
+            if not ja:
+                continue
+            value = own.get(f, "")
+            if value and kind == "service" and f in PUBLIC_TEXT_FIELDS:
+                value = public_text(value)  # checking notes never reach a card
+            if value and (checked or show_unchecked):
+                out[f] = value
+                if not checked:
+                    note = note or "unchecked"
+            else:
+                note = "missing"
+            if language == languages.EASY:
+                base = out.get(f, ja)
+                kind_shown = "easy" if f in out else "ja"
+                markup = stored_or_new(texts.ruby, f, kind_shown, base, texts.readings)
+                out[f] = RubyText(base, markup)
+        return out, note
+
+    categories = []
+    for c in snap.categories:
+        new, note = pick("category", c.id, {"name": c.name, "description": c.description})
+        categories.append(dataclasses.replace(c, **new, tnote=note))
+    cat_names = {c.id: c.name for c in categories}
+    worries = {}
+    for wid, w in snap.worries.items():
+        new, note = pick("worry", wid, {"text": w.text})
+        worries[wid] = dataclasses.replace(
+            w, **new, category=cat_names.get(w.category_id, w.category), tnote=note
+        )
+    services = {}
+    for sid, s in snap.services.items():
+        shown = {
+            "name": s.name,
+            "description": s.description,
+            "target": s.target,
+            "what_to_expect": s.what_to_expect,
+            "hours_note": s.hours_note,
+            "cost": s.cost,
+        }
+        new, note = pick("service", sid, shown)
+        services[sid] = dataclasses.replace(s, **new, tnote=note)
+    return dataclasses.replace(
+        snap,
+        language=language,
+        categories=categories,
+        worries=worries,
+        services=services,
+        _localised={},
+    )
+
+
+def _foreign_index(worries_qs: Any) -> search.Index:
+    rows = []
+    for w in worries_qs:
+        texts: list[str] = []
+        keywords: list[str] = []
+        for language in languages.LANGUAGES:
+            if language == languages.SOURCE:
+                continue
+            suffix = languages.field_suffix(language)
+            if t := getattr(w, f"text_{suffix}", None):
+                texts.append(str(t))
+            if k := getattr(w, f"keywords_{suffix}", None):
+                keywords.append(str(k))
+        if texts or keywords:
+            # The translated texts count as synonyms of the worry, the keywords as keywords.
+            rows.append((w.pk, "", "", ",".join(keywords), ",".join(texts), w.is_crisis, w.key))
+    return search.build_index(rows)
 
 
 _snapshots: dict[str, Snapshot] = {}
@@ -169,7 +308,15 @@ _lock = threading.Lock()
 
 
 def snapshot_build(version: str | None = None) -> Snapshot:
+    # The Japanese source whatever language the request that builds it asked for.
+    with translation.override(languages.SOURCE):
+        return _snapshot_build(version)
+
+
+def _snapshot_build(version: str | None = None) -> Snapshot:
     from members.models import Ward
+
+    from .translation import CATEGORY_FIELDS, SERVICE_FIELDS, WORRY_FIELDS
 
     worries_qs = (
         Worry.objects.filter(is_active=True, category__isnull=False)
@@ -179,9 +326,14 @@ def snapshot_build(version: str | None = None) -> Snapshot:
     services_qs = (
         Service.objects.filter(is_active=True)
         .select_related("provider", "ward")
-        .prefetch_related("hours", "worries")
+        .prefetch_related(
+            # Only what the links need: not the worries' texts in every language and their ruby.
+            "hours",
+            Prefetch("worries", queryset=Worry.objects.only("pk", "is_active")),
+        )
     )
     services: dict[int, ServiceInfo] = {}
+    texts: dict[tuple[str, int], Texts] = {}
     by_worry: dict[int, list[int]] = {}
     for s in services_qs:
         rows = [(h.weekday, h.opens, h.closes) for h in s.hours.all()]
@@ -194,6 +346,7 @@ def snapshot_build(version: str | None = None) -> Snapshot:
         worry_ids = tuple(w.pk for w in s.worries.all() if w.is_active)
         for wid in worry_ids:
             by_worry.setdefault(wid, []).append(s.pk)
+        texts[("service", s.pk)] = _texts(s, SERVICE_FIELDS)
         services[s.pk] = ServiceInfo(
             id=s.pk,
             name=s.name,
@@ -245,14 +398,17 @@ def snapshot_build(version: str | None = None) -> Snapshot:
             service_ids=tuple(by_worry.get(w.pk, ())),
         )
         cat_worries.setdefault(w.category_id, []).append(w.pk)
+        texts[("worry", w.pk)] = _texts(w, WORRY_FIELDS)
         index_rows.append(
             (w.pk, w.text, w.category.name, w.keywords, w.synonyms, w.is_crisis, w.key)
         )
-    categories = [
-        CategoryInfo(c.pk, c.slug, c.name, c.description, tuple(cat_worries.get(c.pk, ())))
-        for c in Category.objects.order_by("order", "name")
-        if c.pk in cat_worries
-    ]
+    categories = []
+    for c in Category.objects.order_by("order", "name"):
+        if c.pk in cat_worries:
+            categories.append(
+                CategoryInfo(c.pk, c.slug, c.name, c.description, tuple(cat_worries[c.pk]))
+            )
+            texts[("category", c.pk)] = _texts(c, CATEGORY_FIELDS)
     return Snapshot(
         version=version,
         categories=categories,
@@ -261,6 +417,8 @@ def snapshot_build(version: str | None = None) -> Snapshot:
         index=search.build_index(index_rows),
         wards=list(Ward.objects.order_by("order").values_list("pk", "name", "code")),
         channels=set(Channel.objects.values_list("code", flat=True)),
+        texts=texts,
+        foreign_index=_foreign_index(worries_qs),
     )
 
 
@@ -296,8 +454,44 @@ class SearchResult:
 FALLBACK_WORRY_KEY = "where-to-ask"
 
 
+def _merge(a: list[search.Hit], b: list[search.Hit], limit: int) -> list[search.Hit]:
+    best: dict[int, search.Hit] = {}
+    for hit in (*a, *b):
+        if hit.id not in best or hit.score > best[hit.id].score:
+            best[hit.id] = hit
+    return sorted(best.values(), key=lambda h: (-h.score, h.id))[:limit]
+
+
+def _in_language(snapshot: Snapshot, hits: list[search.Hit]) -> list[search.Hit]:
+    """The hits with the worry's and category's texts in the snapshot's language."""
+    out = []
+    for h in hits:
+        w = snapshot.worries.get(h.id)
+        out.append(
+            dataclasses.replace(h, text=w.text, category=w.category, tnote=w.tnote) if w else h
+        )
+    return out
+
+
+def _has_japanese(text: str) -> bool:
+    return any(
+        "\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" or "\uff66" <= ch <= "\uff9f"
+        for ch in text
+    )
+
+
 def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchResult:
+    """The worries for a resident's words, with texts in the snapshot's language."""
+    result = _worries_search(snapshot=snapshot, text=text, limit=limit)
+    return dataclasses.replace(result, hits=_in_language(snapshot, result.hits))
+
+
+def _worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchResult:
     hits = search.search(snapshot.index, text, limit=limit)
+    if snapshot.language != languages.SOURCE or not _has_japanese(text):
+        # The keywords and texts of the other languages ("rent", "房租", "tiền nhà"); a Japanese
+        # reader typing Japanese is answered from the Japanese catalogue alone.
+        hits = _merge(hits, search.search(snapshot.foreign_index, text, limit=limit), limit)
     crisis = search.is_crisis_text(text)
     if not crisis and (kind := crisis_kind_foreign(text)) is not None:
         # A crisis written in another language: the same crisis worries (and so the same lines,
@@ -306,11 +500,12 @@ def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchR
         hits = search.search(snapshot.index, CRISIS_JAPANESE[kind], limit=limit) or hits
     if hits or not text.strip():
         return SearchResult(query=text, crisis=crisis, hits=hits)
-    names: list[str] = []
+    category_ids: list[int] = []
     for hit in search.nearest(snapshot.index, text, limit=8):
-        if hit.category not in names:
-            names.append(hit.category)
-    nearest = tuple(c for name in names[:3] for c in snapshot.categories if c.name == name)
+        w = snapshot.worries.get(hit.id)
+        if w is not None and w.category_id not in category_ids:
+            category_ids.append(w.category_id)
+    nearest = tuple(c for cid in category_ids[:3] for c in snapshot.categories if c.id == cid)
     fallback = [
         search.Hit(w.id, w.text, w.category, w.is_crisis, 0.0)
         for w in snapshot.index.worries

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from kitakyushu_pf.uploads import decode_text_upload
 
 from . import hours
+from .languages import in_source_language
 from .models import Channel, OpeningHours, Service, UsageDaily, Worry, WrongEntryReport
 from .selectors import VERSION_KEY, content_version_forget
 
@@ -335,6 +336,7 @@ class ImportResult:
         return not self.errors
 
 
+@in_source_language
 def services_import_csv(*, data: bytes) -> ImportResult:
     """Create or update services from CSV rows (`id` empty = new). All rows or none."""
     from members.models import Organisation, Ward
@@ -497,6 +499,7 @@ def _contact_ward(name: str) -> str | None:
     return None
 
 
+@in_source_language
 def contacts_load(*, path: Path = CONTACTS_CSV) -> LoadSummary:
     """Load or refresh the real windows from the verified contacts CSV (idempotent)."""
     from members.models import Ward
@@ -627,6 +630,7 @@ def target_without_languages(target: str) -> str:
     return target.strip().rstrip("。")
 
 
+@in_source_language
 def multilingual_load(*, path: Path = MULTILINGUAL_CSV) -> LoadSummary:
     """Load the lines for foreign residents (idempotent).
 

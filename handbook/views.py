@@ -13,7 +13,9 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import wraps
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -42,7 +44,7 @@ from kitakyushu_pf.exports import csv_response
 from kitakyushu_pf.roles import SECRETARIAT, role_required
 from kitakyushu_pf.security import denial_log
 
-from . import hsds, schemes, selectors, services
+from . import hsds, languages, schemes, selectors, services
 from .forms import ReportForm
 from .models import Service, UsageDaily, Worry
 
@@ -52,6 +54,36 @@ LOCAL_PAGES_SECONDS = 60.0
 _local_pages: dict[str, tuple[float, dict[str, Any]]] = {}
 CHANNELS = ("qr", "flyer", "ad", "sns")
 HANDBOOK_PREFIX = "/handbook/"  # where kitakyushu_pf/urls.py mounts the handbook
+
+
+# --- Language (`?lang=`, else Accept-Language; never a cookie) ------------------------------
+
+_language: ContextVar[str] = ContextVar("handbook_language", default=languages.SOURCE)
+
+
+def in_language(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """The view runs in the reader's language: its content language (`request.handbook_language`,
+    part of every cache key) and the interface strings of that language."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        language = languages.from_request(request)
+        request.handbook_language = language  # type: ignore[attr-defined]
+        token = _language.set(language)
+        try:
+            with translation.override(languages.INTERFACE[language]):
+                response = view(request, *args, **kwargs)
+        finally:
+            _language.reset(token)
+        response.headers.setdefault("Content-Language", languages.HTML_LANG[language])
+        return response
+
+    return wrapper
+
+
+def _snap(request: HttpRequest) -> selectors.Snapshot:
+    """The content snapshot in this request's language."""
+    return selectors.snapshot_get().localised(_language.get())
 
 
 # --- Query-string parsing (the cache key is built from these, never from the raw string) ------
@@ -95,7 +127,11 @@ def _channel(request: HttpRequest, snap: selectors.Snapshot) -> str:
 def _keep(request: HttpRequest, snap: selectors.Snapshot) -> tuple[tuple[str, str], ...]:
     """The query parameters every link inside the handbook carries on (part of the cache key)."""
     channel = _channel(request, snap)
-    return (("src", channel),) if channel and channel != "other" else ()
+    keep: tuple[tuple[str, str], ...] = (
+        (("src", channel),) if channel and channel != "other" else ()
+    )
+    asked = languages.from_query(request.GET.get("lang", ""))
+    return (*keep, ("lang", asked)) if asked else keep
 
 
 def is_landing(referer: str, host: str) -> bool:
@@ -116,7 +152,9 @@ def _cached(
     """A cached dict for the same question; with no reachable cache, computed every time."""
     if version is None:
         return produce()
-    raw = "|".join(repr(p) for p in (version, translation.get_language(), *key_parts))
+    raw = "|".join(
+        repr(p) for p in (version, translation.get_language(), _language.get(), *key_parts)
+    )
     key = "handbook:page:" + hashlib.blake2b(raw.encode(), digest_size=16).hexdigest()
     # A small per-process copy in front of the shared cache: same key, so same version.
     local = _local_pages.get(key)
@@ -140,8 +178,23 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> str
     # `messages` is emptied so that no one's flash message is ever cached into a shared page.
     snap = context.get("snap") or selectors.snapshot_get()
     keep = _keep(request, snap)
+    language = _language.get()
+    # The language switch: this page (with the parameters its cache key holds) in each language.
+    base = [(k, v) for k, v in (*keep, *context.get("page_params", ())) if k != "lang"]
+    switch = [
+        {
+            "code": code,
+            "name": languages.NATIVE_NAMES[code],
+            "tag": languages.HTML_LANG[code],
+            "url": request.path + "?" + urlencode([*base, ("lang", code)]),
+            "current": code == language,
+        }
+        for code in languages.LANGUAGES
+    ]
     context = {
         **context,
+        "hb_language": language,
+        "language_switch": switch,
         "keep": keep,
         "keep_query": urlencode(keep),
         "messages": (),
@@ -149,6 +202,15 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> str
         "general_line": (selectors.GENERAL_LINE_NAME, selectors.GENERAL_LINE_PHONE),
     }
     return render_to_string(template, context, request=request)
+
+
+def _list_note(items: Any) -> dict[str, str]:
+    """One translation note for a list (as `tnote` of one object): "missing" if any item is
+    shown in Japanese, else "unchecked" if any is not checked by a person yet."""
+    notes = {getattr(i, "tnote", "") for i in items}
+    return {
+        "tnote": "missing" if "missing" in notes else ("unchecked" if "unchecked" in notes else "")
+    }
 
 
 def _html(body: str) -> HttpResponse:
@@ -238,7 +300,7 @@ def _counted(
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     q = _query(request)
     if not q:
         page = _cached(
@@ -259,7 +321,9 @@ def home(request: HttpRequest) -> HttpResponse:
         context: dict[str, Any] = {
             "snap": snap,
             "q": q,
+            "page_params": (("q", q),),
             "result": result,
+            "hits_note": _list_note(result.hits),
             "ranking": ranking,
             "age_groups": selectors.AGE_GROUPS,
         }
@@ -280,7 +344,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     category = snap.category(slug)
     if category is None:
         raise Http404
@@ -294,7 +358,8 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
                     "snap": snap,
                     "category": category,
                     "worries": [snap.worries[w] for w in category.worry_ids],
-                    "schemes": schemes.schemes_for_categories([category.slug]),
+                    "worries_note": _list_note(snap.worries[w] for w in category.worry_ids),
+                    "schemes": schemes.schemes_for_categories([category.slug], snap.language),
                     "age_groups": selectors.AGE_GROUPS,
                 },
             )
@@ -306,7 +371,7 @@ def category_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def results(request: HttpRequest) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     worry_ids = [w for w in _worry_ids(request) if w in snap.worries]
     age = _age(request)
     ward_id, ward_name = _ward(request, snap)
@@ -332,6 +397,11 @@ def results(request: HttpRequest) -> HttpResponse:
                 "handbook/results.html",
                 {
                     "snap": snap,
+                    "page_params": (
+                        *(("w", str(w)) for w in worry_ids),
+                        *((("age", str(age)),) if age is not None else ()),
+                        *((("ward", ward_name),) if ward_name else ()),
+                    ),
                     "ranking": ranking,
                     "age": age,
                     "age_label": dict(selectors.AGE_GROUPS).get(age or -1, ""),
@@ -342,7 +412,8 @@ def results(request: HttpRequest) -> HttpResponse:
                             c.slug
                             for c in snap.categories
                             if c.id in {w.category_id for w in ranking.worries}
-                        ]
+                        ],
+                        snap.language,
                     ),
                     "share_path_all": share_all,
                     "shown_services": shown,
@@ -398,7 +469,14 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
                 message=form.cleaned_data["message"],
             )
             return redirect(reverse("handbook:report-thanks") + _keep_suffix(request))
-    body = _render(request, "handbook/report_form.html", {"service": service, "form": form})
+    # The window's name as its card shows it in the reader's language (checked translations).
+    card = _snap(request).services.get(service.pk)
+    name = card.name if card is not None else service.__dict__["name"]
+    body = _render(
+        request,
+        "handbook/report_form.html",
+        {"service": service, "service_name": name, "form": form},
+    )
     response = _html(body)
     if request.method == "POST":
         response.status_code = 400
@@ -441,20 +519,25 @@ def _json(data: dict[str, Any]) -> JsonResponse:
 
 @require_safe
 def api_search(request: HttpRequest) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     q = _query(request)
+
+    def worry(h: Any) -> dict[str, Any]:
+        item = {"id": h.id, "text": str(h.text), "category": str(h.category), "score": h.score}
+        if snap.language != languages.SOURCE:
+            # "missing": shown in Japanese; "unchecked": not yet checked by a person.
+            w = snap.worries.get(h.id)
+            item["translation"] = (w.tnote if w else "") or "ok"
+        return item
 
     def produce() -> dict[str, Any]:
         result = selectors.worries_search(snapshot=snap, text=q)
         return {
             "crisis": result.crisis,
-            "worries": [
-                {"id": h.id, "text": h.text, "category": h.category, "score": h.score}
-                for h in result.hits
-            ],
+            "worries": [worry(h) for h in result.hits],
             # true: nothing fitted; "worries" then holds どこに相談したらいいかわからない.
             "fallback": result.fallback,
-            "nearest_categories": [{"slug": c.slug, "name": c.name} for c in result.nearest],
+            "nearest_categories": [{"slug": c.slug, "name": str(c.name)} for c in result.nearest],
         }
 
     data = _cached(("api-search", selectors.search.normalise(q)), produce, version=snap.version)
@@ -471,7 +554,7 @@ def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, 
     s = r.service
     return {
         "id": s.id,
-        "name": s.name,
+        "name": str(s.name),
         "organisation": s.organisation,
         # As on the page: an unverified number is replaced by the city's general line.
         "phone": s.tel or (selectors.GENERAL_LINE_PHONE if s.use_general_line else None),
@@ -482,7 +565,7 @@ def service_json(request: HttpRequest, r: selectors.RankedService) -> dict[str, 
 
 @require_safe
 def api_services(request: HttpRequest) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     worry_ids = [w for w in _worry_ids(request, "worry") if w in snap.worries]
     age = _age(request)
     ward_id, _name = _ward(request, snap)
@@ -653,17 +736,28 @@ def hsds_services(request: HttpRequest) -> JsonResponse:
             modified_after = modified_after.astimezone(dt.UTC)
         except (ValueError, OverflowError):
             return _hsds_error("modified_after must be an ISO 8601 date or date-time")
-    return _hsds_list(request, hsds.services(modified_after=modified_after))
+    with translation.override(languages.SOURCE):  # the Japanese source, then the checked texts
+        items = hsds.services(modified_after=modified_after)
+    return _hsds_list(request, _hsds_localised(request, items))
+
+
+def _hsds_localised(request: HttpRequest, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if _language.get() == languages.SOURCE:
+        return items
+    return hsds.localise(items, _snap(request))
 
 
 @require_safe
 def hsds_organizations(request: HttpRequest) -> JsonResponse:
-    return _hsds_list(request, hsds.organizations())
+    with translation.override(languages.SOURCE):
+        return _hsds_list(request, hsds.organizations())
 
 
 @require_safe
 def hsds_taxonomy(request: HttpRequest) -> JsonResponse:
-    return _hsds_list(request, hsds.taxonomy_terms())
+    with translation.override(languages.SOURCE):
+        items = hsds.taxonomy_terms()
+    return _hsds_list(request, _hsds_localised(request, items))
 
 
 @require_safe
@@ -678,14 +772,14 @@ def openapi(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def scheme_list(request: HttpRequest) -> HttpResponse:
-    snap = selectors.snapshot_get()
+    snap = _snap(request)
     page = _cached(
         ("schemes", _keep(request, snap)),
         lambda: {
             "html": _render(
                 request,
                 "handbook/scheme_list.html",
-                {"snap": snap, "schemes": schemes.schemes_all()},
+                {"snap": snap, "schemes": schemes.schemes_all(snap.language)},
             )
         },
         version=snap.version,
@@ -695,8 +789,8 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def scheme_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    snap = selectors.snapshot_get()
-    scheme = schemes.scheme_get(slug)
+    snap = _snap(request)
+    scheme = schemes.scheme_get(slug, snap.language)
     if scheme is None:
         raise Http404
     categories = [c for c in snap.categories if c.slug in scheme.categories]

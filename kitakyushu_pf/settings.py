@@ -101,6 +101,7 @@ else:
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin: handbook content in six languages
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -461,6 +462,16 @@ HANDBOOK_EMPTY_SEARCH_MIN_REPEATS = env.int("HANDBOOK_EMPTY_SEARCH_MIN_REPEATS",
 HANDBOOK_EMPTY_SEARCH_DAILY_CAP = env.int("HANDBOOK_EMPTY_SEARCH_DAILY_CAP", default=30)
 # Wrong-entry reports accepted per client address and hour (the form sets no cookie).
 HANDBOOK_REPORTS_PER_HOUR = env.int("HANDBOOK_REPORTS_PER_HOUR", default=5)
+# Content languages of the handbook (`?lang=`): Japanese is the source; "easy" is やさしい日本語.
+HANDBOOK_LANGUAGES = ("ja", "easy", "en", "zh-hans", "ko", "vi")
+MODELTRANSLATION_LANGUAGES = HANDBOOK_LANGUAGES
+MODELTRANSLATION_DEFAULT_LANGUAGE = "ja"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("ja",)
+# A translation not yet checked by a person is shown (with a note saying so) instead of the
+# Japanese text: for demonstrations. On by default in development, off in production.
+HANDBOOK_SHOW_UNCHECKED_TRANSLATIONS = env.bool(
+    "HANDBOOK_SHOW_UNCHECKED_TRANSLATIONS", default=DEBUG or DEVELOPMENT
+)
 
 # --- surveys ---
 # Publication mode suppresses city counts below this threshold (plus complementary cells).

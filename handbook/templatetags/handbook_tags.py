@@ -28,3 +28,9 @@ def keep_fields(context: template.Context) -> SafeString:
     return format_html_join(
         "", '<input type="hidden" name="{}" value="{}">', ((k, v) for k, v in keep)
     ) or mark_safe("")  # noqa: S308 - a constant
+
+
+@register.filter
+def plain(value: Any) -> str:
+    """The text without its ruby (for <title> and attributes): escaped as any text."""
+    return str.__str__(value) if isinstance(value, str) else str(value)

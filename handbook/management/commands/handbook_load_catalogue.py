@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from handbook.catalogue import CatalogueError, catalogue_load, catalogue_read
 from handbook.services import contacts_load
+from handbook.translations_load import translations_load
 
 
 class Command(BaseCommand):
@@ -41,6 +42,12 @@ class Command(BaseCommand):
             catalogue=catalogue, overwrite=options["overwrite"], dry_run=options["check"]
         )
         for line in report.lines():
+            self.stdout.write(line)
+        # handbook/data/translations/<lang>.yaml (a missing language file is skipped).
+        translated = translations_load(
+            overwrite="all" in options["overwrite"], dry_run=options["check"]
+        )
+        for line in translated.lines():
             self.stdout.write(line)
         if report.conflicts and not all(c.overwritten for c in report.conflicts):
             self.stdout.write(

@@ -1,0 +1,11 @@
+"""Date formats of the handbook's Korean pages (the portal's named ones)."""
+
+DATE_FORMAT = "Y년 n월 j일"
+DATETIME_FORMAT = "Y년 n월 j일 H:i"
+TIME_FORMAT = "H:i"
+DAY_FORMAT = "n월 j일"
+DAY_WEEKDAY_FORMAT = "n월 j일 (D)"
+DATE_WEEKDAY_FORMAT = "Y년 n월 j일 (D)"
+DAY_TIME_FORMAT = "n월 j일 H:i"
+RANGE_SEPARATOR = " – "
+DATE_TIME_SEPARATOR = " "

@@ -1,0 +1,11 @@
+"""Date formats of the handbook's Vietnamese pages (the portal's named ones)."""
+
+DATE_FORMAT = "j/n/Y"
+DATETIME_FORMAT = "H:i, j/n/Y"
+TIME_FORMAT = "H:i"
+DAY_FORMAT = "j/n"
+DAY_WEEKDAY_FORMAT = "D, j/n"
+DATE_WEEKDAY_FORMAT = "D, j/n/Y"
+DAY_TIME_FORMAT = "H:i, j/n"
+RANGE_SEPARATOR = " – "
+DATE_TIME_SEPARATOR = ", "

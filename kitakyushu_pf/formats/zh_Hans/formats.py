@@ -1,0 +1,11 @@
+"""Date formats of the handbook's Simplified Chinese pages (the portal's named ones)."""
+
+DATE_FORMAT = "Y年n月j日"
+DATETIME_FORMAT = "Y年n月j日 H:i"
+TIME_FORMAT = "H:i"
+DAY_FORMAT = "n月j日"
+DAY_WEEKDAY_FORMAT = "n月j日 (D)"
+DATE_WEEKDAY_FORMAT = "Y年n月j日 (D)"
+DAY_TIME_FORMAT = "n月j日 H:i"
+RANGE_SEPARATOR = "–"
+DATE_TIME_SEPARATOR = " "
