@@ -236,9 +236,24 @@ def test_early_cache_keys_on_the_language_shown(demo, settings) -> None:
     assert again == first
 
 
-def test_scheme_explainer_in_english_and_in_easy_japanese(client: Client, demo) -> None:
-    # handbook/data/translations/en.yaml: a checked English name, the facts not yet translated.
-    html = client.get("/handbook/s/seikatsu-hogo/?lang=en").content.decode()
+def test_scheme_explainer_in_english_and_in_easy_japanese(
+    client: Client, demo, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An English file with a checked name and the facts not yet translated.
+    from handbook import schemes, translations_load
+
+    english = {
+        "schemes": {"seikatsu-hogo": {"name": "Public assistance (seikatsu hogo)", **CHECKED}}
+    }
+    real = translations_load.read_file
+    monkeypatch.setattr(
+        translations_load, "read_file", lambda lang, *a: english if lang == "en" else real(lang, *a)
+    )
+    schemes._schemes_in.cache_clear()
+    try:
+        html = client.get("/handbook/s/seikatsu-hogo/?lang=en").content.decode()
+    finally:
+        schemes._schemes_in.cache_clear()
     assert '<h1 class="h3 fw-bold mt-2">Public assistance (seikatsu hogo)</h1>' in html
     assert 'data-tnote="missing"' in html and "生活に困る" in html
     easy = client.get("/handbook/s/seikatsu-hogo/?lang=easy").content.decode()
@@ -292,7 +307,15 @@ def test_report_form_names_the_window_by_the_checked_rule(client: Client, demo) 
 
 @pytest.mark.parametrize(("q", "key"), [("lonely", "lonely"), ("no money", "no-money")])
 def test_english_words_of_a_new_user_find_their_worry(client: Client, demo, q, key) -> None:
-    """From handbook/data/translations/en.yaml: "lonely" and "no money" found nothing before."""
+    """From handbook/data/translations/en.yaml: "lonely" and "no money" found nothing before.
+    The keywords search before a person has checked the text; the text shows once checked."""
+    worry = Worry.objects.get(key=key)
     data = client.get("/handbook/api/search", {"q": q, "lang": "en"}).json()
-    assert data["worries"] and data["worries"][0]["id"] == Worry.objects.get(key=key).pk
+    assert data["worries"] and data["worries"][0]["id"] == worry.pk
+    assert data["worries"][0]["translation"] == "missing"  # shown in Japanese
+    assert data["worries"][0]["text"] == worry.text_ja
+    _put(worry, translation_meta={"en": CHECKED})  # as the admin's save does:
+    services.content_changed()
+    data = client.get("/handbook/api/search", {"q": q, "lang": "en"}).json()
     assert data["worries"][0]["translation"] == "ok"
+    assert data["worries"][0]["text"] == worry.text_en
