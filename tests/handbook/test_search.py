@@ -114,3 +114,28 @@ def test_kitakyushu_negatives_are_negatives(text: str, term: str) -> None:
 def test_a_verb_ending_in_n_is_not_a_negative() -> None:
     assert "死ぬ~ない" not in search.analyse("母が死んでから").terms
     assert "読む~ない" not in search.analyse("本を読んだ").terms
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("I have no money", "no-money"),
+        ("I can't pay my rent", "rent"),
+        ("I got fired", "dismissed"),
+        ("没工作", "no-job"),
+        ("我现在没有工作", "no-job"),
+        ("집세를 못 내요", "rent"),
+        ("tôi bị đuổi việc", "dismissed"),
+        ("toi khong co tien", "no-money"),
+    ],
+)
+def test_a_worry_typed_in_another_language_finds_its_worry(text: str, key: str) -> None:
+    """The catalogue's translations (handbook/data/translations/) are searched for a query in
+    English, Chinese, Korean or Vietnamese, so it does not fall through to 「どこに相談したら」."""
+    seed_demo()
+    snap = selectors.snapshot_build(None)
+    keys = {w.id: w.key for w in snap.index.worries}
+    result = selectors.worries_search(snapshot=snap, text=text, limit=3)
+    assert key in [keys[h.id] for h in result.hits], [h.text for h in result.hits]
+    assert not result.fallback
