@@ -655,7 +655,7 @@ def _harm(text: Text) -> list[Finding]:
         after = [a for a, _ in text.spans(h["rampage"]) if a > first]
         hits = [a for a, _ in text.spans(h["violence"]) if a > first]
         if after and (len(after) + len(hits) >= 2):
-            found.append(Finding("violence", "rampage", "a child of the house", "danger-now"))
+            found.append(Finding("violence", "rampage", "a child of the house", "family-violence"))
             break
     # a threat to kill said to the writer (殺すって言われた, 殺すぞと脅された)
     for _first, last in text.spans(h["threat"]):

@@ -241,4 +241,5 @@ CRISIS_WORRIES: dict[str, set[str]] = {
     "elder-abuse-suspected": {"abuse", "violence"},
     "sexual-violence": {"sexual"},
     "danger-now": {"danger", "violence"},
+    "family-violence": {"violence", "danger"},
 }

@@ -139,3 +139,28 @@ def test_a_worry_typed_in_another_language_finds_its_worry(text: str, key: str) 
     result = selectors.worries_search(snapshot=snap, text=text, limit=3)
     assert key in [keys[h.id] for h in result.hits], [h.text for h in result.hits]
     assert not result.fallback
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # worries the catalogue lacked: scams, eating disorders, violence at home by a child or a
+        # sibling, people bereaved by suicide, drug dependency
+        ("投資でもうかると言われて振り込んだ", "scam"),
+        ("息子を名乗る電話で100万円払ってしまった", "scam"),
+        ("過食嘔吐がとまらない", "eating-disorder"),
+        ("拒食で体重がへりつづけてる", "eating-disorder"),
+        ("弟が暴れて母を殴る", "family-violence"),
+        ("大学生の息子の家庭内暴力", "family-violence"),
+        ("兄を自殺で亡くした", "suicide-bereaved"),
+        ("夫が自死してから何も手につかない", "suicide-bereaved"),
+        ("大麻がやめられない", "addiction"),
+    ],
+)
+def test_worries_residents_have_are_in_the_catalogue(text: str, key: str) -> None:
+    seed_demo()
+    snap = selectors.snapshot_build(None)
+    keys = {w.id: w.key for w in snap.index.worries}
+    result = selectors.worries_search(snapshot=snap, text=text, limit=3)
+    assert key in [keys[h.id] for h in result.hits], [h.text for h in result.hits]
