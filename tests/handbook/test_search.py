@@ -164,3 +164,48 @@ def test_worries_residents_have_are_in_the_catalogue(text: str, key: str) -> Non
     keys = {w.id: w.key for w in snap.index.worries}
     result = selectors.worries_search(snapshot=snap, text=text, limit=3)
     assert key in [keys[h.id] for h in result.hits], [h.text for h in result.hits]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # the words of a worry the catalogue did not know (taxes by name, take-home pay, sales,
+        # a career gap, a filthy room, in-laws, a temperature, after childbirth, a rebellious
+        # child, exposure online, palpitations, a child's development, same-sex partners, a
+        # stillbirth, after the parents die, a settlement, a barking dog, online games, after-school
+        # care, shopping far away, a flight home, a child swallowing something, a pension taken,
+        # a phone checked, an amount of money left)
+        ("固定資産税の督促がきた", "tax-insurance"),
+        ("手取りが少なすぎて生活できん", "working-poor"),
+        ("客が減って店の売り上げが落ちた", "income-fell"),
+        ("ずっとニートで職歴がない", "long-out-of-work"),
+        ("部屋が汚くて足の踏み場もない", "hoarding"),
+        ("義母との関係がしんどい", "couple"),
+        ("赤ちゃんが38度ある", "child-fever"),
+        ("産後うつかもしれない", "low-mood"),
+        ("反抗期の娘にどう接したらいいか", "parenting-hard"),
+        ("ネットで個人情報をさらされた", "sns-trouble"),
+        ("動悸がして息苦しい", "anxiety"),
+        ("息子の言葉の発達が遅い", "developmental"),
+        ("同性パートナーとの将来が不安", "lgbt"),
+        ("死産でつらい", "bereavement"),
+        ("親亡き後のひきこもりの弟が心配", "withdrawn-family"),
+        ("事故の示談金でもめてる", "legal"),
+        ("隣の家の犬の鳴き声がうるさい", "neighbours"),
+        ("夫がオンラインゲームに課金しすぎ", "addiction"),
+        ("学童に入れなかった", "parenting-hard"),
+        ("近くにスーパーがなくて買い物に行けない", "elderly-alone"),
+        ("帰国したいけど飛行機のチケット代がない", "foreign-work-money"),
+        ("赤ちゃんがたばこを誤飲した", "sudden-illness"),
+        ("兄が母の年金を勝手に引き出している", "elder-abuse-suspected"),
+        ("彼氏に携帯を毎日チェックされる", "verbal-abuse-control"),
+        ("所持金が500円しかない", "no-money"),
+    ],
+)
+def test_the_words_of_a_worry_find_it(text: str, key: str) -> None:
+    seed_demo()
+    snap = selectors.snapshot_build(None)
+    keys = {w.id: w.key for w in snap.index.worries}
+    result = selectors.worries_search(snapshot=snap, text=text, limit=3)
+    assert key in [keys[h.id] for h in result.hits], [h.text for h in result.hits]
