@@ -214,8 +214,24 @@ def test_the_crisis_reading_puts_the_right_crisis_worry_first(
         ("父が母を殴っている", "夫やパートナーから暴力を受けている"),
         # looking after a parent (見とる)
         ("父を一人で見とってもう限界", "親の介護に疲れた"),
+        # third round: someone at school or work as the subject
+        ("部下が消えたいって言ってる", "家族や知り合いが死にたいと言っている"),
+        # the carer who hits the old parent they look after (not a child)
+        ("介護中の母を叩いてしまいそう", "高齢の家族が虐待されているかもしれない"),
+        # a door kicked or banged on now: danger, not a parent's violence
+        ("夜中に玄関のドアを何度もけられてる", "今すぐ身の危険を感じている"),
+        # the neck as a body part, not a dismissal (首になった)
+        ("首がこって頭痛がひどい", "病気で仕事や生活が続けられない"),
     ],
 )
 def test_who_and_what_of_the_second_round(snap: selectors.Snapshot, query: str, fits: str) -> None:
     hits = selectors.worries_search(snapshot=snap, text=query, limit=3).hits
     assert fits in [h.text for h in hits], [h.text for h in hits]
+
+
+@pytest.mark.parametrize("query", ["宿題多すぎて死ぬ", "バイトきつすぎて死ぬ"])
+def test_too_much_to_die_is_not_a_death_that_happened(snap: selectors.Snapshot, query: str) -> None:
+    """〜すぎて死ぬ is a figure of speech, not bereavement nor the crisis worries."""
+    hits = selectors.worries_search(snapshot=snap, text=query, limit=3)
+    assert not hits.crisis
+    assert "大切な人を亡くしてつらい" not in [h.text for h in hits.hits]
