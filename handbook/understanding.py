@@ -59,6 +59,8 @@ _FIGURE = re.compile(
 _AT_THE_DOOR = re.compile(
     r"(?:ドア|扉|玄関|窓|どあ) (?:を )?(?:\S+ ){0,3}?(?:叩く|蹴る|殴る|たたく|ける) (?:れる|られる)"
 )
+# A dream (飛び降りる夢ばかり見る, 人が死ぬ夢): what happens in it is not happening; nightmares.
+_DREAM = re.compile(r"(?:^| )(?:夢|悪夢) (?:を |が |ばかり |ばっか |も )?(?:\S+ )?(?:見る|続く)")
 # The one hit is an old parent the writer looks after (介護してる母につい手をあげてしまう).
 _CARED_FOR = re.compile(r"介護|認知症|寝たきり|要介護|デイサービス")
 _SELF_HITS = re.compile(rf"{_HIT} (?:て|で) (?:仕舞う|しまう)|{_HIT} そう|つい {_HIT}|揺さぶる")
@@ -129,7 +131,12 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
         reading.up("someone-suicidal", 1.2)
         for key in SELF_IDEATION:
             reading.down(key, 0.5)
-    if _DEATH.search(line) and not ideation and not _FIGURE.search(line):
+    dream = bool(_DREAM.search(line))
+    if dream:
+        reading.notes.append("a dream")
+        reading.up("sleepless", 0.8)
+        reading.up("anxiety", 0.5)
+    if _DEATH.search(line) and not ideation and not _FIGURE.search(line) and not dream:
         reading.notes.append("a death that happened")
         reading.up("bereavement", 0.9)
         for key in (*SELF_IDEATION, "someone-suicidal"):
@@ -232,6 +239,9 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
     # The crisis kind found in the words decides which crisis worries may lead.
     if ideation and not other:
         reading.up("suicidal-thoughts", 1.0)
+        # the writer's own: wanting to vanish or finding life too hard may fit as well
+        reading.up("wish-to-vanish", 0.5)
+        reading.up("tired-of-living", 0.5)
     if "self_harm" in found.kinds:
         reading.up("someone-suicidal" if other else "self-harm", 0.9)
     if "sexual" in found.kinds:

@@ -235,3 +235,13 @@ def test_too_much_to_die_is_not_a_death_that_happened(snap: selectors.Snapshot, 
     hits = selectors.worries_search(snapshot=snap, text=query, limit=3)
     assert not hits.crisis
     assert "大切な人を亡くしてつらい" not in [h.text for h in hits.hits]
+
+
+@pytest.mark.parametrize("query", ["産まれてきたくなかった", "私なんか生まれてこなきゃよかった"])
+def test_the_writers_own_ideation_shows_the_three_ideation_worries(
+    snap: selectors.Snapshot, query: str
+) -> None:
+    """Wanting to die, to vanish, or finding life too hard: a reader of one may be any of them."""
+    hits = selectors.worries_search(snapshot=snap, text=query, limit=3)
+    assert hits.crisis
+    assert {h.text for h in hits.hits} == _OWN, [h.text for h in hits.hits]

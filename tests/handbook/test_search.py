@@ -201,6 +201,11 @@ def test_worries_residents_have_are_in_the_catalogue(text: str, key: str) -> Non
         ("兄が母の年金を勝手に引き出している", "elder-abuse-suspected"),
         ("彼氏に携帯を毎日チェックされる", "verbal-abuse-control"),
         ("所持金が500円しかない", "no-money"),
+        # a dream of it is not it; an exam failed; in-laws; the body's sex
+        ("人が死ぬ夢を毎晩見る", "sleepless"),
+        ("模試の判定が悪くて人生終わった", "youth-future"),
+        ("姑が毎日家に来てしんどい", "couple"),
+        ("男の体で生まれたのがつらい", "lgbt"),
     ],
 )
 def test_the_words_of_a_worry_find_it(text: str, key: str) -> None:
