@@ -16,6 +16,8 @@ HOLDOUT2 = evaluation.load(evaluation.HOLDOUT2_PATH)
 HOLDOUT3 = evaluation.load(evaluation.HOLDOUT3_PATH)
 # Written by a colleague who had not seen the code; scored once, then tuned on (see bench/README).
 HOLDOUT4 = evaluation.load(evaluation.HOLDOUT4_PATH)
+# Scored by someone else before it was seen here, then tuned on (see bench/README).
+HOLDOUT5 = evaluation.load(evaluation.HOLDOUT5_PATH)
 
 
 @pytest.mark.parametrize(
@@ -135,7 +137,7 @@ def _flagged(text: str) -> bool:
 def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
     missed = [
         c.query
-        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4 + HOLDOUT5
         if c.crisis == "yes" and not _flagged(c.query)
     ]
     assert missed == []
@@ -144,7 +146,7 @@ def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
 def test_no_ordinary_query_of_the_evaluation_set_is_flagged() -> None:
     flagged = {
         c.query: crisis.assess(c.query).reasons
-        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4 + HOLDOUT5
         if c.crisis == "no" and crisis.assess(c.query).flag
     }
     assert flagged == {}
