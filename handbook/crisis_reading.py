@@ -166,6 +166,8 @@ class Lexicon:
         self.mundane = group("mundane", [w for ws in mundane.values() for w in ws])
         self.others = group("others", data.get("others", ()))
         self.weak = group("weak means", means.get("weak", ()))
+        self.fumes = group("fumes", means.get("fumes", ()))
+        self.sealing = group("sealing", means.get("sealing", ()))
         self.quantity = group("quantity", means.get("quantity", ()))
         self.swallow = group("swallow", means.get("swallow", ()))
         self.tired = group("tired", worthless.get("tired", ()))
@@ -522,6 +524,16 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
                 if last < a <= last + 3 and not _NEGATED.match(text.tail(b)):
                     found.append(Finding("ideation", "means", "bought or kept"))
 
+    # 5c. charcoal or a stove with something to seal a room (炭とテープ用意した), prepared
+    if not _mundane(text):
+        for first, last in text.spans(lx.fumes):
+            sealed = any(
+                (a, b) != (first, last) and text.toks[a].lemma != text.toks[first].lemma
+                for a, b in text.spans(lx.sealing)
+            )
+            if sealed and any(a > last for a, _ in text.spans(lx.prepare)):
+                found.append(Finding("ideation", "means", "charcoal and a seal"))
+                break
     found.extend(_signs(text))
     found.extend(_harm(text))
 
