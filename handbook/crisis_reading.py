@@ -728,7 +728,8 @@ def _signs(text: Text) -> list[Finding]:
                 found.append(Finding("ideation", "height", "looking down"))
         now = any(x < first for x, _ in text.spans(sg["now"]))
         nxt = text.toks[last + 1].lemma if last + 1 < len(text.toks) else ""
-        if now and nxt == "に" and not mundane:
+        edge = any(a <= last and b >= first for a, b in text.spans(sg["edges"]))
+        if now and edge and nxt == "に" and not mundane:
             for _a, b in after("be_there", last + 1, 1):
                 if not _NEGATED.match(text.tail(b)) and not _other_subject(text, first):
                     found.append(Finding("ideation", "height", "there now"))
