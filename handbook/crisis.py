@@ -213,6 +213,10 @@ RULES: tuple[tuple[str, str, str], ...] = (
 VETOES: tuple[tuple[str, str], ...] = (
     ("F", r"自殺対策|自殺予防|自殺防止"),
     ("F", r"殺されるくらい|殺されるほど|殺されまくる|殺人的"),
+    # ending a relationship or a contract, not a life (夫との関係を終わりにしたい)
+    ("F", r"(?:関係|付き合い|交際|契約|結婚生活|縁|仲)(?:を|は|も)?(?:もう)?終わりにした[いく]"),
+    # a knife in the kitchen (母が包丁を持って料理してる)
+    ("F", r"包丁を持って(?:料理|調理|野菜|魚|肉|台所)"),
 )
 
 # The reasons that are only a wish to vanish (for the fan-slang reading).

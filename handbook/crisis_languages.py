@@ -24,10 +24,14 @@ JAPANESE = {
 PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "ideation": {
         "en": ("want to die", "wanna die", "kill myself", "killing myself", "suicide", "suicidal",
-               "end my life", "don't want to live", "do not want to live"),
-        "zh": ("想死", "自杀", "不想活", "轻生"),
-        "ko": ("죽고 싶", "죽고싶", "자살", "살고 싶지 않"),
-        "vi": ("muốn chết", "tự tử", "tự sát", "không muốn sống"),
+               "end my life", "don't want to live", "do not want to live",
+               # not being able to go on, ending it all (no word for death)
+               "can't go on living", "cannot go on living", "end it all", "end it tonight",
+               "going to end it", "gonna end it"),
+        "zh": ("想死", "自杀", "不想活", "轻生", "活不下去", "不想再活", "活不了了"),
+        "ko": ("죽고 싶", "죽고싶", "자살", "살고 싶지 않", "살기 싫", "살 수가 없어"),
+        "vi": ("muốn chết", "tự tử", "tự sát", "không muốn sống", "sống không nổi",
+               "không thiết sống"),
     },
     "self_harm": {
         "en": ("hurt myself", "self-harm", "self harm", "cut myself"),

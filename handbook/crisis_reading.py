@@ -25,6 +25,15 @@ only from a height, 眠る only for ever, さよなら only to this world); a na
 source makes "rest" and "at the limit" ordinary (腰痛で楽になりたい, 締め切りで限界); a death that
 happened (死んだ, 亡くなった) has none of the grammar above and is never read as ideation.
 
+Signs with no feeling words (crisis_lexicon.yaml, ``signs``): at a height now, crossing its fence
+or looking down again and again; nearly stepping onto the tracks (〜そうになる, only for a
+movement of the body); gone from this world by a date; affairs settled or treasures given away;
+a last talk wished for; a payout counted on one's own death; a painless way asked for with
+nothing else named. Violence read from who does what (``harm``): a weapon held by someone of the
+household, strangling, being shut in, being touched by an adult, an adult coming into the bed, a
+parent who does not feed the child, two signs of neglect together, a son or a brother rampaging
+with things broken or someone hit.
+
 ``read(analysis)`` returns the findings (kind, concept, why); handbook/crisis.py flags them.
 """
 
@@ -116,7 +125,7 @@ class Lexicon:
             kana_stems = tuple(japanese.fold(str(k)) for k in kana)
             return Group(name, entries, kana_stems, needs, only, surfaces)
 
-        self.acts = tuple(
+        self.acts: tuple[Group, ...] = tuple(
             group(
                 name,
                 spec.get("words", ()),
@@ -126,6 +135,7 @@ class Lexicon:
             )
             for name, spec in (data.get("acts") or {}).items()
         )
+        self.acts_by_name = {g.name: g for g in self.acts}
         sh = data.get("self_harm") or {}
         self.cut = group("cut", sh.get("verbs", ()))
         self.body = group("body", sh.get("body", ()))
@@ -156,12 +166,15 @@ class Lexicon:
         self.mundane = group("mundane", [w for ws in mundane.values() for w in ws])
         self.others = group("others", data.get("others", ()))
         self.weak = group("weak means", means.get("weak", ()))
+        self.fumes = group("fumes", means.get("fumes", ()))
+        self.sealing = group("sealing", means.get("sealing", ()))
         self.quantity = group("quantity", means.get("quantity", ()))
         self.swallow = group("swallow", means.get("swallow", ()))
         self.tired = group("tired", worthless.get("tired", ()))
         harm = data.get("harm") or {}
         self.harm = {name: group(name, words) for name, words in harm.items()}
         self.fan_slang = group("fan slang", data.get("fan_slang", ()))
+        self.signs = {name: group(name, words) for name, words in (data.get("signs") or {}).items()}
 
 
 @lru_cache(maxsize=1)
@@ -416,6 +429,8 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
                 mark = "not wanting to wake"  # このまま起きたくない
             if group.only == "better" and mark not in {"better if", "nobody would care"}:
                 mark = "being a burden" if _burden_before(text, first) else ""
+            if not mark and group.name in _MOVEMENTS and _NEARLY.match(text.tail(last)):
+                mark = "nearly"  # 線路に降りそうになる (not 死にそうになる, a figure of speech)
             if (
                 not mark
                 and group.name in {"death", "jump", "hang", "end"}
@@ -447,6 +462,17 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
         mark = _marker(text, first, last, better=False) or ("habit" if _HABIT.match(tail) else "")
         if mark:
             found.append(Finding("self_harm", "cutting", mark))
+
+    # 2b. wounds on one's own arm or thigh that keep growing (手首の傷が増えてく), no cause named
+    h = lx.harm
+    for first, last in text.spans(h["marks"]):
+        on_body = any(first - 3 <= a < first for a, _ in text.spans(lx.body))
+        many = any(first - 2 <= a <= last + 4 and a != first for a, _ in text.spans(h["many"]))
+        someone = any(a < first for a, _ in text.spans(lx.others))
+        cause = any(t.lemma in {"れる", "られる"} for t in text.toks)
+        if on_body and many and not someone and not cause:
+            found.append(Finding("self_harm", "wounds", "growing"))
+            break
 
     # 3. "rest": 楽になりたい, unless a physical or practical source is named
     if not _mundane(text):
@@ -498,6 +524,17 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
                 if last < a <= last + 3 and not _NEGATED.match(text.tail(b)):
                     found.append(Finding("ideation", "means", "bought or kept"))
 
+    # 5c. charcoal or a stove with something to seal a room (炭とテープ用意した), prepared
+    if not _mundane(text):
+        for first, last in text.spans(lx.fumes):
+            sealed = any(
+                (a, b) != (first, last) and text.toks[a].lemma != text.toks[first].lemma
+                for a, b in text.spans(lx.sealing)
+            )
+            if sealed and any(a > last for a, _ in text.spans(lx.prepare)):
+                found.append(Finding("ideation", "means", "charcoal and a seal"))
+                break
+    found.extend(_signs(text))
     found.extend(_harm(text))
 
     # 6. exhaustion and a plea together (もう限界、誰か止めて), not about a named chore
@@ -560,6 +597,78 @@ def _harm(text: Text) -> list[Finding]:
                     Finding("abuse", "hurting a child", "about to", "afraid-of-hurting-child")
                 )
                 break
+    # a weapon held now by a partner or someone of the household (パートナーが包丁もってる)
+    if not _mundane(text):
+        for w_first, w_last in text.spans(h["weapons"]):
+            holds = [b for a, b in text.spans(h["hold"]) if w_last < a <= w_last + 3]
+            by_agent = any(a < w_first for a, _ in text.spans(h["agents"]))
+            if holds and by_agent and not _PAST_ONLY.match(text.tail(holds[0])):
+                found.append(Finding("danger", "weapon", "held now", "danger-now"))
+                break
+    # strangled (首しめられた, 首を絞められた)
+    for _n_first, n_last in text.spans(h["neck"]):
+        squeeze = [t for t in text.toks[n_last + 1 : n_last + 4] if t.lemma not in {"を", "も"}]
+        if squeeze and squeeze[0].lemma in {"絞める", "締める", "しめる", "閉める"}:
+            rest = " ".join(t.lemma for t in squeeze[1:])
+            if _PASSIVE.match(rest):
+                found.append(Finding("violence", "strangled", "passive", "domestic-violence"))
+                break
+    # shut in by someone (部屋に閉じ込められて出られない), not by a machine or the weather
+    if not text.has(h["stuck"]):
+        for _first, last in text.spans(h["confine"]):
+            if _PASSIVE.match(text.tail(last)) or text.toks[last].lemma == "監禁":
+                found.append(Finding("danger", "shut in", "by someone", "danger-now"))
+                break
+    # touched by an adult (塾の先生にさわられた), not the hair
+    for first, last in text.spans(h["touch"]):
+        if not _PASSIVE.match(text.tail(last)) or any(
+            first - 4 <= a < first for a, _ in text.spans(h["not_body"])
+        ):
+            continue
+        by = [
+            b
+            for a, b in text.spans(h["adults"])
+            if b < first and b + 1 < len(text.toks) and text.toks[b + 1].lemma == "に"
+        ]
+        if by:
+            found.append(Finding("sexual", "touched", "by an adult", "sexual-violence"))
+            break
+    # an adult of the family coming into the bed (父親が夜中に布団に入ってくる)
+    for first, last in text.spans(h["bed"]):
+        enters = any(last < a <= last + 3 for a, _ in text.spans(h["enter"]))
+        adult = any(
+            a < first and b + 1 < len(text.toks) and text.toks[b + 1].lemma in {"が", "は"}
+            for a, b in text.spans(h["adults"])
+        )
+        if enters and adult:
+            found.append(Finding("sexual", "the bed", "an adult comes in", "sexual-violence"))
+            break
+    # a parent who does not feed the child (ママがごはん作ってくれん)
+    for first, last in text.spans(h["meals"]):
+        parent = any(
+            a < first and b + 1 < len(text.toks) and text.toks[b + 1].lemma in {"が", "は"}
+            for a, b in text.spans(h["parents"])
+        )
+        feeds = [b for a, b in text.spans(h["feed"]) if last < a <= last + 4]
+        if parent and any(re.search(r"(?:^| )ない(?: |$)", text.tail(b, 4)) for b in feeds):
+            found.append(Finding("abuse", "not fed", "by a parent", "abused-by-parent"))
+            break
+    # signs of neglect a neighbour sees, two together (いつも同じ服でガリガリ 夜も外におる)
+    if text.has(h["vulnerable"]):
+        signs = {text.toks[a].lemma for a, _ in text.spans(h["neglect"])}
+        night_out = any(
+            any(abs(a - x) <= 4 for x, _ in text.spans(h["outside"]))
+            for a, _ in text.spans(h["night"])
+        )
+        if len(signs) + night_out >= 2:
+            found.append(Finding("abuse", "neglect", "signs", "child-abuse-suspected"))
+    # a son, a daughter or a younger sibling rampaging, with things broken or someone hit
+    for first, _ in text.spans(h["young_agents"]):
+        after = [a for a, _ in text.spans(h["rampage"]) if a > first]
+        hits = [a for a, _ in text.spans(h["violence"]) if a > first]
+        if after and (len(after) + len(hits) >= 2):
+            found.append(Finding("violence", "rampage", "a child of the house", "family-violence"))
+            break
     # a threat to kill said to the writer (殺すって言われた, 殺すぞと脅された)
     for _first, last in text.spans(h["threat"]):
         if text.has(h["play"]):
@@ -583,6 +692,78 @@ def _harm(text: Text) -> list[Finding]:
         if (near("at_home", first) and waits) or follows:
             found.append(Finding("danger", "stalking", "at the door", "stalker"))
             break
+    return found
+
+
+# 〜そうになる: nearly doing it (a pull felt, not a figure of speech: only for movements)
+_NEARLY = re.compile(r"^(?:て |で )?そう (?:だ |に )?(?:成る|なる)")
+_MOVEMENTS = {"tracks", "jump", "fall", "plunge"}
+_PASSIVE = re.compile(r"^(?:れる|られる)")
+# held in the past only (包丁を持っていた)
+_PAST_ONLY = re.compile(r"^(?:て |で )?(?:居る |いる )?た(?: |$)")
+
+
+def _signs(text: Text) -> list[Finding]:
+    """Signs of an attempt with no feeling words: at a height now or at its edge, gone from this
+    world by a date, affairs settled, treasures given away, a last talk, a payout on one's death,
+    a painless way asked for."""
+    lx = lexicon()
+    sg = lx.signs
+    found: list[Finding] = []
+    heights = lx.context["heights"]
+
+    def after(group: str, last: int, window: int) -> list[tuple[int, int]]:
+        return [(a, b) for a, b in text.spans(sg[group]) if last < a <= last + window]
+
+    mundane = _mundane(text)
+    # at the edge of a height: the fence crossed, looking down again and again, there now
+    for first, last in text.spans(heights):
+        for a, b in after("cross", last, 6):
+            barrier = any(first < x < a for x, _ in text.spans(sg["barrier"]))
+            if barrier and not _NEGATED.match(text.tail(b)):
+                found.append(Finding("ideation", "height", "the fence crossed"))
+        for a, b in after("look", last, 8):
+            down = any(last < x < a for x, _ in text.spans(sg["down"]))
+            if down and (_HABIT.match(text.tail(b)) or _DESIRE.match(text.tail(b))):
+                found.append(Finding("ideation", "height", "looking down"))
+        now = any(x < first for x, _ in text.spans(sg["now"]))
+        nxt = text.toks[last + 1].lemma if last + 1 < len(text.toks) else ""
+        edge = any(a <= last and b >= first for a, b in text.spans(sg["edges"]))
+        if now and edge and nxt == "に" and not mundane:
+            for _a, b in after("be_there", last + 1, 1):
+                if not _NEGATED.match(text.tail(b)) and not _other_subject(text, first):
+                    found.append(Finding("ideation", "height", "there now"))
+    # gone from this world by a date (来週の今頃にはもうこの世にいない), the writer's own
+    for first, last in text.spans(lx.context["this_world"]):
+        for a, _b in text.spans(lx.acts_by_name["absent"]):
+            dated = text.in_sentence(lx.context["date_ahead"], first)
+            if last < a <= last + 3 and dated and not _other_subject(text, first):
+                found.append(Finding("ideation", "this world", "gone by a date"))
+    # affairs settled, treasures given away
+    if not mundane:
+        if text.has(sg["settling"]):
+            found.append(Finding("ideation", "affairs", "settled"))
+        for _first, last in text.spans(sg["treasures"]):
+            if after("give_away", last, 6):
+                found.append(Finding("ideation", "treasures", "given away"))
+    # a last talk wished for (最後に誰かと話したかった)
+    for _first, last in text.spans(sg["last"]):
+        someone = [a for a, _ in text.spans(lx.someone) if last < a <= last + 4]
+        for _a, b in after("contact", last, 7):
+            if someone and _DESIRE.match(text.tail(b)):
+                found.append(Finding("ideation", "a last talk", "wished for"))
+    # a payout counted on one's own death (俺が死ねば保険金で返せる)
+    for first, last in text.spans(lx.acts_by_name["death"]):
+        conditional = re.match(r"^(?:ば|た)(?: |$)", text.tail(last))
+        payout = text.in_sentence(sg["payout"], first)
+        if conditional and payout and not _other_subject(text, first):
+            found.append(Finding("ideation", "death", "a payout"))
+    # a painless way asked for with nothing else named (痛くない方法ってある？)
+    for first, _ in text.spans(sg["painless"]):
+        start, _ = text.sentence_of(first)
+        before = [i for i in range(start, first) if i in text.content]
+        if all(text.toks[i].lemma in {"もう", "何か", "なにか", "ねえ"} for i in before):
+            found.append(Finding("ideation", "a painless way", "asked"))
     return found
 
 

@@ -272,10 +272,14 @@ def analyse(text: str) -> Analysis:
 
 
 def warm_up() -> None:
-    """Load the dictionary and the thesaurus now (worker start-up), not on the first search."""
+    """Load the dictionary, the thesaurus and the translations now (worker start-up), not on the
+    first search."""
+    from . import foreign_search
+
     japanese.warm_up()
     thesaurus()
     crisis.assess("準備")
+    foreign_search.worry_keys("warm up")
 
 
 def is_crisis_text(text: str) -> bool:
@@ -291,6 +295,8 @@ class Phrase:
     joined: str = ""
     w_features: float = 0.0
     w_grams: float = 0.0
+    # The analysis's terms and concepts, united once (not for every query).
+    features: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -361,6 +367,7 @@ def build_index(rows: Iterable[Sequence[object]]) -> Index:
     for worry in index:
         for phrase in worry.phrases:
             phrase.joined = "|" + "|".join(phrase.analysis.lemmas) + "|"
+            phrase.features = phrase.analysis.features
             phrase.w_features = _weights(phrase.analysis.features, idf, default)
             phrase.w_grams = _weights(phrase.analysis.grams, idf, default)
     return Index(index, idf, default)
@@ -379,6 +386,8 @@ class _Query:
     features: frozenset[str]
     w_features: float
     w_grams: float
+    # The shortest reading of a keyword that may match inside the query's reading.
+    min_reading: int = 4
 
 
 def _phrase_score(query: _Query, phrase: Phrase, index: Index) -> float:
@@ -390,11 +399,11 @@ def _phrase_score(query: _Query, phrase: Phrase, index: Index) -> float:
         return base + min(len(p.folded), 8) / 16
     # The same by reading, for hiragana typed for kanji (しゃっきんがかえせない); a short reading
     # inside a query written in kanji is too often a coincidence (働けなくなった ⊃ なくなった).
-    long_enough = len(p.reading) >= (4 if not japanese.has_kanji(q.folded) else 7)
+    long_enough = len(p.reading) >= query.min_reading
     if long_enough and p.reading in q.reading:
         return 0.95 + min(len(p.reading), 8) / 16
     score = 0.0
-    common = query.features & p.features
+    common = query.features & phrase.features
     if common and query.w_features:
         w_common = _weights(common, index.idf, index.default_idf)
         coverage = w_common / query.w_features
@@ -434,6 +443,7 @@ def _scored(index: Index, text: str, *, limit: int, floor: float) -> list[Hit]:
         features=query.query_features,
         w_features=_weights(query.query_features, index.idf, index.default_idf),
         w_grams=_weights(query.grams, index.idf, index.default_idf),
+        min_reading=7 if japanese.has_kanji(query.folded) else 4,
     )
     hits = []
     for worry in index.worries:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 import threading
 import time
 import unicodedata
@@ -21,7 +22,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import hours, languages, search
+from . import foreign_search, hours, languages, search
 from .crisis_languages import JAPANESE as CRISIS_JAPANESE
 from .crisis_languages import crisis_kind_foreign
 from .models import Category, Channel, Service, UsageDaily, Worry
@@ -480,6 +481,12 @@ def _has_japanese(text: str) -> bool:
     )
 
 
+def _another_script(text: str) -> bool:
+    """Hangul, or a sentence of Latin words (not DV or LGBT alone, which the Japanese search
+    knows): searched through the translations even when the Japanese search found something."""
+    return bool(re.search(r"[\uac00-\ud7af]", text)) or len(re.findall(r"[A-Za-z]{2,}", text)) >= 2
+
+
 def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchResult:
     """The worries for a resident's words, with texts in the snapshot's language."""
     result = _worries_search(snapshot=snapshot, text=text, limit=limit)
@@ -498,6 +505,14 @@ def _worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> Search
         # in the same order) as its Japanese wording finds.
         crisis = True
         hits = search.search(snapshot.index, CRISIS_JAPANESE[kind], limit=limit) or hits
+    if not crisis and foreign_search.is_foreign(text) and (not hits or _another_script(text)):
+        # A worry typed in English, Chinese, Korean or Vietnamese: found through the catalogue's
+        # translations (handbook/foreign_search.py); a word or Han characters are tried in Japanese
+        # first.
+        by_key = {w.key: w for w in snapshot.index.worries}
+        found = [by_key[k] for k in foreign_search.worry_keys(text, limit=limit) if k in by_key]
+        if found:
+            hits = [search.Hit(w.id, w.text, w.category, w.is_crisis, 1.0) for w in found]
     if hits or not text.strip():
         return SearchResult(query=text, crisis=crisis, hits=hits)
     category_ids: list[int] = []

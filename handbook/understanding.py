@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 OTHERS = (
     "友達|友人|知り合い|同僚|先輩|後輩|母|父|母親|父親|お母さん|お父さん|息子|娘|夫|妻|旦那|主人|"
     "嫁|彼氏|彼女|恋人|親友|兄|姉|弟|妹|祖母|祖父|お婆さん|お爺さん|婆ちゃん|爺ちゃん|ちゃん|家族|子供|"
-    "孫|親|隣|近所|元夫|元カレ|クラスメート|同級生|義父|義母|パートナー|子"
+    "孫|親|隣|近所|元夫|元カレ|クラスメート|同級生|義父|義母|パートナー|子|"
+    # at school or at work: a teacher or a boss writing about someone they look after
+    "生徒|部下|教え子|利用者|患者|クラスメイト|部員|後輩|上司|先生"
 )
 PARENTS = (
     "親|父|母|父親|母親|お父さん|お母さん|親父|おやじ|お袋|おふくろ|パパ|ママ|義父|義母|継父"
@@ -49,7 +51,18 @@ _FROM_OTHER = re.compile(
 _DEATH = re.compile(
     r"(?:死ぬ|亡くなる|亡くす|先立つ|死別|自殺 為る た)(?! (?:たい|ほど|くらい|気|しか|と|って))"
 )
-_FIGURE = re.compile(r"死ぬ (?:ほど|程|くらい|位|ぐらい|気|まで)|必死|殺す れる (?:くらい|位|ほど)")
+_FIGURE = re.compile(
+    r"死ぬ (?:ほど|程|くらい|位|ぐらい|気|まで)|必死|殺す れる (?:くらい|位|ほど)"
+    r"|過ぎる (?:て|で) 死ぬ"  # 部活きつすぎて死ぬ
+)
+# A door or window banged on or kicked now (ドアをドンドンたたかれてる): danger at the door.
+_AT_THE_DOOR = re.compile(
+    r"(?:ドア|扉|玄関|窓|どあ) (?:を )?(?:\S+ ){0,3}?(?:叩く|蹴る|殴る|たたく|ける) (?:れる|られる)"
+)
+# A dream (飛び降りる夢ばかり見る, 人が死ぬ夢): what happens in it is not happening; nightmares.
+_DREAM = re.compile(r"(?:^| )(?:夢|悪夢) (?:を |が |ばかり |ばっか |も )?(?:\S+ )?(?:見る|続く)")
+# The one hit is an old parent the writer looks after (介護してる母につい手をあげてしまう).
+_CARED_FOR = re.compile(r"介護|認知症|寝たきり|要介護|デイサービス")
 _SELF_HITS = re.compile(rf"{_HIT} (?:て|で) (?:仕舞う|しまう)|{_HIT} そう|つい {_HIT}|揺さぶる")
 _PASSIVE_BY = re.compile(
     rf"(?:^| )({PARENTS}|{PARTNERS}|上司|先輩) に (?:\S+ ){{0,3}}?{_HIT} (?:れる|られる)"
@@ -118,12 +131,27 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
         reading.up("someone-suicidal", 1.2)
         for key in SELF_IDEATION:
             reading.down(key, 0.5)
-    if _DEATH.search(line) and not ideation:
+    dream = bool(_DREAM.search(line))
+    if dream:
+        reading.notes.append("a dream")
+        reading.up("sleepless", 0.8)
+        reading.up("anxiety", 0.5)
+    if _DEATH.search(line) and not ideation and not _FIGURE.search(line) and not dream:
         reading.notes.append("a death that happened")
         reading.up("bereavement", 0.9)
         for key in (*SELF_IDEATION, "someone-suicidal"):
             reading.down(key, 0.25)
-    if _SELF_HITS.search(line) and not re.search(r"(?:れる|られる)", line):
+    if (
+        _SELF_HITS.search(line)
+        and not re.search(r"(?:れる|られる)", line)
+        and _CARED_FOR.search(line)
+        and not _CHILD.search(line)
+    ):
+        reading.notes.append("the carer is the one who hits")
+        reading.up("elder-abuse-suspected", 1.2)
+        reading.up("carer-tired", 0.8)
+        reading.down("afraid-of-hurting-child", 0.3)
+    elif _SELF_HITS.search(line) and not re.search(r"(?:れる|られる)", line):
         reading.notes.append("the writer is the one who hits")
         reading.up("afraid-of-hurting-child", 1.2)
         for key in ("child-abuse-suspected", "abused-by-parent", "domestic-violence"):
@@ -177,6 +205,12 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
         reading.down("quit-job", 0.4)
     if re.search(r"(?:職場|会社|上司|先輩|同僚|バイト先) .*?(?:苛める|いじめる|苛め|いじめ)", line):
         reading.up("workplace-harassment", 0.6)
+    if _AT_THE_DOOR.search(line):
+        reading.notes.append("someone at the door")
+        reading.up("danger-now", 1.3)
+        reading.down("abused-by-parent", 0.5)
+    if re.search(r"首 が (?:\S+ ){0,2}?(?:痛い|凝る|こる|回る|痛む)", line):
+        reading.down("dismissed", 0.3)  # 首が痛い: the neck, not 首になった
     if found.kinds & {"ideation", "violence"} and re.search(
         r"首 を? ?(?:吊る|辛い|つる|絞める|締める|湿る)", line
     ):
@@ -205,6 +239,9 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
     # The crisis kind found in the words decides which crisis worries may lead.
     if ideation and not other:
         reading.up("suicidal-thoughts", 1.0)
+        # the writer's own: wanting to vanish or finding life too hard may fit as well
+        reading.up("wish-to-vanish", 0.5)
+        reading.up("tired-of-living", 0.5)
     if "self_harm" in found.kinds:
         reading.up("someone-suicidal" if other else "self-harm", 0.9)
     if "sexual" in found.kinds:
@@ -241,4 +278,5 @@ CRISIS_WORRIES: dict[str, set[str]] = {
     "elder-abuse-suspected": {"abuse", "violence"},
     "sexual-violence": {"sexual"},
     "danger-now": {"danger", "violence"},
+    "family-violence": {"violence", "danger"},
 }

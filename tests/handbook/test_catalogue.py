@@ -134,3 +134,15 @@ def test_a_window_missing_from_the_contacts_is_reported_not_fatal(tmp_path: Path
     )
     cat = catalogue.catalogue_read(tmp_path)
     assert any("廃止された窓口" in w for w in cat.warnings)
+
+
+def test_every_worry_has_an_entry_in_every_translation() -> None:
+    import yaml
+
+    data = Path(__file__).resolve().parents[2] / "handbook" / "data"
+    keys = {w["key"] for w in yaml.safe_load((data / "worries.yaml").read_text(encoding="utf-8"))}
+    for language in ("en", "zh-hans", "ko", "vi", "easy"):
+        path = data / "translations" / f"{language}.yaml"
+        translated = yaml.safe_load(path.read_text(encoding="utf-8"))["worries"]
+        assert keys - set(translated) == set(), language
+        assert all(translated[k]["text"] for k in keys), language

@@ -16,6 +16,8 @@ HOLDOUT2 = evaluation.load(evaluation.HOLDOUT2_PATH)
 HOLDOUT3 = evaluation.load(evaluation.HOLDOUT3_PATH)
 # Written by a colleague who had not seen the code; scored once, then tuned on (see bench/README).
 HOLDOUT4 = evaluation.load(evaluation.HOLDOUT4_PATH)
+# Scored by someone else before it was seen here, then tuned on (see bench/README).
+HOLDOUT5 = evaluation.load(evaluation.HOLDOUT5_PATH)
 
 
 @pytest.mark.parametrize(
@@ -135,7 +137,7 @@ def _flagged(text: str) -> bool:
 def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
     missed = [
         c.query
-        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4 + HOLDOUT5
         if c.crisis == "yes" and not _flagged(c.query)
     ]
     assert missed == []
@@ -144,7 +146,7 @@ def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
 def test_no_ordinary_query_of_the_evaluation_set_is_flagged() -> None:
     flagged = {
         c.query: crisis.assess(c.query).reasons
-        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4 + HOLDOUT5
         if c.crisis == "no" and crisis.assess(c.query).flag
     }
     assert flagged == {}
@@ -212,6 +214,39 @@ COMPOSED_CRISIS = [
     ("さよならの手紙を書いた", "ideation"),
     ("夫に殺すと言われた", "danger"),
     ("祖母が薬を一度に全部飲んでしまった", "ideation"),
+    # a fourth round, written after the fifth held-out set showed which mechanisms were missing
+    # (none copied from it): nearly stepping off, being at a height now, looking down, a fence
+    # crossed, plunging a car, gone from this world by a date, belongings given away, a last talk,
+    # a life insurance payout, wounds that grow, a painless way asked, charcoal and tape
+    ("駅のホームで線路に降りそうになる", "ideation"),
+    ("いまマンションの屋上に来とる", "ideation"),
+    ("歩道橋の上から下ばかり見てしまう", "ideation"),
+    ("ベランダの柵を乗り越えたら楽になれる", "ideation"),
+    ("電車につっこみたくなる", "ideation"),
+    ("車で川に突っ込みたい", "ideation"),
+    ("明日の今頃はこの世におらん", "ideation"),
+    ("宝物をぜんぶ友達に配った", "ideation"),
+    ("身の回りの整理をはじめた", "ideation"),
+    ("最後にだれかの声が聞きたかった", "ideation"),
+    ("俺が死ねば保険金で家のローンが払える", "ideation"),
+    ("腕の切り傷がどんどん増えとる", "self_harm"),
+    ("苦しまない方法おしえて", "ideation"),
+    ("七輪と炭を買ってきた", "ideation"),
+    ("高いとこから下をのぞいてしまう", "ideation"),
+    ("橋の欄干をこえそうになる", "ideation"),
+    ("腕の傷がどんどん増えてる", "self_harm"),
+    ("太ももの傷がまた増えた", "self_harm"),
+    # violence, abuse and assault of the fourth round: a weapon held now, strangling in kana,
+    # being shut in, touched by an adult, an adult coming into the bed, a child not fed or cared
+    # for, a son or a brother rampaging at home
+    ("彼氏が刃物をふりまわしてる", "danger"),
+    ("旦那にくびしめられた", "violence"),
+    ("夫に家に閉じこめられてる", "danger"),
+    ("コーチにさわられるのがいや", "sexual"),
+    ("義父が夜中にベッドに入ってくる", "sexual"),
+    ("隣の子が夜遅くまで外におって、いつも痩せてる", "abuse"),
+    ("お母さんがご飯くれん おなかすいた", "abuse"),
+    ("中学生の息子が暴れて家の物を壊す", "violence"),
 ]
 
 COMPOSED_LOOK_ALIKES = [
@@ -265,6 +300,31 @@ COMPOSED_LOOK_ALIKES = [
     "今日で全部終わらせる、引っ越しの片付け",
     "永遠に眠っていたいくらい眠い",
     "母の薬をまとめて飲ませる",
+    # fourth round
+    "エレベーターに閉じ込められた",
+    "父はもうこの世にいない",
+    "子どもが夜中に布団に入ってくる",
+    "キャンプ用に炭を買った",
+    "注射が痛くない方法ある？",
+    "夫が死んだら保険金はおりる？",
+    "最後に会ったのはいつだっけ",
+    "今ビルの屋上でバーベキューしてる",
+    "夫がごはん作ってくれない",
+    "娘がいつも同じ服を着たがる",
+    "美容師に髪をさわられるのが苦手",
+    "母が包丁を持って料理してる",
+    "会社との関係を終わりにしたい",
+    "ツッコミが下手でつらい",
+    "引っ越しで本をぜんぶ友達にあげた",
+    "膝の傷がなかなか治らない",
+    "猫にひっかかれて腕の傷が増えた",
+    "炭を買ってきた",
+    "今ホームにいるけど電車が来ない",
+    "今マンションにいる",
+    "終活で身辺整理をはじめた",
+    "断捨離で大事な物もぜんぶ人にあげた",
+    "いま橋を渡ってるところ",
+    "七輪を買った",
 ]
 
 

@@ -20,6 +20,13 @@ CRISIS = [
     "Tôi muốn chết",
     "toi muon chet",
     "chồng đánh tôi",
+    # not being able to go on, ending it (no word for death)
+    "I can't go on living",
+    "I'm going to end it all",
+    "我真的活不下去",
+    "不想再活",
+    "살기 싫어",
+    "tôi sống không nổi nữa",
 ]
 ORDINARY = [
     "lonely",
@@ -32,6 +39,8 @@ ORDINARY = [
     "tiền nhà",
     "không có tiền",
     "お金がない",
+    "I want to end it with my boyfriend",
+    "我的生意做不下去了",
 ]
 
 

@@ -15,6 +15,11 @@ from handbook.demo import seed_demo
 from . import evaluation
 from .relevance import QUERIES
 
+# pytest-django sets up the test database only for the aliases that marked tests ask for; without
+# a mark here this module, run alone, found no test database and wrote to var/portal.sqlite3's
+# empty schema ("no such table: members_ward"). The mark makes the session set it up.
+pytestmark = pytest.mark.django_db
+
 
 @pytest.fixture(scope="module")
 def snap(django_db_setup: None, django_db_blocker: Any) -> selectors.Snapshot:
@@ -148,6 +153,21 @@ def test_the_fourth_held_out_set_keeps_its_numbers(snap: selectors.Snapshot) -> 
     assert report.overall.rate(3) >= 0.85, report.misses
 
 
+def test_the_fifth_held_out_set_keeps_its_numbers(snap: selectors.Snapshot) -> None:
+    """Scored by someone else before anything here was changed (0.518 top-3 before the
+    compositional reading, 0.560 with it; crisis recall 25/46); the tuning set of this round
+    since, so this keeps the crisis column exact and the ranking where the tuning took it."""
+    keys = evaluation.snapshot_keys(snap)
+    cases = evaluation.load(evaluation.HOLDOUT5_PATH)
+    assert {a for c in cases for a in c.acceptable} - set(keys) == set()
+    report = evaluation.evaluate(
+        evaluation.snapshot_search(snap), evaluation.with_texts(cases, keys)
+    )
+    assert report.crisis_recall == 1.0, report.missed_crisis
+    assert report.false_flags == []
+    assert report.overall.rate(3) >= 0.96, report.misses
+
+
 _OWN = {"死にたいと思ってしまう", "消えてしまいたい", "生きるのがつらい"}
 
 
@@ -160,6 +180,7 @@ def _crisis_queries() -> list[str]:
         evaluation.HOLDOUT2_PATH,
         evaluation.HOLDOUT3_PATH,
         evaluation.HOLDOUT4_PATH,
+        evaluation.HOLDOUT5_PATH,
     )
     cases = [c.query for p in paths for c in evaluation.load(p) if c.crisis == "yes"]
     return cases + [q for q, _ in COMPOSED_CRISIS]
@@ -214,8 +235,34 @@ def test_the_crisis_reading_puts_the_right_crisis_worry_first(
         ("父が母を殴っている", "夫やパートナーから暴力を受けている"),
         # looking after a parent (見とる)
         ("父を一人で見とってもう限界", "親の介護に疲れた"),
+        # third round: someone at school or work as the subject
+        ("部下が消えたいって言ってる", "家族や知り合いが死にたいと言っている"),
+        # the carer who hits the old parent they look after (not a child)
+        ("介護中の母を叩いてしまいそう", "高齢の家族が虐待されているかもしれない"),
+        # a door kicked or banged on now: danger, not a parent's violence
+        ("夜中に玄関のドアを何度もけられてる", "今すぐ身の危険を感じている"),
+        # the neck as a body part, not a dismissal (首になった)
+        ("首がこって頭痛がひどい", "病気で仕事や生活が続けられない"),
     ],
 )
 def test_who_and_what_of_the_second_round(snap: selectors.Snapshot, query: str, fits: str) -> None:
     hits = selectors.worries_search(snapshot=snap, text=query, limit=3).hits
     assert fits in [h.text for h in hits], [h.text for h in hits]
+
+
+@pytest.mark.parametrize("query", ["宿題多すぎて死ぬ", "バイトきつすぎて死ぬ"])
+def test_too_much_to_die_is_not_a_death_that_happened(snap: selectors.Snapshot, query: str) -> None:
+    """〜すぎて死ぬ is a figure of speech, not bereavement nor the crisis worries."""
+    hits = selectors.worries_search(snapshot=snap, text=query, limit=3)
+    assert not hits.crisis
+    assert "大切な人を亡くしてつらい" not in [h.text for h in hits.hits]
+
+
+@pytest.mark.parametrize("query", ["産まれてきたくなかった", "私なんか生まれてこなきゃよかった"])
+def test_the_writers_own_ideation_shows_the_three_ideation_worries(
+    snap: selectors.Snapshot, query: str
+) -> None:
+    """Wanting to die, to vanish, or finding life too hard: a reader of one may be any of them."""
+    hits = selectors.worries_search(snapshot=snap, text=query, limit=3)
+    assert hits.crisis
+    assert {h.text for h in hits.hits} == _OWN, [h.text for h in hits.hits]

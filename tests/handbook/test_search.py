@@ -114,3 +114,103 @@ def test_kitakyushu_negatives_are_negatives(text: str, term: str) -> None:
 def test_a_verb_ending_in_n_is_not_a_negative() -> None:
     assert "死ぬ~ない" not in search.analyse("母が死んでから").terms
     assert "読む~ない" not in search.analyse("本を読んだ").terms
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("I have no money", "no-money"),
+        ("I can't pay my rent", "rent"),
+        ("I got fired", "dismissed"),
+        ("没工作", "no-job"),
+        ("我现在没有工作", "no-job"),
+        ("집세를 못 내요", "rent"),
+        ("tôi bị đuổi việc", "dismissed"),
+        ("toi khong co tien", "no-money"),
+    ],
+)
+def test_a_worry_typed_in_another_language_finds_its_worry(text: str, key: str) -> None:
+    """The catalogue's translations (handbook/data/translations/) are searched for a query in
+    English, Chinese, Korean or Vietnamese, so it does not fall through to 「どこに相談したら」."""
+    seed_demo()
+    snap = selectors.snapshot_build(None)
+    keys = {w.id: w.key for w in snap.index.worries}
+    result = selectors.worries_search(snapshot=snap, text=text, limit=3)
+    assert key in [keys[h.id] for h in result.hits], [h.text for h in result.hits]
+    assert not result.fallback
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # worries the catalogue lacked: scams, eating disorders, violence at home by a child or a
+        # sibling, people bereaved by suicide, drug dependency
+        ("投資でもうかると言われて振り込んだ", "scam"),
+        ("息子を名乗る電話で100万円払ってしまった", "scam"),
+        ("過食嘔吐がとまらない", "eating-disorder"),
+        ("拒食で体重がへりつづけてる", "eating-disorder"),
+        ("弟が暴れて母を殴る", "family-violence"),
+        ("大学生の息子の家庭内暴力", "family-violence"),
+        ("兄を自殺で亡くした", "suicide-bereaved"),
+        ("夫が自死してから何も手につかない", "suicide-bereaved"),
+        ("大麻がやめられない", "addiction"),
+    ],
+)
+def test_worries_residents_have_are_in_the_catalogue(text: str, key: str) -> None:
+    seed_demo()
+    snap = selectors.snapshot_build(None)
+    keys = {w.id: w.key for w in snap.index.worries}
+    result = selectors.worries_search(snapshot=snap, text=text, limit=3)
+    assert key in [keys[h.id] for h in result.hits], [h.text for h in result.hits]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        # the words of a worry the catalogue did not know (taxes by name, take-home pay, sales,
+        # a career gap, a filthy room, in-laws, a temperature, after childbirth, a rebellious
+        # child, exposure online, palpitations, a child's development, same-sex partners, a
+        # stillbirth, after the parents die, a settlement, a barking dog, online games, after-school
+        # care, shopping far away, a flight home, a child swallowing something, a pension taken,
+        # a phone checked, an amount of money left)
+        ("固定資産税の督促がきた", "tax-insurance"),
+        ("手取りが少なすぎて生活できん", "working-poor"),
+        ("客が減って店の売り上げが落ちた", "income-fell"),
+        ("ずっとニートで職歴がない", "long-out-of-work"),
+        ("部屋が汚くて足の踏み場もない", "hoarding"),
+        ("義母との関係がしんどい", "couple"),
+        ("赤ちゃんが38度ある", "child-fever"),
+        ("産後うつかもしれない", "low-mood"),
+        ("反抗期の娘にどう接したらいいか", "parenting-hard"),
+        ("ネットで個人情報をさらされた", "sns-trouble"),
+        ("動悸がして息苦しい", "anxiety"),
+        ("息子の言葉の発達が遅い", "developmental"),
+        ("同性パートナーとの将来が不安", "lgbt"),
+        ("死産でつらい", "bereavement"),
+        ("親亡き後のひきこもりの弟が心配", "withdrawn-family"),
+        ("事故の示談金でもめてる", "legal"),
+        ("隣の家の犬の鳴き声がうるさい", "neighbours"),
+        ("夫がオンラインゲームに課金しすぎ", "addiction"),
+        ("学童に入れなかった", "parenting-hard"),
+        ("近くにスーパーがなくて買い物に行けない", "elderly-alone"),
+        ("帰国したいけど飛行機のチケット代がない", "foreign-work-money"),
+        ("赤ちゃんがたばこを誤飲した", "sudden-illness"),
+        ("兄が母の年金を勝手に引き出している", "elder-abuse-suspected"),
+        ("彼氏に携帯を毎日チェックされる", "verbal-abuse-control"),
+        ("所持金が500円しかない", "no-money"),
+        # a dream of it is not it; an exam failed; in-laws; the body's sex
+        ("人が死ぬ夢を毎晩見る", "sleepless"),
+        ("模試の判定が悪くて人生終わった", "youth-future"),
+        ("姑が毎日家に来てしんどい", "couple"),
+        ("男の体で生まれたのがつらい", "lgbt"),
+    ],
+)
+def test_the_words_of_a_worry_find_it(text: str, key: str) -> None:
+    seed_demo()
+    snap = selectors.snapshot_build(None)
+    keys = {w.id: w.key for w in snap.index.worries}
+    result = selectors.worries_search(snapshot=snap, text=text, limit=3)
+    assert key in [keys[h.id] for h in result.hits], [h.text for h in result.hits]

@@ -36,7 +36,8 @@ def test_a_search_that_finds_nothing_still_answers(client, demo) -> None:
 
 
 def test_nearest_categories_are_offered_when_nothing_fits(client, demo) -> None:
-    r = client.get(reverse("handbook:home"), {"q": "期限切れの保険証"})
+    # (期限切れの保険証 fell back here until 保険証 became a keyword of the tax worry)
+    r = client.get(reverse("handbook:home"), {"q": "期限切れの定期券"})
     html = r.content.decode()
     assert "data-line-24h" in html
     nearest = html.split("data-nearest", 1)[1].split("</div>", 1)[0]
