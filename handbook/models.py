@@ -55,7 +55,7 @@ class TranslatedContent(models.Model):
 
 class Category(TranslatedContent):
     slug = models.SlugField(_("slug"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=80, unique=True)
     description = models.CharField(_("description"), max_length=200, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     catalogue_digest = models.CharField(
@@ -157,7 +157,7 @@ class Service(TranslatedContent):
         blank=True,
         help_text=_("Name of the row in contacts_verified.csv this window was loaded from."),
     )
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=400)
     description = models.TextField(_("description"), blank=True)
     what_to_expect = models.TextField(_("what to expect when calling"), blank=True)
     worries = models.ManyToManyField(
@@ -192,17 +192,17 @@ class Service(TranslatedContent):
         help_text=_("Unless there are rows for public holidays (祝)."),
     )
     closed_new_year = models.BooleanField(_("closed 29 Dec – 3 Jan"), default=False)
-    hours_note = models.CharField(_("hours as published"), max_length=300, blank=True)
+    hours_note = models.CharField(_("hours as published"), max_length=600, blank=True)
     holiday_notes = models.CharField(_("holiday notes"), max_length=300, blank=True)
     # Eligibility
-    target = models.CharField(_("who it is for"), max_length=300, blank=True)
+    target = models.CharField(_("who it is for"), max_length=1000, blank=True)
     age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
     gender = models.CharField(
         _("gender"), max_length=10, choices=Gender.choices, default=Gender.ANY
     )
     residents_only = models.BooleanField(_("Kitakyushu residents only"), default=False)
-    cost = models.CharField(_("cost"), max_length=200, blank=True)
+    cost = models.CharField(_("cost"), max_length=400, blank=True)
     anonymous_ok = models.BooleanField(_("anonymous OK"), default=False)
     languages = models.CharField(_("languages"), max_length=100, blank=True, default="日本語")
     # Crisis

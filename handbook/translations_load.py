@@ -48,10 +48,12 @@ class TranslationReport:
     conflicts: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     missing_files: list[str] = field(default_factory=list)
+    too_long: list[str] = field(default_factory=list)
 
     def lines(self) -> list[str]:
         out = [f"translations: {self.written} written, {self.unchanged} unchanged"]
         out += [f"  no file for {lang}" for lang in self.missing_files]
+        out += [f"  too long for its column (entry skipped): {k}" for k in self.too_long]
         out += [f"  unknown key (skipped): {k}" for k in self.unknown]
         out += [f"  conflict (kept as edited in the admin): {k}" for k in self.conflicts]
         return out
@@ -159,6 +161,14 @@ def _apply(
     label: str,
 ) -> None:
     values = _values(entry, fields)
+    too_long = [
+        f
+        for f in fields
+        if (limit := obj._meta.get_field(f).max_length) and len(values.get(f) or "") > limit
+    ]
+    if too_long:  # never cut a text short: the entry waits until the file is mended
+        report.too_long += [f"{label}:{f}" for f in too_long]
+        return
     checked = entry.get("checked_on")
     if isinstance(checked, dt.date):
         checked = checked.isoformat()

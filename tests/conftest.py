@@ -35,6 +35,17 @@ def _fresh_cache() -> Iterator[None]:
     yield
 
 
+@pytest.fixture(autouse=True)
+def _portal_language() -> Iterator[None]:
+    """Each test starts in the portal's language: a request (e.g. ``?lang=en``) leaves its
+    language active in the thread, and translated model fields read the active language."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def reference_data(transactional_db: Any) -> None:
     """Transactional tests flush the database: put back what the data migrations made.
