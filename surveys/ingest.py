@@ -220,12 +220,8 @@ def _check_id(
     return stripped
 
 
-def _ragged_records(
-    text: str, width: int, free_columns: frozenset[int] = frozenset()
-) -> tuple[np.ndarray, np.ndarray, bool]:
-    """(record indices, field counts) of data rows whose field count differs from the header,
-    and whether the data rows hold plain integers outside ``free_columns`` (see
-    ``_scan_unquoted``).
+def _ragged_records(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
+    """(record indices, field counts) of data rows whose field count differs from the header.
 
     ``text`` has "\\n" line endings (``validate_file`` folds "\\r\\n" and "\\r"). pandas pads
     short rows with "" (indistinguishable from 無回答) and may drop extra fields, so the count is
@@ -233,10 +229,8 @@ def _ragged_records(
     never occurs inside a multi-byte character) when the file has no quotes, else with the csv
     module (quoted fields may hold commas and newlines).
     """
-    plain = False
     if '"' not in text:
-        counts, plain = _scan_unquoted(text, free_columns)
-        counts = counts[1:]
+        counts = _unquoted_field_counts(text)[1:]
     else:
         import csv
 
@@ -244,36 +238,20 @@ def _ragged_records(
         next(records, None)
         counts = np.fromiter((len(r) for r in records), dtype=np.int64)
     bad = np.flatnonzero(counts != width)
-    return bad, counts[bad], plain
+    return bad, counts[bad]
 
 
-# Bytes a numeric column may hold for the numeric reader: digits, the minus sign, the
-# separators. Anything else in such a column (a decimal point, spaces, letters, full-width
-# digits) sends the file through the text reader, whose messages quote each value as written.
-_PLAIN_NUMERIC = np.zeros(256, dtype=bool)
-_PLAIN_NUMERIC[list(b"0123456789-,\n")] = True
-
-
-def _scan_unquoted(
-    text: str, free_columns: frozenset[int] = frozenset(), block: int = 1 << 22
-) -> tuple[np.ndarray, bool]:
-    """(fields of each non-empty line, header included; whether the data rows hold only digits
-    and "-" outside ``free_columns``) of a quote-free text with "\\n" endings, scanned block by
-    block (about 4 MB of text at a time) to keep memory flat."""
+def _unquoted_field_counts(text: str, block: int = 1 << 22) -> np.ndarray:
+    """Fields of each non-empty line (header included) of a quote-free text with "\\n"
+    endings, counted block by block (about 4 MB of text at a time) to keep memory flat."""
     parts: list[np.ndarray] = []
-    plain = True
-    header_end = text.find("\n") + 1 or len(text)
     start = 0
     while start < len(text):
-        # Blocks end at a newline; the first one holds the whole header line.
-        stop = text.find("\n", min(start + block, len(text)))
+        stop = text.find("\n", min(start + block, len(text)))  # blocks end at a newline
         stop = len(text) if stop < 0 else stop + 1
         raw = np.frombuffer(text[start:stop].encode("utf-8"), dtype=np.uint8)
         commas = np.flatnonzero(raw == ord(","))
         ends = np.flatnonzero(raw == ord("\n"))
-        if plain:
-            skip = len(text[:header_end].encode("utf-8")) if start == 0 else 0
-            plain = _only_digits_outside(raw, skip, commas, ends, free_columns)
         starts = np.concatenate(([0], ends + 1))
         stops = np.concatenate((ends, [len(raw)]))
         starts = starts[stops > starts]
@@ -281,29 +259,18 @@ def _scan_unquoted(
         at = np.searchsorted(commas, starts)
         parts.append(np.diff(np.append(at, len(commas))) + 1)
         start = stop
-    counts = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    return counts, plain
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
 
 
-def _only_digits_outside(
-    raw: np.ndarray,
-    skip: int,
-    commas: np.ndarray,
-    newlines: np.ndarray,
-    free_columns: frozenset[int],
-) -> bool:
-    """Whether every byte from ``skip`` on, other than a digit, "-", "," or newline, lies in one
-    of ``free_columns`` (0-based field numbers). ``raw`` starts at a line start; ``commas`` and
-    ``newlines`` are the positions of those bytes in it."""
-    odd = np.flatnonzero(~_PLAIN_NUMERIC[raw[skip:]]) + skip
-    if not len(odd):
-        return True
-    if not free_columns:
-        return False
-    before = np.searchsorted(newlines, odd)  # newlines before each odd byte
-    line_start = np.where(before > 0, newlines[np.maximum(before - 1, 0)] + 1, 0)
-    field = np.searchsorted(commas, odd) - np.searchsorted(commas, line_start)
-    return bool(np.isin(field, np.fromiter(free_columns, dtype=np.int64)).all())
+# Bytes a numeric column may hold for the numeric reader: digits, the minus sign, the
+# separators. Any other byte outside the id columns (a decimal point, a space, a letter, a
+# full-width digit) sends the file through the text reader, whose messages quote each value as
+# written.
+_PLAIN = b"0123456789-,\n"
+
+
+def _odd_bytes(text: str) -> int:
+    return len(text.encode("utf-8").translate(None, _PLAIN))
 
 
 def validate_frame(
@@ -473,16 +440,24 @@ def _read_plain(
     *,
     max_rows: int,
 ) -> tuple[dict[str, list[np.ndarray]], int, list[Problem]]:
-    """The numeric reader for a file whose data rows hold only digits, "-" and commas: pandas
-    parses the numbers in C (no string per value); ids are read as text. Gives exactly what
-    the text reader gives, or raises ``_NeedsText`` where the text reader must speak (a value
-    out of range or not a whole number, whose message quotes it as written)."""
+    """The numeric reader for a quote-free file whose data rows hold only digits, "-" and
+    commas outside the id columns: pandas parses the numbers in C (no string per value).
+
+    Gives exactly what the text reader gives, or raises ``_NeedsText`` where the text reader
+    must speak: a record with more fields than the header (pandas refuses it) or fewer (the
+    commas of the file then fall short of rows × header), any other byte outside the id columns
+    (the file's count of such bytes exceeds the id values'), a value out of range or not a
+    whole number (its message quotes it as written)."""
+    header_end = text.find("\n") + 1 or len(text)
+    odd_in_file = _odd_bytes(text[header_end:])
     kinds = {v["name"]: v for v in variables}
-    wanted = [c for c in raw_columns if c.strip() in kinds]
+    # Ids and columns the instrument does not know are read as text, exactly as written.
+    free = [c for c in raw_columns if kinds.get(c.strip(), {"type": "id"})["type"] == "id"]
+    if odd_in_file and not free:
+        raise _NeedsText
     chunks = pd.read_csv(
         io.StringIO(text),
-        usecols=wanted,
-        dtype={c: str for c in wanted if kinds[c.strip()]["type"] == "id"},
+        dtype=dict.fromkeys(free, str),
         keep_default_na=False,
         na_values=[""],
         chunksize=CHUNK_ROWS,
@@ -493,24 +468,34 @@ def _read_plain(
     )
     problems: list[Problem] = []
     parts: dict[str, list[np.ndarray]] = {}
-    n_rows = 0
-    for chunk in chunks:
-        chunk.columns = [str(c).strip() for c in chunk.columns]
-        if n_rows + len(chunk) > max_rows:
-            raise FileRefused(Message("too_many_rows", limit=max_rows))
-        first_row = n_rows + 2
-        for var in variables:
-            if var["name"] not in chunk.columns:
-                continue
-            series = chunk[var["name"]]
-            if var["type"] == "id":
-                out = _check_id(series, var, first_row, problems)
-            elif series.dtype.kind in "if":
-                out = _plain_numeric(series, var, _allowed(var))
-            else:  # "-" or "1-2" among the numbers: the text rule, on the values as written
-                out = _check_numeric(series, var, first_row, problems)
-            parts.setdefault(var["name"], []).append(out)
-        n_rows += len(chunk)
+    n_rows = odd_in_ids = 0
+    try:
+        with warnings.catch_warnings():
+            # A first record longer than the header makes pandas guess an index column (a warning).
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            for chunk in chunks:
+                for column in free:
+                    odd_in_ids += _odd_bytes("".join(chunk[column].dropna()))
+                chunk.columns = [str(c).strip() for c in chunk.columns]
+                if n_rows + len(chunk) > max_rows:
+                    raise FileRefused(Message("too_many_rows", limit=max_rows))
+                first_row = n_rows + 2
+                for var in variables:
+                    if var["name"] not in chunk.columns:
+                        continue
+                    series = chunk[var["name"]]
+                    if var["type"] == "id":
+                        out = _check_id(series, var, first_row, problems)
+                    elif series.dtype.kind in "if":
+                        out = _plain_numeric(series, var, _allowed(var))
+                    else:  # "-" or "1-2" among the numbers: the text rule, on the values as written
+                        out = _check_numeric(series, var, first_row, problems)
+                    parts.setdefault(var["name"], []).append(out)
+                n_rows += len(chunk)
+    except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:  # a record too long
+        raise _NeedsText from exc
+    if odd_in_ids != odd_in_file or text.count(",") != (n_rows + 1) * (len(raw_columns) - 1):
+        raise _NeedsText
     return parts, n_rows, problems
 
 
@@ -547,20 +532,14 @@ def validate_file(
             raise FileRefused(Message("header_unreadable")) from exc
         raw_columns = [str(c) for c in head.columns]
         columns = [c.strip() for c in raw_columns]
-        kinds = {v["name"]: v["type"] for v in variables}
-        free = frozenset(i for i, c in enumerate(columns) if kinds.get(c, "id") == "id")
-        ragged, ragged_counts, plain = _ragged_records(text, len(columns), free)
-        width = len(columns)
-        options: dict[str, Any] = {"engine": "c", "on_bad_lines": "error"}
-        if len(ragged):
-            # Slow path for broken files only: keep every record aligned with its row number.
-            options = {"engine": "python", "on_bad_lines": lambda fields: fields[:width]}
+        plain = '"' not in text
         chunks = None  # the text reader, opened below unless the numeric reader is enough
+        ragged, ragged_counts = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
     _check_header(columns, variables, problems, notes)
     header_broken = any(p.row == 1 for p in problems)
     parts: dict[str, list[np.ndarray]] = {}
     n_rows = 0
-    if plain and not header_broken and not len(ragged):
+    if plain and not header_broken:
         try:
             parts, n_rows, found = _read_plain(text, raw_columns, variables, max_rows=max_rows)
             problems += found
@@ -568,6 +547,12 @@ def validate_file(
         except _NeedsText:
             parts, n_rows = {}, 0
     if chunks is None:
+        ragged, ragged_counts = _ragged_records(text, len(columns))
+        width = len(columns)
+        options: dict[str, Any] = {"engine": "c", "on_bad_lines": "error"}
+        if len(ragged):
+            # Slow path for broken files only: keep every record aligned with its row number.
+            options = {"engine": "python", "on_bad_lines": lambda fields: fields[:width]}
         chunks = pd.read_csv(
             io.StringIO(text),
             dtype=str,

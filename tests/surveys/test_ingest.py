@@ -159,7 +159,7 @@ def test_field_counts_agree_with_the_csv_module(records: list[list[str]], newlin
     text = newline.join([",".join(HEADER), *(",".join(r) for r in records)]) + newline
     parsed = [r for r in csv.reader(io.StringIO(text)) if r][1:]
     expected = [(i, len(r)) for i, r in enumerate(parsed) if len(r) != width]
-    bad, counts, _plain = _ragged_records(text, width)
+    bad, counts = _ragged_records(text, width)
     assert list(zip(bad.tolist(), counts.tolist(), strict=True)) == expected
 
 
@@ -319,12 +319,17 @@ _PLAIN_TOKENS = [
         max_size=8,
     ),
     st.sampled_from([None, "1.0", "1.5", ".0", " 2", "２", "a"]),
+    st.sampled_from(["", "long first", "short last", "long first, short last", "blank line"]),
 )
 @hypothesis_settings(
     max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 def test_the_numeric_reader_gives_exactly_what_the_text_reader_gives(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[list[str]], odd: str | None
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rows: list[list[str]],
+    odd: str | None,
+    shape: str,
 ) -> None:
     """Files of plain integers are read as numbers (fast); whatever they hold, the columns and
     every problem (row, column, value as written, message) are those of the text reader."""
@@ -333,7 +338,13 @@ def test_the_numeric_reader_gives_exactly_what_the_text_reader_gives(
     rows = [[f"id{i}", *r[1:]] for i, r in enumerate(rows)]  # the id column first, unique
     if odd is not None:
         rows[-1][3] = odd
+    if "long first" in shape:
+        rows[0].append("1")
+    if "short last" in shape:
+        rows[-1].pop()  # with "long first" the file's commas still add up
     content = csv_text(rows, header=HEADER).encode()
+    if shape == "blank line":
+        content = content.replace(b"\n", b"\n \n", 1)
     fast = run(tmp_path, content)
 
     def text_only(*args: object, **kwargs: object) -> None:
@@ -378,3 +389,28 @@ def test_a_clean_file_of_integers_is_read_as_numbers(
     assert used[-1:] == [True] if numeric else used in ([], [False])
     assert result.n_rows == 2
     assert result.ok == ok
+
+
+@pytest.mark.parametrize("rows_changed", ["long first, short last", "short first", "long last"])
+def test_ragged_records_of_a_clean_numeric_file_are_reported(
+    tmp_path: Path, rows_changed: str
+) -> None:
+    """A record with one field too many and another with one too few leave the file's comma
+    count right; pandas then guesses an index column from the long first record. The numeric
+    reader must not take that file: both records are reported, by their row numbers."""
+    rows = [good_row("1"), good_row("2"), good_row("3")]
+    expected = []
+    if rows_changed.startswith("long first"):
+        rows[0].append("1")
+        expected.append((2, "項目数がヘッダー（15）と違います（16項目）"))
+    if rows_changed == "short first":
+        rows[0].pop()
+        expected.append((2, "項目数がヘッダー（15）と違います（14項目）"))
+    if rows_changed.endswith("short last"):
+        rows[-1].pop()
+        expected.append((4, "項目数がヘッダー（15）と違います（14項目）"))
+    if rows_changed == "long last":
+        rows[-1].append("1")
+        expected.append((4, "項目数がヘッダー（15）と違います（16項目）"))
+    result = run(tmp_path, csv_text(rows).encode())
+    assert [(p.row, p.message) for p in result.problems if "項目数" in p.message] == expected
