@@ -210,14 +210,26 @@ def _stored_dtype(var: dict[str, Any], allowed: frozenset[int]) -> type[np.signe
 
 
 def _check_id(
-    series: pd.Series, var: dict[str, Any], first_row: int, problems: list[Problem]
+    series: pd.Series | list[str],
+    var: dict[str, Any],
+    first_row: int,
+    problems: list[Problem],
+    *,
+    strip: bool = True,
 ) -> np.ndarray:
-    values = series.to_numpy(dtype=object, na_value="")
-    stripped = np.array([str(v).strip() for v in values], dtype=str)
+    """The ids as stored (surrounding spaces removed; ``strip=False`` when the caller knows
+    there are none); a blank id is a problem."""
+    values = series if isinstance(series, list) else _texts(series)
+    stripped = np.array([v.strip() for v in values] if strip else values, dtype=str)
     missing = Message("required_value")
     for idx in np.flatnonzero(stripped == ""):
         problems.append(Problem(first_row + int(idx), var["name"], "", missing))
     return stripped
+
+
+def _texts(series: pd.Series) -> list[str]:
+    """A text column's values as a list of str, a missing value as ""."""
+    return [str(v) for v in series.to_numpy(dtype=object, na_value="").tolist()]
 
 
 def _ragged_records(text: str, width: int) -> tuple[np.ndarray, np.ndarray]:
@@ -267,6 +279,9 @@ def _unquoted_field_counts(text: str, block: int = 1 << 22) -> np.ndarray:
 # full-width digit) sends the file through the text reader, whose messages quote each value as
 # written.
 _PLAIN = b"0123456789-,\n"
+
+
+_SPACE = re.compile(r"\s")
 
 
 def _odd_bytes(text: str) -> int:
@@ -474,8 +489,12 @@ def _read_plain(
             # A first record longer than the header makes pandas guess an index column (a warning).
             warnings.simplefilter("error", pd.errors.ParserWarning)
             for chunk in chunks:
+                ids: dict[str, tuple[list[str], bool]] = {}
                 for column in free:
-                    odd_in_ids += _odd_bytes("".join(chunk[column].dropna()))
+                    values = _texts(chunk[column])
+                    joined = "".join(values)
+                    odd_in_ids += _odd_bytes(joined)
+                    ids[column.strip()] = (values, bool(_SPACE.search(joined)))
                 chunk.columns = [str(c).strip() for c in chunk.columns]
                 if n_rows + len(chunk) > max_rows:
                     raise FileRefused(Message("too_many_rows", limit=max_rows))
@@ -485,7 +504,8 @@ def _read_plain(
                         continue
                     series = chunk[var["name"]]
                     if var["type"] == "id":
-                        out = _check_id(series, var, first_row, problems)
+                        values, spaced = ids[var["name"]]
+                        out = _check_id(values, var, first_row, problems, strip=spaced)
                     elif series.dtype.kind in "if":
                         out = _plain_numeric(series, var, _allowed(var))
                     else:  # "-" or "1-2" among the numbers: the text rule, on the values as written
