@@ -463,15 +463,17 @@ def _read_plain(
     commas of the file then fall short of rows × header), any other byte outside the id columns
     (the file's count of such bytes exceeds the id values'), a value out of range or not a
     whole number (its message quotes it as written)."""
-    header_end = text.find("\n") + 1 or len(text)
-    odd_in_file = _odd_bytes(text[header_end:])
+    data = text.encode("utf-8")  # the C reader parses bytes; and counted without copies
+    header = data[: data.find(b"\n") + 1 or len(data)]
+    odd_in_file = len(data.translate(None, _PLAIN)) - len(header.translate(None, _PLAIN))
     kinds = {v["name"]: v for v in variables}
     # Ids and columns the instrument does not know are read as text, exactly as written.
     free = [c for c in raw_columns if kinds.get(c.strip(), {"type": "id"})["type"] == "id"]
     if odd_in_file and not free:
         raise _NeedsText
     chunks = pd.read_csv(
-        io.StringIO(text),
+        io.BytesIO(data),
+        encoding="utf-8",
         dtype=dict.fromkeys(free, str),
         keep_default_na=False,
         na_values=[""],
@@ -514,7 +516,7 @@ def _read_plain(
                 n_rows += len(chunk)
     except (pd.errors.ParserError, pd.errors.ParserWarning) as exc:  # a record too long
         raise _NeedsText from exc
-    if odd_in_ids != odd_in_file or text.count(",") != (n_rows + 1) * (len(raw_columns) - 1):
+    if odd_in_ids != odd_in_file or data.count(b",") != (n_rows + 1) * (len(raw_columns) - 1):
         raise _NeedsText
     return parts, n_rows, problems
 
