@@ -427,10 +427,21 @@ def trend_block(
 ) -> dict[str, Any] | None:
     """The key answer of each indicator: this fielding, the city's earlier fielding (difference
     with its interval) and every national wave the reference data holds."""
-    key_answers = spec.get("report", {}).get("key_answers", {})
+    report = spec.get("report", {})
+    key_answers = report.get("key_answers", {})
     totals = {(r["indicator"], r["answer"]): r for r in result["rows"] if r["breakdown"] == "total"}
     series = []
-    for indicator, code in key_answers.items():
+    # In the report's order (its lists), not the mapping's: a spec stored as PostgreSQL jsonb
+    # keeps an object's keys sorted by length.
+    listed = [
+        *report.get("indicators", []),
+        *report.get("extra_indicators", []),
+        *(sub["indicator"] for sub in report.get("subtables", [])),
+    ]
+    order = [i for i in dict.fromkeys(listed) if i in key_answers]
+    order += sorted(i for i in key_answers if i not in order)
+    for indicator in order:
+        code = key_answers[indicator]
         try:
             answer = _labels(spec, indicator)[int(code)]
         except KeyError:

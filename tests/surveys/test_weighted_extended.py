@@ -121,3 +121,41 @@ def test_a_fielding_compared_with_itself_shows_no_change() -> None:
     changes = {s["indicator"]: s["change"]["diff"] for s in trend["series"]}
     assert "loneliness_duration" in changes
     assert all(abs(d) < 1e-9 for d in changes.values()), changes
+
+
+def test_trend_series_follow_the_report_order_whatever_order_the_stored_spec_keeps() -> None:
+    """PostgreSQL's jsonb keeps an object's keys sorted by length, not as written: the trend
+    page listed 参加 before 孤独感 there. The series follow the report's indicator lists."""
+    from surveys.services.extended import trend_block
+
+    spec = extended_spec(instrument_spec_read("tsunagari-r3"))
+    written = list(spec["report"]["key_answers"])
+    as_jsonb = dict(
+        sorted(spec["report"]["key_answers"].items(), key=lambda kv: (len(kv[0]), kv[0]))
+    )
+    assert list(as_jsonb) != written
+    frame = _frame(1500, 7)
+    national = pd.DataFrame(
+        columns=["indicator", "breakdown", "group", "answer", "pct", "base_n", "status", "source"]
+    )
+    inputs = ReportInputs(
+        frame=frame, spec=spec, national=national, hikikomori_national=pd.DataFrame(), rule="H30"
+    )
+    result = report_compute(inputs, publish=False, threshold=10)
+    extend_result(result, inputs=inputs, publish=False, threshold=10)
+    orders = []
+    for key_answers in (spec["report"]["key_answers"], as_jsonb):
+        stored = {**spec, "report": {**spec["report"], "key_answers": key_answers}}
+        trend = trend_block(
+            spec=stored,
+            result=result,
+            national_all=pd.DataFrame(
+                columns=["wave", "indicator", "breakdown", "answer", "pct", "status", "source"]
+            ),
+            previous={"title": "前回", "period": "2022-01", "frame": frame},
+            threshold=10,
+            publish=False,
+        )
+        assert trend is not None
+        orders.append([s["indicator"] for s in trend["series"]])
+    assert orders[0] == orders[1] == [i for i in written if i in orders[0]]
