@@ -24,10 +24,14 @@ JAPANESE = {
 PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "ideation": {
         "en": ("want to die", "wanna die", "kill myself", "killing myself", "suicide", "suicidal",
-               "end my life", "don't want to live", "do not want to live",
+               "end my life", "take my own life", "take my life",
                # not being able to go on, ending it all (no word for death)
                "can't go on living", "cannot go on living", "end it all", "end it tonight",
-               "going to end it", "gonna end it"),
+               "going to end it", "gonna end it",
+               # a life not worth it, everyone better off (typed with or without apostrophes)
+               "no reason to live", "nothing to live for", "not worth living", "better off dead",
+               "better off without me", "nobody would miss me", "no one would miss me",
+               "nobody will miss me", "no one will miss me"),
         "zh": ("想死", "自杀", "不想活", "轻生", "活不下去", "不想再活", "活不了了"),
         "ko": ("죽고 싶", "죽고싶", "자살", "살고 싶지 않", "살기 싫", "살 수가 없어"),
         "vi": ("muốn chết", "tự tử", "tự sát", "không muốn sống", "sống không nổi",
@@ -55,8 +59,17 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
 
 
 def _plain(text: str) -> str:
+    """NFKC, lower case, one space, no apostrophes (dont and don't are typed alike)."""
     text = unicodedata.normalize("NFKC", text or "").lower()
+    text = re.sub(r"[\'’‘`]", "", text)
     return re.sub(r"\s+", " ", text).strip()
+
+
+# Not wanting to live, said of life itself (not "don't want to live alone / with my parents").
+_EN_NOT_LIVE = re.compile(
+    r"\b(?:dont|do not|doesnt|no longer) (?:want|wanna) (?:to )?(?:live|be alive)"
+    r"(?! (?:alone|with|in|here|there|near|by|together|on|at|like that|far))\b"
+)
 
 
 def _no_marks(text: str) -> str:
@@ -64,6 +77,10 @@ def _no_marks(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_PLAIN_PHRASES = {
+    kind: tuple(_plain(p) for phrases in by.values() for p in phrases)
+    for kind, by in PHRASES.items()
+}
 _VI_PLAIN = {kind: tuple(_no_marks(p) for p in by["vi"]) for kind, by in PHRASES.items()}
 
 
@@ -72,9 +89,11 @@ def crisis_kind_foreign(text: str) -> str | None:
     plain = _plain(text)
     if not plain:
         return None
-    for kind, by_language in PHRASES.items():
-        if any(p in plain for phrases in by_language.values() for p in phrases):
+    for kind, by_language in _PLAIN_PHRASES.items():
+        if any(p in plain for p in by_language):
             return kind
+    if _EN_NOT_LIVE.search(plain):
+        return "ideation"
     # Vietnamese typed without tone marks ("toi muon chet").
     bare = _no_marks(plain)
     for kind, phrases in _VI_PLAIN.items():

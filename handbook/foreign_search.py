@@ -35,6 +35,7 @@ _STOP = frozenset(
     "who when why it this that there here please some any with from about not no don't dont "
     "very so too just really now still".split()
 )
+ENGLISH_STOP_WORDS = _STOP
 _KANA = re.compile(r"[\u3040-\u30ff\uff66-\uff9f]")
 _LATIN_WORD = re.compile(r"[a-z0-9']+")
 

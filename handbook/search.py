@@ -5,7 +5,9 @@ when the index is built):
 
 1. **Analysis** with the portal's one Japanese analyser (``kitakyushu_pf.japanese``, SudachiPy):
    each morpheme gives its normalised form (子ども/子供 → 子供, 叩い → 叩く, 払えん → 払う + ない),
-   and the whole text its reading in hiragana (借金が返せない → しゃっきんがかえせない).
+   and the whole text its reading in hiragana (借金が返せない → しゃっきんがかえせない). Net slang
+   that hides 死 is spelt out first (``spell_out``: 4にたい, タヒる), and 北九州弁 forms the
+   dictionary misreads are read as standard ones (生きとる → 生きてる).
 2. **Terms**: the normalised content words, with negation, passive and desire attached to the word
    they follow (払う~ない, 叩く~れる, 死ぬ~たい), so 「払えない」「払えん」 meet and 「叩かれる」 is
    not 「叩く」.
@@ -127,6 +129,51 @@ class Analysis:
         return frozenset(terms) | self.concepts
 
 
+# Net slang that hides 死 (so that filters and onlookers do not see it), spelt out before the text
+# is analysed: 4ね / 4にたい, 氏ね, タヒ (死 split in two: タヒる is 死ぬ), 〇にたい, ジサツ. Only
+# before the endings of 死ぬ, so 4ねんせい, 田中氏に and ○にする are left as they are.
+_DEATH_ENDINGS = (
+    r"(?=にたい|にてぇ|にて[えー]|にそう|ね(?![んばえ])|のう|ぬ(?!け)|んで|んだ|んじゃ)"
+)
+_SLANG = (
+    (re.compile(r"(?<![0-9０-９])[4４]" + _DEATH_ENDINGS), "死"),
+    (re.compile(r"氏" + _DEATH_ENDINGS), "死"),
+    (re.compile(r"[〇○◯●]" + _DEATH_ENDINGS), "死"),
+    (re.compile(r"タヒ[りリ](?=たい|そう|ます)"), "死に"),
+    (re.compile(r"タヒ[るル]"), "死ぬ"),
+    (re.compile(r"タヒ(?=[にねのぬん])"), "死"),
+    (re.compile(r"ジサツ|じさつ(?=した|する|しよ|未遂)"), "自殺"),
+    # 北九州弁 〜とらん (〜ていない) after a verb stem, which the dictionary cuts as と + らん in a
+    # longer sentence (ご飯をもらえとらんみたいで)
+    (re.compile(r"(?<=[えけせてねへめれげべぺいきしちにひみりぎじびぴ])とらん"), "ていない"),
+)
+
+
+def spell_out(text: str) -> str:
+    """``text`` (NFKC, lower case) with net slang for 死 spelt out (4にたい → 死にたい) and a
+    北九州弁 negative the dictionary cuts badly spelt in standard Japanese."""
+    for pattern, replacement in _SLANG:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+# 北九州弁 progressive and resultative forms: 生きとる, 考えよる, 死んどる, 怒鳴られよった. The
+# dictionary reads the とる/よる as an auxiliary of its own; the search and the crisis reading see
+# the standard contracted form てる/でる (生きてる), in lemmas and in the reading.
+_ASPECT = {"とる", "よる"}
+
+
+def dialect_aspect(token: japanese.Token) -> str | None:
+    """The standard spelling of a 北九州弁 〜とる/〜よる auxiliary (とる → てる, どった → でた), or
+    None for any other morpheme."""
+    if token.pos[0] != "助動詞" or token.normalized not in _ASPECT:
+        return None
+    surface = token.surface
+    head = "で" if surface.startswith("ど") else "て"
+    rest = surface[1:]
+    return head + {"っ": "", "ん": "る", "": "る"}.get(rest, rest)
+
+
 def _lemma(token: japanese.Token) -> str:
     if token.normalized in _NEGATIONS and token.pos[0] in {"助動詞", "形容詞"}:
         return "ない"
@@ -134,13 +181,35 @@ def _lemma(token: japanese.Token) -> str:
 
 
 def _dialect_negation(token: japanese.Token, previous: japanese.Token | None) -> list[str] | None:
-    """The lemmas of a negative the dictionary reads as something else, else None.
+    """The lemmas of a 北九州弁 form the dictionary reads as something else, else None: the
+    progressive 〜とる/〜よる (→ てる, also もらえとらん where it reads 取る), 帰ってこん (read as
+    この), and the negatives below.
 
     北九州弁 says 「〜ん」 for 「〜ない」 in forms the dictionary takes for other words:
     払えん and もらえん (read as a 撥音便 of 払える), 出らん and 来らん (a classical らむ/む),
     起きられん (られる with the ん swallowed) and 行けん (an imperative and a particle).
     """
     pos, surface = token.pos, token.surface
+    if dialect_aspect(token) is not None:
+        return ["てる"]
+    if pos[0] == "助動詞" and surface in {"れよっ", "られよっ"}:
+        return ["れる", "てる"]  # 叩かれよった (read as a volitional れよう)
+    if (
+        pos[0] == "動詞"
+        and token.normalized in {"取る", "とる"}
+        and surface in {"とら", "とっ", "とる", "とり"}
+        and previous is not None
+        and previous.pos[0] == "動詞"
+        and previous.pos[5].startswith("連用形")
+    ):
+        return ["てる"]  # もらえとらん (read as 取る)
+    if (
+        surface == "こん"
+        and pos[0] == "連体詞"
+        and previous is not None
+        and previous.surface == "て"
+    ):
+        return ["来る", "ない"]  # 帰ってこん (read as この)
     if (
         pos[0] == "動詞"
         and surface.endswith("ん")
@@ -247,15 +316,12 @@ def analyse(text: str) -> Analysis:
     # NFKC first so that ﾀｽｹﾃ is タスケテ; katakana is kept for the dictionary (リスカ). A whole
     # sentence typed in half-width kana (ｶﾚｼﾆﾅｸﾞﾗﾚﾀ) is read as hiragana: in katakana the dictionary
     # takes it for one unknown word.
-    nfkc = unicodedata.normalize("NFKC", text).lower()
+    nfkc = spell_out(unicodedata.normalize("NFKC", text).lower())
     if _HALF_WIDTH_KANA.search(text) and _KATAKANA_ONLY.fullmatch(nfkc):
         nfkc = japanese.fold(nfkc)
+    folded = normalise(nfkc)
     toks = tuple(japanese.tokens(nfkc))
-    reading = normalise(
-        "".join(
-            t.reading if japanese.has_kanji(t.surface) and t.reading else t.surface for t in toks
-        )
-    )
+    reading = normalise("".join(reading_of(t) for t in toks))
     lemmas = _lemmas(toks)
     concepts, covered = thesaurus().concepts_covering(folded, reading, lemmas)
     grams = {f"3{g}" for g in _trigrams(reading)} | {f"2{g}" for g in bigrams(reading)}
@@ -269,6 +335,18 @@ def analyse(text: str) -> Analysis:
         grams=frozenset(grams),
         tokens=toks,
     )
+
+
+def reading_of(token: japanese.Token) -> str:
+    """The reading of a morpheme as the search compares it: the dictionary's reading for kanji,
+    the text as typed for kana, the standard form of a 北九州弁 〜とる/〜よる (生きとる →
+    いきてる)."""
+    aspect = dialect_aspect(token)
+    if aspect is not None:
+        return aspect
+    if token.surface in {"れよっ", "られよっ"} and token.pos[0] == "助動詞":
+        return token.surface[:-2] + "て"
+    return token.reading if japanese.has_kanji(token.surface) and token.reading else token.surface
 
 
 def warm_up() -> None:

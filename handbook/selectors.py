@@ -22,7 +22,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import foreign_search, hours, languages, search
+from . import foreign_search, hours, languages, romaji, search
 from .crisis_languages import JAPANESE as CRISIS_JAPANESE
 from .crisis_languages import crisis_kind_foreign
 from .models import Category, Channel, Service, UsageDaily, Worry
@@ -488,8 +488,14 @@ def _another_script(text: str) -> bool:
 
 
 def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchResult:
-    """The worries for a resident's words, with texts in the snapshot's language."""
-    result = _worries_search(snapshot=snapshot, text=text, limit=limit)
+    """The worries for a resident's words, with texts in the snapshot's language. Japanese typed
+    in romaji (kyuuryoubi made okane nai) is searched as the hiragana it spells."""
+    kana = romaji.as_kana(text)
+    if kana and " " not in text.strip() and foreign_search.worry_keys(text, limit=1):
+        kana = None  # one English word of the translations (home, rent) that also spells kana
+    result = _worries_search(snapshot=snapshot, text=kana or text, limit=limit)
+    if kana:
+        result = dataclasses.replace(result, query=text)
     return dataclasses.replace(result, hits=_in_language(snapshot, result.hits))
 
 
