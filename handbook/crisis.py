@@ -35,7 +35,7 @@ from . import crisis_reading
 # After a crisis word: a figure of speech, not the thing itself.
 _FIGURE = r"(?! (?:ほど|程|くらい|位|ぐらい|気|まくる|まで|的|団))"
 _HIT = (
-    r"(?:殴る|叩く|蹴る|暮らす|絞める|ぶつ|殴り付ける|突き飛ばす|乱暴|抓る|つねる"
+    r"(?:殴る|叩く|蹴る|暮らす|絞める|ぶつ|殴り付ける|突き飛ばす|乱暴|抓る|つねる|ぼこる|しばく|どつく"
     r"|暴力 を (?:ふるう|振るう|受ける))"
 )
 
@@ -47,6 +47,8 @@ _FAMILY = (
 RULES: tuple[tuple[str, str, str], ...] = (
     # --- wanting to die / to vanish (self or someone else)
     ("ideation", "L", r"死ぬ (?:たい(?! ない)|と (?:思う|為る)|しか|た 方 が)"),
+    # dying as one of the only ways left (また中に戻るか死ぬかしかなかろうもん)
+    ("ideation", "L", r"死ぬ か (?:しか|の どちら|の どっち)"),
     ("ideation", "L", r"死ぬ って 言う"),
     # not 私に対して, 推しにたくさん, 足の裏, 橋の上 (the same kana, other words)
     (
@@ -150,6 +152,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ),
     # --- self-harm
     ("self_harm", "F", r"りすか|リスカ|りすとかっと|自傷|じしょう|自分を傷つけ|自分を傷付け"),
+    # arm and leg cutting in young people's words (アムカ, レグカ)
+    ("self_harm", "F", r"あむか|あーむかっと|れぐか|ねっか(?!ち)"),
     ("self_harm", "L", r"(?:手首|腕|太もも|太腿) を? ?(?:\S+ ){0,3}切る|自分 を 傷付ける"),
     # hurting oneself without the word (壁に頭を打ち付ける, 自分を殴る, the marks on a wrist)
     (
@@ -166,7 +170,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ),
     # --- violence (being hurt)
     ("violence", "L", _HIT + r" (?:為る )?(?:れる|られる)" + _FIGURE),
-    ("violence", "L", r"手 を (?:上げる|挙げる)"),
+    ("violence", "L", r"手 (?:を )?(?:上げる|挙げる)"),
     # one member of the family hitting another, told by a third (父が母を殴っとる)
     (
         "violence",
@@ -195,6 +199,8 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ),
     ("abuse", "L", r"(?:金|お金) (?:を |も )?取る (?:れる|られる)"),
     ("abuse", "L", r"叩く て 仕舞う|手 を (?:上げる|挙げる) て 仕舞う|揺さぶる"),
+    # hitting one's child and not able to stop (子どもを叩くのが止まらない)
+    ("abuse", "L", r"(?:叩く|殴る|蹴る) の が (?:止まる|やめる|止める) (?:れる )?ない"),
     # --- sexual violence
     ("sexual", "F", r"レイプ|れいぷ|性暴力|性被害|性犯罪|痴漢|ちかん|無理やりされ|無理矢理され"),
     (
@@ -204,6 +210,12 @@ RULES: tuple[tuple[str, str, str], ...] = (
         r"|(?:体|身体|胸|尻|お尻|下半身) を (?:触る|さわる|触れる) (?:れる|られる)",
     ),
     ("sexual", "L", r"襲う (?:れる|られる)"),
+    # no memory after drinking and "something done" (記憶とんで起きたら知らん部屋…何かされたかも)
+    (
+        "sexual",
+        "F",
+        r"(?:記憶|きおく)(?:が|も)?(?:ない|なく|とん|飛ん|無)[^。]{0,40}(?:何か|なにか)され",
+    ),
     # --- in danger now
     ("danger", "L", r"殺す (?:れる|られる)" + _FIGURE + r"(?! 位)"),
     ("danger", "F", r"たすけて|助けて|刃物|包丁を持|知らない人が(?:家に)?入って"),
@@ -212,12 +224,79 @@ RULES: tuple[tuple[str, str, str], ...] = (
 # An ordinary worry that merely contains the characters: never a crisis on its own.
 VETOES: tuple[tuple[str, str], ...] = (
     ("F", r"自殺対策|自殺予防|自殺防止"),
-    ("F", r"殺されるくらい|殺されるほど|殺されまくる|殺人的"),
+    ("F", r"殺されるくらい|殺されるほど|殺されまく|殺人的|殺されるかと思う(?:くらい|ほど|位|程)"),
+    # a scolding feared after a test or being late (赤点で死んだ、親に殺される): hyperbole
+    ("F", r"(?:テスト|てすと|赤点|成績|点数|遅刻|寝坊)[^。]{0,12}(?:死んだ|殺される)"),
+    # 死にたい with laughter (前髪切りすぎた死にたいｗｗ): a figure of speech
+    ("F", r"(?:死にたい|しにたい|死んだ|しんだ)(?:w{2,}|笑+|草)"),
+    # someone with dementia afraid of a thief (「泥棒に殺される」と騒ぐ)
+    ("F", r"殺される(?:って|と)(?:夜中に|夜に|毎晩)?(?:騒|さわ|叫)"),
+    # a death by suicide that happened (父が自死しました, 兄を自死で亡くして): bereavement
+    (
+        "F",
+        r"(?:父|母|兄|姉|弟|妹|夫|妻|息子|娘|友達|友人|家族|祖父|祖母|親|子|彼|主人|旦那|先輩|同僚)"
+        r"(?:が|を|は)(?:去年|昨年|先月|先日|[0-9]+年前に?)?(?:自殺|自死)(?:し(?:た|て|まし)|で(?:亡く|失))",
+    ),
+    # 死ね or 消えろ said to the writer is abuse by someone else, not the writer's wish
+    # (「死ね」って毎日言われる: the search answers with bullying and harassment); a wish of
+    # their own after it is still read
+    (
+        "F",
+        r"(?:死ね|しね|消えろ|きえろ|消えて|きえて)[^。]{0,6}?(?:って|と)[^。]{0,10}?"
+        r"(?:言われ|いわれ|書かれ|かかれ|送られ|おくられ|書き込まれ|かきこまれ|怒鳴られ|どなられ"
+        r"|叫ばれ|りぷ|リプ|dm|来る|くる|届)",
+    ),
+    # a figure of speech: 消えたいくらい恥ずかしい
+    ("F", r"(?:消えたい|きえたい|死にたい|しにたい)(?:くらい|ほど|ぐらい)"),
+    # shouted at a game, said as a joke among friends (ゲームしながら死ね死ね叫んでる)
+    (
+        "F",
+        r"(?:ゲーム|げーむ|げむ)(?:しながら|中に|中|で)[^。]{0,8}(?:死ね|しね|殺す|ころす)(?:死ね|しね)*",
+    ),
+    ("F", r"(?:死ね|しね|殺す|ころす)(?:とか|って)[^。]{0,12}(?:冗談|ノリ|のり|ネタ|ねた)"),
     # ending a relationship or a contract, not a life (夫との関係を終わりにしたい)
     ("F", r"(?:関係|付き合い|交際|契約|結婚生活|縁|仲)(?:を|は|も)?(?:もう)?終わりにした[いく]"),
     # a knife in the kitchen (母が包丁を持って料理してる)
     ("F", r"包丁を持って(?:料理|調理|野菜|魚|肉|台所)"),
 )
+
+# A fight between children of the house (兄弟げんか): their blows are not violence or abuse to flag.
+_SIBLING_FIGHT = re.compile(
+    r"兄弟げんか|兄弟喧嘩|きょうだいげんか|姉妹げんか|姉妹喧嘩|兄弟で喧嘩|兄弟でけんか"
+)
+
+# What is over: a clause about the past (昔は死にたいって思ってたけど, 子どもの頃は親に叩かれてた。)
+# when the text goes on to say how it is now (今は大丈夫, もう実家は出た). Not 昔から (still).
+_CLAUSES = re.compile(r"(?<=[。．.!！?？\n、,\s\u3000])|(?<=けど)|(?<=けれど)|(?<=けども)")
+_PAST_TIME = re.compile(
+    r"(?:昔|むかし|子どもの頃|子供の頃|こどもの頃|小さい頃|幼い頃|若い頃|学生の頃|学生時代"
+    r"|[0-9０-９]+(?:代|歳|才)の(?:ころ|頃|とき|時)|[0-9０-９]+年前|何年も前|以前|前は"
+    r"|離婚して|離婚した|別れて[0-9０-９]+年)(?!から|からずっと)"
+)
+# a past form after the time named (殴られてた, 思ってた, 自殺未遂したことがある)
+_PAST_FORM = re.compile(
+    r"(?:た|だ)(?:けど|けれど|けども|こと|の|時|跡|あと)|(?:た|だ)[。．.!！、,\s]*$|ことがある"
+)
+_NOW = re.compile(r"今は|今では|いまは|今でも|今も|もう")
+
+
+def without_the_past(text: str) -> str:
+    """``text`` without the clauses about a past that is over, or ``text`` as it is."""
+    clauses = [c for c in _CLAUSES.split(text) if c]
+    kept = [c for c in clauses if not _over(c)]
+    rest = "".join(kept)
+    if len(kept) < len(clauses) and _NOW.search(text):
+        return rest
+    return text
+
+
+def _over(clause: str) -> bool:
+    """A clause about the past: a time named, then a past form (子どもの頃は叩かれてた)."""
+    when = _PAST_TIME.search(clause)
+    if when and when.group(0).startswith(("離婚", "別れ")):
+        return True  # 離婚して5年: what came before the divorce is over
+    return bool(when and _PAST_FORM.search(clause[when.end() :].strip()))
+
 
 # The reasons that are only a wish to vanish (for the fan-slang reading).
 _VANISH = re.compile(r"消える|きえ|vanish")
@@ -269,6 +348,9 @@ def assess(text: str) -> Assessment:
     compositional reading (handbook/crisis_reading.py) for phrasings no pattern lists."""
     from .search import analyse
 
+    present = without_the_past(text)
+    if present != text:
+        return assess(present)
     analysis = analyse(text)
     v = {"L": lemma_line_of(analysis.tokens), "R": analysis.reading, "F": analysis.folded}
     if not v["F"]:
@@ -289,6 +371,8 @@ def assess(text: str) -> Assessment:
     only_vanish = kinds == {"ideation"} and all(_VANISH.search(r) for r in reasons)
     if only_vanish and crisis_reading.fan_slang(analysis):
         # 推しが尊すぎて消えたい: fan slang, not a wish to vanish (crisis_lexicon.yaml)
+        return Assessment(False, frozenset(), ())
+    if kinds <= {"violence", "abuse"} and _SIBLING_FIGHT.search(v["F"]):
         return Assessment(False, frozenset(), ())
     if kinds and any(p.search(v[view]) for view, p in _VETOES):
         # A veto removes the figure of speech; a real crisis elsewhere in the text still counts.

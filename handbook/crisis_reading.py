@@ -138,6 +138,7 @@ class Lexicon:
         self.acts_by_name = {g.name: g for g in self.acts}
         sh = data.get("self_harm") or {}
         self.cut = group("cut", sh.get("verbs", ()))
+        self.blood = group("blood", sh.get("blood", ()))
         self.body = group("body", sh.get("body", ()))
         self.tools = group("tools", sh.get("tools", ()))
         rest = data.get("rest") or {}
@@ -148,6 +149,7 @@ class Lexicon:
         worthless = data.get("worthless") or {}
         self.life = group("life", worthless.get("life", ()))
         self.worth = group("worth", worthless.get("worth", ()))
+        self.courage = group("courage", worthless.get("courage", ()))
         means = data.get("means") or {}
         self.pills = group("pills", means.get("pills", ()))
         self.strong = group("strong means", means.get("strong", ()))
@@ -187,14 +189,12 @@ def lexicon() -> Lexicon:
 
 
 def toks_of(tokens: Sequence[japanese.Token]) -> list[Tok]:
-    from .search import _dialect_negation, _lemma
+    from .search import _dialect_negation, _lemma, reading_of
 
     out: list[Tok] = []
     previous: japanese.Token | None = None
     for t in tokens:
-        reading = japanese.fold(
-            t.reading if japanese.has_kanji(t.surface) and t.reading else t.surface
-        )
+        reading = japanese.fold(reading_of(t))
         expanded = _dialect_negation(t, previous)
         if expanded is None:
             out.append(
@@ -302,7 +302,9 @@ _POTENTIAL_AUX = re.compile(r"^(?:れる|られる|出来る|できる|得る)(?
 _SOU = re.compile(r"^(?:そう|気 が 為る)")
 _BETTER = re.compile(
     r"^(?:(?:ない|れる|られる|て 仕舞う) )?(?:ば|た|と|ても|なら|方 が|ほう が|た 方 が|た ほう が)"
-    r" (?:\S+ ){0,3}?(?:良い|いい|よい|まし|幸せ|楽|助かる|喜ぶ|平和|済む)"
+    r" (?:\S+ ){0,3}?(?:良い|いい|よい|まし|幸せ|楽|助かる|喜ぶ|平和|済む|終わる|解決)"
+    # 目が覚めなきゃいいのに (ければ fused into なきゃ)
+    r"|^(?:良い|いい) (?:の に|のに|な)"
 )
 _QUOTED = re.compile(r"^(?:\S+ ){0,2}?(?:って|と) (?:\S+ )?(?:言う|いう|話す|書く|呟く|漏らす)")
 _HABIT = re.compile(
@@ -317,6 +319,21 @@ _NOBODY = re.compile(
 )
 # 死ぬ準備をしてる, 飛び降りる用意
 _PREPARED = re.compile(r"^(?:為る )?(?:準備|用意|支度)(?! (?:が )?(?:ない|出来る ない))")
+# 死んでもいい, 消えても構わない: willing (not 死んでもいいくらいおいしい, a figure of speech)
+_WILLING = re.compile(
+    r"^(?:て|で) も (?:良い|いい|よい|構う ない|かまう ない)(?! (?:くらい|ほど|位|程|ぐらい))"
+)
+# 来てほしい, 来ないかな, 来たらいいのに: asked for (the elders' お迎え)
+_ASKED = re.compile(
+    r"^(?:て|で) (?:欲しい|ほしい)|^ない か な|^(?:た|ば|たら) (?:\S+ )?(?:良い|いい)"
+)
+# 死ぬことばっか考えよる, 死ぬことを考えてしまう: thinking of it over and over
+_THINKING = re.compile(
+    r"^(?:こと|事) (?:ばかり|ばっか|ばっかり|ばっかし|しか) (?:\S+ )?考える"
+    r"|^(?:こと|事) (?:を )?考える (?:て|で) (?:仕舞う|しまう|ちゃう)"
+)
+# 死んでやる: said as a threat (of oneself)
+_THREAT = re.compile(r"^(?:て|で) (?:やる|遣る)(?! ない)")
 _PAST = re.compile(r"^(?:た|て 仕舞う た|てる た)(?! (?:方|ほう|良い|いい|楽|ら))")
 _KANA_DESIRE = re.compile(
     r"^(?:て?しまい|ちゃい)?(?:た(?:い|く(?!な[いかく])|かった)|て[ぇえー](?!ら))"
@@ -365,6 +382,12 @@ def _marker(text: Text, first: int, last: int, *, better: bool) -> str:
         return "said"
     if better and _NOBODY.match(tail):
         return "nobody would care"
+    if better and _WILLING.match(tail) and not _figure_before(text, first):
+        return "willing"
+    if better and _THINKING.match(tail):
+        return "thinking of it"
+    if better and _THREAT.match(tail) and tok.lemma in {"死ぬ", "消える"}:
+        return "said as a threat"
     if _PREPARED.match(tail):
         return "prepared"
     # hiragana cut badly: look at the reading after the stem
@@ -376,6 +399,25 @@ def _marker(text: Text, first: int, last: int, *, better: bool) -> str:
     if _KANA_VOLITIONAL.match(rest):
         return "volitional"
     return ""
+
+
+def _carried_off(text: Text) -> bool:
+    """Worn out, or taking someone along (介護に疲れはてて、母を連れて): the sea is not a swim."""
+    lx = lexicon()
+    return text.has(lx.exhaustion) or any(t.lemma in {"連れる", "道連れ"} for t in text.toks)
+
+
+def _life_named(text: Text, first: int) -> bool:
+    """人生 or 命 right before (仕事っていうか人生やめたい): a life, whatever else is named."""
+    return any(text.toks[i].lemma in {"人生", "命"} for i in [*text.before(first, 3), first])
+
+
+def _figure_before(text: Text, first: int) -> bool:
+    """A degree just before (おいしすぎて死んでもいい, 死ぬほど): a figure of speech."""
+    return any(
+        text.toks[i].lemma in {"過ぎる", "すぎる", "ほど", "程", "くらい", "位"}
+        for i in range(max(0, first - 3), first)
+    )
 
 
 def _other_subject(text: Text, first: int) -> bool:
@@ -419,9 +461,27 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
     # 1. acts: dying, vanishing, ending it all, jumping, falling, hanging, the long sleep, farewell
     for group in lx.acts:
         for first, last in text.spans(group):
-            if group.needs and not text.in_sentence(lx.context[group.needs], first):
+            context = lx.context[group.needs] if group.needs else None
+            if context is not None and not (
+                text.in_sentence(context, first)
+                or group.needs == "heights"
+                and text.has(context)  # 窓の外見てた。一緒に落ちたら
+            ):
                 continue
-            if group.name == "end" and (not _ends_a_life(text, first) or _mundane(text)):
+            decided = (
+                group.name == "end"
+                and not _mundane(text)
+                and not _has_object(text, first)
+                and _time_limit(text, first, last)
+                and any(t.lemma in {"決める", "あと", "後"} for t in text.toks[last + 1 :])
+            )  # 誕生日までに終わらせるって決めた あと3日
+            if (
+                group.name == "end"
+                and not decided
+                and (
+                    not _ends_a_life(text, first) or _mundane(text) and not _life_named(text, first)
+                )
+            ):
                 continue
             mark = _marker(text, first, last, better=True)
             waking = text.toks[last].lemma in {"起きる", "目覚める", "覚める"}
@@ -429,11 +489,30 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
                 mark = "not wanting to wake"  # このまま起きたくない
             if group.only == "better" and mark not in {"better if", "nobody would care"}:
                 mark = "being a burden" if _burden_before(text, first) else ""
+            if group.only == "asked":
+                # お迎えが(早う)来てほしい: the coming asked for
+                comes = [
+                    i
+                    for i in range(last + 1, min(len(text.toks), last + 5))
+                    if text.toks[i].lemma in {"来る", "くる"}
+                ]
+                mark = "asked for" if comes and _ASKED.match(text.tail(comes[0])) else ""
+            if (
+                group.name == "pulled"
+                and not mark
+                and re.match(r"^(?:れる |られる )?そう", text.tail(last))
+            ):
+                mark = "pulled in"
+            if group.name == "last_time":
+                mark = "time limit" if _only_time_named(text, first) else ""
+            if group.name == "water" and not mark and _carried_off(text):
+                mark = _marker(text, first, last, better=False)  # 母を連れて海に入ろうか
             if not mark and group.name in _MOVEMENTS and _NEARLY.match(text.tail(last)):
                 mark = "nearly"  # 線路に降りそうになる (not 死にそうになる, a figure of speech)
             if (
                 not mark
-                and group.name in {"death", "jump", "hang", "end"}
+                and group.name in {"death", "jump", "hang", "end", "last_time", "vanish", "fall"}
+                and not (group.name == "vanish" and _mundane(text))
                 and _time_limit(text, first, last)
             ):
                 mark = "time limit"
@@ -463,6 +542,14 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
         if mark:
             found.append(Finding("self_harm", "cutting", mark))
 
+    # 2a. a body part hurt until it bleeds (爪で腕かきむしって血だらけ)
+    for first, last in text.spans(lx.cut):
+        body = any(a in text.before(first, 6) for a, _ in text.spans(lx.body))
+        bleeds = any(last < a <= last + 6 for a, _ in text.spans(lx.blood))
+        if body and bleeds and not _NEGATED.match(text.tail(last)):
+            found.append(Finding("self_harm", "cutting", "bleeding"))
+            break
+
     # 2b. wounds on one's own arm or thigh that keep growing (手首の傷が増えてく), no cause named
     h = lx.harm
     for first, last in text.spans(h["marks"]):
@@ -470,7 +557,10 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
         many = any(first - 2 <= a <= last + 4 and a != first for a, _ in text.spans(h["many"]))
         someone = any(a < first for a, _ in text.spans(lx.others))
         cause = any(t.lemma in {"れる", "られる"} for t in text.toks)
-        if on_body and many and not someone and not cause:
+        wrist = any(
+            first - 3 <= a < first and text.toks[a].lemma == "手首" for a, _ in text.spans(lx.body)
+        )
+        if on_body and many and (not someone or wrist) and not cause:
             found.append(Finding("self_harm", "wounds", "growing"))
             break
 
@@ -478,6 +568,10 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
     if not _mundane(text):
         for first, last in text.spans(lx.rest):
             mark = _marker(text, first, last, better=True)
+            if not mark and text.toks[last].lemma in {"なれる", "成れる"}:
+                mark = "potential"  # これ使えば楽になれるな
+            if not mark and _way_looked_for(text, last):
+                mark = "a place or a way looked for"  # 楽になる方法ってググってる
             if mark:
                 found.append(Finding("ideation", "rest", mark))
 
@@ -486,6 +580,12 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
         for a, b in text.spans(lx.worth):
             if first < a <= first + 4 and re.match(r"^(?:が |も |は )?(?:ない|無い)", text.tail(b)):
                 found.append(Finding("ideation", "worthless life", "ない"))
+
+    # 4c. no courage to die (死ぬ勇気もない): it is thought of
+    for _first, last in text.spans(lx.acts_by_name["death"]):
+        for a, b in text.spans(lx.courage):
+            if last < a <= last + 2 and re.match(r"^(?:が |も |は )?(?:ない|無い)", text.tail(b)):
+                found.append(Finding("ideation", "death", "no courage"))
 
     # 5. means gathered: a medicine hoarded, a strong means prepared, a plan carried out on a day
     for _first, last in text.spans(lx.pills):
@@ -506,11 +606,24 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
         if drinks and quantity:
             found.append(Finding("ideation", "pills", "many swallowed"))
     for _first, last in text.spans(lx.strong):
-        if any(last < a <= last + 4 for a, _ in text.spans(lx.prepare)):
+        if any(last < a <= last + 8 for a, _ in text.spans(lx.prepare)):
             found.append(Finding("ideation", "means", "prepared"))
     for first, last in text.spans(lx.carry_out):
         if _time_limit(text, first, last) and not _has_object(text, first):
             found.append(Finding("ideation", "plan", "time limit"))
+
+    # 4e. what is the point of living (この歳まで生きて何になりましょう)
+    for _first, last in text.spans(lx.life):
+        if re.match(r"^(?:て|で) (?:\S+ )?何 に (?:成る|なる)", text.tail(last)):
+            found.append(Finding("ideation", "life", "what for"))
+            break
+
+    # 4d. a burden just by living (生きてるだけで迷惑かけとる)
+    for first, _ in text.spans(lx.life):
+        burden = any(first < a <= first + 5 for a, _ in text.spans(lx.burden))
+        if burden and not _other_subject(text, first):
+            found.append(Finding("ideation", "life", "a burden"))
+            break
 
     # 4b. tired of life itself (人生もう疲れた)
     for first, _ in text.spans(lx.life):
@@ -575,8 +688,10 @@ def _harm(text: Text) -> list[Finding]:
                 worry = "domestic-violence" if partner else "abused-by-parent"
                 found.append(Finding("violence", "rampage", agent, worry))
                 break
-    # a child's distress and an adult yelling heard together (泣き叫ぶ声と怒鳴り声)
-    if text.has(h["child_distress"]) and text.has(h["yelling"]):
+    # a child's distress and an adult yelling heard together (泣き叫ぶ声と怒鳴り声), or a child's
+    # pleas heard (子どもの「ごめんなさい」って叫び声)
+    pleas = text.has(h["pleas_heard"]) and text.has(h["vulnerable"])
+    if text.has(h["child_distress"]) and (text.has(h["yelling"]) or pleas):
         found.append(Finding("abuse", "child distress", "yelling", "child-abuse-suspected"))
     # marks again and again on someone who cannot protect themselves (施設で祖母があざだらけ)
     for first, _ in text.spans(h["marks"]):
@@ -601,7 +716,9 @@ def _harm(text: Text) -> list[Finding]:
     if not _mundane(text):
         for w_first, w_last in text.spans(h["weapons"]):
             holds = [b for a, b in text.spans(h["hold"]) if w_last < a <= w_last + 3]
-            by_agent = any(a < w_first for a, _ in text.spans(h["agents"]))
+            by_agent = any(a < w_first for a, _ in text.spans(h["agents"])) or any(
+                a < w_first for a, _ in text.spans(h["young_agents"])
+            )
             if holds and by_agent and not _PAST_ONLY.match(text.tail(holds[0])):
                 found.append(Finding("danger", "weapon", "held now", "danger-now"))
                 break
@@ -633,8 +750,12 @@ def _harm(text: Text) -> list[Finding]:
         if by:
             found.append(Finding("sexual", "touched", "by an adult", "sexual-violence"))
             break
-    # an adult of the family coming into the bed (父親が夜中に布団に入ってくる)
-    for first, last in text.spans(h["bed"]):
+    # an adult of the family coming into the bed (父親が夜中に布団に入ってくる), or into the
+    # writer's room at night
+    beds = text.spans(h["bed"])
+    if text.has(h["night"]):
+        beds = beds + text.spans(h["room"])
+    for first, last in beds:
         enters = any(last < a <= last + 3 for a, _ in text.spans(h["enter"]))
         adult = any(
             a < first and b + 1 < len(text.toks) and text.toks[b + 1].lemma in {"が", "は"}
@@ -643,15 +764,80 @@ def _harm(text: Text) -> list[Finding]:
         if enters and adult:
             found.append(Finding("sexual", "the bed", "an adult comes in", "sexual-violence"))
             break
-    # a parent who does not feed the child (ママがごはん作ってくれん)
-    for first, last in text.spans(h["meals"]):
-        parent = any(
-            a < first and b + 1 < len(text.toks) and text.toks[b + 1].lemma in {"が", "は"}
-            for a, b in text.spans(h["parents"])
+    # someone of the household hitting or kicking the writer (おとうさんがまいにちけってくる:
+    # 〜てくる is done to me)
+    for first, last in text.spans(h["violence"]):
+        if not re.match(r"^(?:て|で) (?:来る|くる)(?! (?:ない|ほど|くらい))", text.tail(last)):
+            continue
+        agent = _subject_before(text, h["agents"], first)
+        if agent:
+            worry = "abused-by-parent" if agent in _PARENTS else "domestic-violence"
+            found.append(Finding("violence", "hit", "done to the writer", worry))
+            break
+    # someone of the household hitting an old person in their care (兄が寝たきりのばあちゃんを
+    # 怒鳴って叩いとる)
+    for _first, last in text.spans(h["elders"]):
+        if last + 1 < len(text.toks) and text.toks[last + 1].lemma in {"を", "に"}:
+            hits = [
+                a
+                for a, b in text.spans(h["violence"])
+                if last < a <= last + 6
+                and not re.match(r"^(?:れる|られる|たい|そう)", text.tail(b))
+            ]
+            if hits and not _NEGATED.match(text.tail(hits[0])):
+                found.append(Finding("abuse", "hit", "an old person", "elder-abuse-suspected"))
+                break
+    # someone who cannot protect themselves hit by someone (ばあちゃんが施設の人に叩かれてる)
+    for _first, last in text.spans(h["frail"]):
+        if last + 1 >= len(text.toks) or text.toks[last + 1].lemma not in {"が", "は", "も"}:
+            continue
+        hit = [
+            a
+            for a, b in text.spans(h["violence"])
+            if a > last and _PASSIVE.match(text.tail(b)) and not _peer_agent(text, last, a)
+        ]
+        # yelled at with blows heard (じいちゃんが息子に怒鳴られよる 叩く音もする)
+        yelled = any(
+            a > last and _PASSIVE.match(text.tail(b)) and text.toks[a].lemma == "怒鳴る"
+            for a, b in text.spans(h["yelling"])
         )
+        blows = any(
+            "".join(t.lemma for t in text.toks[a : b + 1]) in _BLOWS
+            for a, b in text.spans(h["yelling"])
+        )
+        if yelled and blows:
+            hit.append(last)
+        if hit:
+            elder = _ELDER.search("".join(text.lemmas))
+            worry = "elder-abuse-suspected" if elder else "child-abuse-suspected"
+            found.append(Finding("abuse", "hit", "someone frail", worry))
+            break
+    # a parent, or anyone caring for someone frail, who does not feed them (ママがごはん作って
+    # くれん, 母親にごはんを食べさせてもらえない, 姉が寝たきりの父に食事をあげてない)
+    for first, last in text.spans(h["meals"]):
+        givers = [
+            text.toks[a].lemma
+            for a, b in text.spans(h["carers"])
+            if a < first
+            and b + 1 < len(text.toks)
+            and text.toks[b + 1].lemma in {"が", "は", "に", "から"}
+        ]
         feeds = [b for a, b in text.spans(h["feed"]) if last < a <= last + 4]
-        if parent and any(re.search(r"(?:^| )ない(?: |$)", text.tail(b, 4)) for b in feeds):
+        refused = any(re.search(r"(?:^| )ない(?: |$)", text.tail(b, 5)) for b in feeds)
+        if not (givers and refused):
+            continue
+        if _ELDER.search("".join(text.lemmas)):
+            found.append(Finding("abuse", "not fed", "someone frail", "elder-abuse-suspected"))
+            break
+        if any(g in _PARENTS for g in givers):
             found.append(Finding("abuse", "not fed", "by a parent", "abused-by-parent"))
+            break
+        # a grandchild or a child of someone else not fed (孫が娘からご飯をもらえとらん)
+        child = _subject_before(text, h["infants"], first) or _subject_before(
+            text, h["grandchildren"], first
+        )
+        if child and child not in givers:
+            found.append(Finding("abuse", "not fed", "a child", "child-abuse-suspected"))
             break
     # signs of neglect a neighbour sees, two together (いつも同じ服でガリガリ 夜も外におる)
     if text.has(h["vulnerable"]):
@@ -695,6 +881,38 @@ def _harm(text: Text) -> list[Finding]:
     return found
 
 
+_PARENTS = {
+    "母", "父", "母親", "父親", "お母さん", "お父さん", "親", "まま", "ぱぱ", "義父", "義母",
+    "おかん", "おとん", "継父", "継母", "親父", "おやじ", "母さん", "父さん", "母ちゃん",
+    "父ちゃん",
+}  # fmt: skip
+# someone old or in care (the frail one not fed or hit is an elder)
+_ELDER = re.compile(
+    r"祖母|祖父|婆|爺|ばあ|じい|寝た切り|寝たきり|認知|施設|利用者|高齢|介護|年寄り"
+)
+_WHERE_THEY_ARE = {"所", "ところ", "元", "もと", "側", "そば", "彼方", "あっち", "其方", "そっち"}
+_BLOWS = {"叩く音", "殴る音", "物音"}  # lemmas joined
+_PEERS = {"友達", "友人", "同級生", "くらすめーと", "くらすめいと", "子", "子供", "兄弟", "後輩"}
+
+
+def _subject_before(text: Text, group: Group, first: int) -> str:
+    """The lemma of a word of ``group`` that is the subject (が, は, も) before token ``first``."""
+    for a, b in text.spans(group):
+        nxt = text.toks[b + 1].lemma if b + 1 < len(text.toks) else ""
+        if b < first and nxt in {"が", "は", "も"}:
+            return text.toks[a].lemma
+    return ""
+
+
+def _peer_agent(text: Text, victim: int, verb: int) -> bool:
+    """The one who hits is a peer of the victim (子供が友達に叩かれた: a fight, not abuse)."""
+    for i in range(victim + 1, verb):
+        nxt = text.toks[i + 1].lemma if i + 1 < len(text.toks) else ""
+        if text.toks[i].lemma in _PEERS and nxt == "に":
+            return True
+    return False
+
+
 # 〜そうになる: nearly doing it (a pull felt, not a figure of speech: only for movements)
 _NEARLY = re.compile(r"^(?:て |で )?そう (?:だ |に )?(?:成る|なる)")
 _MOVEMENTS = {"tracks", "jump", "fall", "plunge"}
@@ -718,6 +936,10 @@ def _signs(text: Text) -> list[Finding]:
     mundane = _mundane(text)
     # at the edge of a height: the fence crossed, looking down again and again, there now
     for first, last in text.spans(heights):
+        for a, b in after("sit", last, 8):
+            barrier = any(first < x < a for x, _ in text.spans(sg["barrier"]))
+            if barrier and not _NEGATED.match(text.tail(b)):
+                found.append(Finding("ideation", "height", "on the fence"))
         for a, b in after("cross", last, 6):
             barrier = any(first < x < a for x, _ in text.spans(sg["barrier"]))
             if barrier and not _NEGATED.match(text.tail(b)):
@@ -746,6 +968,50 @@ def _signs(text: Text) -> list[Finding]:
         for _first, last in text.spans(sg["treasures"]):
             if after("give_away", last, 6):
                 found.append(Finding("ideation", "treasures", "given away"))
+    # going to where the dead one is (主人のところへ早く行きたい), with a death or an altar named
+    if text.has(lx.context["deceased"]):
+        for i, t in enumerate(text.toks):
+            if t.lemma not in {"行く", "逝く", "参る"}:
+                continue
+            place = any(text.toks[j].lemma in _WHERE_THEY_ARE for j in range(max(0, i - 5), i))
+            if place and _DESIRE.match(text.tail(i)):
+                found.append(Finding("ideation", "follow", "to where they are"))
+                break
+    # a farewell to everyone or to this world with nothing else named (さよならみんな), thanks for
+    # everything (今までありがとう): not at a graduation, a move or a farewell party
+    if not mundane:
+        world = lx.context["world"]
+        for first, last in text.spans(lx.acts_by_name["farewell"]):
+            if any(a - 2 <= last and b >= first - 2 for a, b in text.spans(world)):
+                found.append(Finding("ideation", "farewell", "to everyone"))
+                break
+        thanks = text.spans(sg["thanks"])
+        if thanks and not any(t.lemma == "を" for t in text.toks):  # 花束を渡した: a send-off
+            found.append(Finding("ideation", "farewell", "thanks for everything"))
+    # ready (もう準備はできとる, 覚悟はできた) after a letter written or with nothing else named
+    for first, last in text.spans(sg["ready"]):
+        owner = first > 0 and text.toks[first - 1].lemma == "の"
+        done = [b for a, b in text.spans(sg["done"]) if last < a <= last + 2]
+        short = len([i for i in text.content if text.toks[i].pos == "名詞"]) <= 2
+        letter = any(a < first for a, _ in text.spans(sg["letter"]))
+        if done and not owner and (letter or short) and not _NEGATED.match(text.tail(done[0])):
+            found.append(Finding("ideation", "ready", "a letter written" if letter else "said"))
+            break
+    # after I'm gone (いなくなったあとの犬の世話を頼める人を探してる), those left behind (残された
+    # 家族が困らないように): arrangements for one's own absence, not for a death that happened
+    if not mundane and not text.has(lx.context["deceased"]):
+        vanish = lx.acts_by_name["vanish"]
+        for _first, last in text.spans(vanish):
+            later = [a for a, _ in text.spans(sg["after"]) if last < a <= last + 3]
+            if later and any(a != later[0] for a, _ in text.spans(sg["arrange"])):
+                found.append(Finding("ideation", "after I am gone", "arranged"))
+                break
+        for _first, last in text.spans(sg["left_behind"]):
+            passive = _PASSIVE.match(text.tail(last))
+            kin = any(last < a <= last + 3 for a, _ in text.spans(sg["kin"]))
+            if passive and kin and any(a > last for a, _ in text.spans(sg["arrange"])):
+                found.append(Finding("ideation", "those left behind", "arranged"))
+                break
     # a last talk wished for (最後に誰かと話したかった)
     for _first, last in text.spans(sg["last"]):
         someone = [a for a, _ in text.spans(lx.someone) if last < a <= last + 4]
@@ -758,6 +1024,11 @@ def _signs(text: Text) -> list[Finding]:
         payout = text.in_sentence(sg["payout"], first)
         if conditional and payout and not _other_subject(text, first):
             found.append(Finding("ideation", "death", "a payout"))
+    # paying back with one's life insurance as the only way left (生命保険で返すしかない)
+    for _first, last in text.spans(sg["payout"]):
+        for _a, b in after("repay", last, 4):
+            if re.match(r"^(?:\S+ )?(?:しか|他) (?:ない|無い)", text.tail(b)):
+                found.append(Finding("ideation", "insurance", "the only way"))
     # a painless way asked for with nothing else named (痛くない方法ってある？)
     for first, _ in text.spans(sg["painless"]):
         start, _ = text.sentence_of(first)
@@ -792,12 +1063,14 @@ def _totality() -> frozenset[str]:
 
 
 _LIFE = {"人生", "命", "生きる", "自分"}
+# "everything" words that can belong to a chore named before them (宿題全部)
+_EVERYTHING = {"全部", "全て", "何もかも", "総て"}
 
 
 def _ends_a_life(text: Text, first: int) -> bool:
     """Ending a life (人生を終わらせる, 生きるのをやめる) or everything (全部終わりにしたい), not
     a chore (宿題を全部終わらせたら)."""
-    near = text.before(first, 3)
+    near = text.before(first, 5)
     if text.toks[first].lemma in _LIFE or any(text.toks[i].lemma in _LIFE for i in near):
         return True
     total = any(text.toks[i].lemma in _totality() for i in near)
@@ -807,11 +1080,34 @@ def _ends_a_life(text: Text, first: int) -> bool:
 def _bare_noun_before(text: Text, near: list[int]) -> bool:
     """A noun right before the "everything" word (宿題全部): the everything of a chore."""
     for i in near:
-        if text.toks[i].lemma in _totality() and i > 0 and i - 1 in near:
+        if text.toks[i].lemma in _EVERYTHING and i > 0 and i - 1 in near:
             prev = text.toks[i - 1]
             if prev.pos == "名詞" and prev.lemma not in _totality():
                 return True
     return False
+
+
+def _only_time_named(text: Text, first: int) -> bool:
+    """Nothing but a time named with 最後にする (今夜で最後にする; not 今日で最後にするタバコ)."""
+    start, end = text.sentence_of(first)
+    times = lexicon().context["time_limit"]
+    timed = {i for a, b in text.spans(times) for i in range(a, b + 1)}
+    for i in range(start, end + 1):
+        t = text.toks[i]
+        if i in timed or i >= first and i <= first + 2 or t.pos in _SKIP_POS:
+            continue
+        if t.pos in {"名詞", "代名詞"} and t.lemma not in {"最後", "最期", "もう", "全部"}:
+            return False
+        if t.lemma == "を":
+            return False
+    return True
+
+
+def _way_looked_for(text: Text, last: int) -> bool:
+    """A way or a place named right after the concept and looked for (方法を調べてる)."""
+    lx = lexicon()
+    way = any(last < a <= last + 2 for a, _ in text.spans(lx.way))
+    return way and any(a > last for a, _ in text.spans(lx.prepare))
 
 
 def _burden_before(text: Text, first: int) -> bool:

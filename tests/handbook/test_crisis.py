@@ -18,6 +18,10 @@ HOLDOUT3 = evaluation.load(evaluation.HOLDOUT3_PATH)
 HOLDOUT4 = evaluation.load(evaluation.HOLDOUT4_PATH)
 # Scored by someone else before it was seen here, then tuned on (see bench/README).
 HOLDOUT5 = evaluation.load(evaluation.HOLDOUT5_PATH)
+# Scored without change on three versions, then tuned on (see bench/README).
+HOLDOUT6 = evaluation.load(evaluation.HOLDOUT6_PATH)
+# Scored before and after the sixth set's round, then tuned on (see bench/README).
+HOLDOUT7 = evaluation.load(evaluation.HOLDOUT7_PATH)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +141,7 @@ def _flagged(text: str) -> bool:
 def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
     missed = [
         c.query
-        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4 + HOLDOUT5
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4 + HOLDOUT5 + HOLDOUT6 + HOLDOUT7
         if c.crisis == "yes" and not _flagged(c.query)
     ]
     assert missed == []
@@ -146,8 +150,8 @@ def test_every_crisis_query_of_the_evaluation_set_is_flagged() -> None:
 def test_no_ordinary_query_of_the_evaluation_set_is_flagged() -> None:
     flagged = {
         c.query: crisis.assess(c.query).reasons
-        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4 + HOLDOUT5
-        if c.crisis == "no" and crisis.assess(c.query).flag
+        for c in CASES + HOLDOUT + HOLDOUT2 + HOLDOUT3 + HOLDOUT4 + HOLDOUT5 + HOLDOUT6 + HOLDOUT7
+        if c.crisis == "no" and _flagged(c.query)
     }
     assert flagged == {}
 
@@ -358,7 +362,7 @@ def test_the_crisis_lexicon_is_valid_and_commented() -> None:
     for act in lexicon.acts:
         assert act.entries, act.name
         assert not act.needs or act.needs in lexicon.context, act.name
-        assert act.only in {"", "better"}, act.name
+        assert act.only in {"", "better", "asked"}, act.name
     lines = crisis_reading.LEXICON_PATH.read_text(encoding="utf-8").splitlines()
     for i, line in enumerate(lines):
         if line.startswith("  ") and line.strip().endswith((":", "]")) and ":" in line:
@@ -366,3 +370,96 @@ def test_the_crisis_lexicon_is_valid_and_commented() -> None:
             if key_line.startswith(("words:", "kana:", "needs:", "only:")):
                 continue
             assert lines[i - 1].strip().startswith("#"), f"line {i + 1}: {key_line[:30]}"
+
+
+# --- Fifth round: the kinds of phrasing the sixth held-out set showed the reading missing
+# (bench/README), each written here in new words first and seen failing: 北九州弁 progressive
+# forms (〜とる, 〜よる), net slang that hides 死 (4ね, 氏, タヒ, 〇), euphemisms of death,
+# farewells and preparations, violence against someone who cannot protect themselves, a child's
+# account in hiragana, a parent who does not feed the child.
+FIFTH_ROUND_CRISIS = [
+    # 北九州弁 progressive forms: the reading sees 〜ている
+    ("もう生きとる意味がない", "ideation"),
+    ("ビルの屋上から飛んだら楽になるっちゃないかって思いよる", "ideation"),
+    ("死のうと思っとる", "ideation"),
+    ("毎日親に叩かれよる", "violence"),
+    # slang that hides 死
+    ("まじ4にたい", "ideation"),
+    ("氏にたい", "ideation"),
+    ("もうタヒりたい", "ideation"),
+    ("○にたい", "ideation"),
+    ("ジサツしたい", "ideation"),
+    # euphemisms of death
+    ("はやく逝きたい", "ideation"),
+    ("この世からログアウトしたい", "ideation"),
+    ("人生から退場したい", "ideation"),
+    ("永眠したいな", "ideation"),
+    ("はよお迎えがきてほしい", "ideation"),
+    ("安楽死したい", "ideation"),
+    ("死んでもいいと思ってる", "ideation"),
+    ("死ぬ勇気がないだけ", "ideation"),
+    ("生きる気力がない", "ideation"),
+    ("車にひかれたらいいのに", "ideation"),
+    ("主人のいるあっちに行きたい 亡くなって半年", "ideation"),
+    ("橋の上にいたら吸い込まれそうになる", "ideation"),
+    ("山に入ってもう戻ってこないつもり", "ideation"),
+    # farewells and preparations
+    ("みんなさよなら", "ideation"),
+    ("今夜で最後にする", "ideation"),
+    ("俺がいなくなったあとの犬の世話を頼める人を探してる", "ideation"),
+    ("残された家族が困らないように通帳をまとめた", "ideation"),
+    ("弟が急に持ち物をぜんぶ処分しはじめた", "ideation"),
+    # violence against someone who cannot protect themselves; a child's own words
+    ("おとうさんがまいにちけってくる", "violence"),
+    ("ままにたたかれる", "violence"),
+    ("ばあちゃんが施設の人にいつも怒鳴られて叩かれてる", "abuse"),
+    ("母親にごはんを食べさせてもらえない", "abuse"),
+    ("姉が寝たきりの父に食事をあげてない", "abuse"),
+    # English typed without apostrophes
+    ("i dont want to live anymore", "ideation"),
+    ("nobody would miss me if i was gone", "ideation"),
+]
+
+FIFTH_ROUND_LOOK_ALIKES = [
+    "写真とっとる",
+    "年とったら一人が不安",
+    "それによると明日は雨",
+    "4ねんせいの息子が学校に行かん",
+    "田中氏に相談したい",
+    "祖父が逝ってさみしい",
+    "スマホの電池が死んどる",
+    "ゲームからログアウトできない",
+    "退場処分になった試合がくやしい",
+    "犬が永眠しました ペットロスがつらい",
+    "おいしすぎて死んでもいい",
+    "死ぬほど眠い",
+    "祖母が亡くなって あっちで元気にしとるかな",
+    "ベランダに洗濯物を干しよる",
+    "引っ越しでみんなさよなら",
+    "卒業式でさよならを言った",
+    "今日で最後にするタバコ",
+    "転勤であとの仕事を頼める人を探してる",
+    "遺された家族の相続手続きがわからない",
+    "引っ越しで持ち物をぜんぶ処分した",
+    "上司に殺されるかと思うくらい怒鳴られる",
+    "「死ね」って毎日いわれる",
+    "息子がゲームで怒鳴っとる",
+    "子どもにごはんを食べさせたい",
+    "i dont want to live alone",
+]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"), FIFTH_ROUND_CRISIS, ids=[c[0] for c in FIFTH_ROUND_CRISIS]
+)
+def test_fifth_round_phrasings_are_flagged(text: str, kind: str) -> None:
+    result = crisis.assess(text)
+    foreign = crisis_kind_foreign(text)
+    assert result.flag or foreign, text
+    assert kind in result.kinds or foreign == kind, (text, result.reasons)
+
+
+@pytest.mark.parametrize("text", FIFTH_ROUND_LOOK_ALIKES)
+def test_fifth_round_look_alikes_are_not_flagged(text: str) -> None:
+    result = crisis.assess(text)
+    assert not result.flag and crisis_kind_foreign(text) is None, (text, result.reasons)
