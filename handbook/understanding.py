@@ -33,12 +33,13 @@ OTHERS = (
 )
 PARENTS = (
     "親|父|母|父親|母親|お父さん|お母さん|親父|おやじ|お袋|おふくろ|パパ|ママ|義父|義母|継父"
+    "|おかん|おとん|母ちゃん|父ちゃん|かあちゃん|とうちゃん"
     "|義理 の 父|義理 の 母"
 )
 PARTNERS = "夫|妻|旦那|主人|嫁|彼氏|彼女|恋人|元夫|元カレ|元妻|パートナー"
 _HIT = (
-    r"(?:殴る|叩く|蹴る|暮らす|絞める|乱暴|抓る|つねる|首 を (?:絞める|締める|湿る)"
-    r"|手 を (?:上げる|挙げる)|暴力 を (?:ふるう|振るう))"
+    r"(?:殴る|叩く|蹴る|暮らす|絞める|乱暴|抓る|つねる|ぼこる|しばく|どつく"
+    r"|首 を (?:絞める|締める|湿る)|手 を (?:上げる|挙げる)|暴力 を (?:ふるう|振るう))"
 )
 
 _SUBJECT = re.compile(rf"(?:^| )(?:{OTHERS}) (?:が|は|も|って)(?: |$)")
@@ -49,7 +50,9 @@ _FROM_OTHER = re.compile(
     r"(?:言う|連絡|来る|届く|line|めーる|メール|メッセージ)"
 )
 _DEATH = re.compile(
-    r"(?:死ぬ|亡くなる|亡くす|先立つ|死別|自殺 為る た)(?! (?:たい|ほど|くらい|気|しか|と|って))"
+    r"(?:死ぬ|亡くなる|亡くす|先立つ|死別|自殺 為る (?:た|て)|命 を 絶つ (?:ます )?た)"
+    # not a death ahead (私たちが死んだ後あの子は), not 死んだように眠りたい
+    r"(?! (?:たい|ほど|くらい|気|しか|と|って|た (?:後|あと|よう)))"
 )
 _FIGURE = re.compile(
     r"死ぬ (?:ほど|程|くらい|位|ぐらい|気|まで)|必死|殺す れる (?:くらい|位|ほど)"
@@ -65,14 +68,15 @@ _DREAM = re.compile(r"(?:^| )(?:夢|悪夢) (?:を |が |ばかり |ばっか |�
 _CARED_FOR = re.compile(r"介護|認知症|寝たきり|要介護|デイサービス")
 _SELF_HITS = re.compile(rf"{_HIT} (?:て|で) (?:仕舞う|しまう)|{_HIT} そう|つい {_HIT}|揺さぶる")
 _PASSIVE_BY = re.compile(
-    rf"(?:^| )({PARENTS}|{PARTNERS}|上司|先輩) に (?:\S+ ){{0,3}}?{_HIT} (?:れる|られる)"
+    rf"(?:^| )({PARENTS}|{PARTNERS}|上司|先輩|店長|社長|同僚|客|親方|監督) に (?:\S+ ){{0,3}}?"
+    rf"{_HIT} (?:れる|られる)"
 )
 # A son, a daughter, a sibling or a partner who stays at home and does not work (8050).
 _FAMILY_WITHDRAWN = re.compile(
     r"(?:^| )(?:息子|娘|子供|子|兄|姉|弟|妹|夫|旦那|主人|家族) (?:が|は|も) (?:\S+ ){0,6}?"
     r"(?:働く (?:て |てる |て 居る )?ない"
     r"|引き籠もる|引きこもる|ひきこもる|引き籠り|引きこもり|ひきこもり"
-    r"|家 から 出る (?:て |てる )?ない|部屋 から 出る (?:て 来る |てる )?ない)"
+    r"|家 から 出る (?:て |てる )?(?:ます )?ない|部屋 から 出る (?:て 来る |てる )?(?:ます )?ない)"
 )
 # 母を一人で見とる, 父の面倒を見ている: looking after someone (the dictionary reads 見とる
 # as 見取る).
@@ -139,6 +143,8 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
     if _DEATH.search(line) and not ideation and not _FIGURE.search(line) and not dream:
         reading.notes.append("a death that happened")
         reading.up("bereavement", 0.9)
+        if re.search(r"自殺|自死", line):
+            reading.up("suicide-bereaved", 1.0)  # 兄が自殺して: bereaved by suicide
         for key in (*SELF_IDEATION, "someone-suicidal"):
             reading.down(key, 0.25)
     if (
@@ -175,6 +181,7 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
             reading.down("workplace-harassment", 0.5)
         else:
             reading.up("workplace-harassment", 0.5)
+            reading.down("domestic-violence", 0.5)
     elder = re.search(
         r"施設|婆|爺|祖母|祖父|高齢|老人|お年寄り|でいさーびす|デイサービス|ヘルパー|認知症|寝たきり",
         line,
