@@ -265,6 +265,11 @@ _SIBLING_FIGHT = re.compile(
     r"兄弟げんか|兄弟喧嘩|きょうだいげんか|姉妹げんか|姉妹喧嘩|兄弟で喧嘩|兄弟でけんか"
 )
 
+# An accident named with the cut (転んで腕を切った, 料理中に包丁で): a wound, not self-harm.
+_ACCIDENT = re.compile(
+    r"転んで|転んだ|転倒|こけて|事故|料理中|料理して|調理中|包丁で|ガラスで|がらすで|割れた|怪我|けがして|仕事中"
+)
+
 # What is over: a clause about the past (昔は死にたいって思ってたけど, 子どもの頃は親に叩かれてた。)
 # when the text goes on to say how it is now (今は大丈夫, もう実家は出た). Not 昔から (still).
 _CLAUSES = re.compile(r"(?<=[。．.!！?？\n、,\s\u3000])|(?<=けど)|(?<=けれど)|(?<=けども)")
@@ -373,6 +378,8 @@ def assess(text: str) -> Assessment:
         # 推しが尊すぎて消えたい: fan slang, not a wish to vanish (crisis_lexicon.yaml)
         return Assessment(False, frozenset(), ())
     if kinds <= {"violence", "abuse"} and _SIBLING_FIGHT.search(v["F"]):
+        return Assessment(False, frozenset(), ())
+    if kinds == {"self_harm"} and _ACCIDENT.search(v["F"]):
         return Assessment(False, frozenset(), ())
     if kinds and any(p.search(v[view]) for view, p in _VETOES):
         # A veto removes the figure of speech; a real crisis elsewhere in the text still counts.

@@ -542,8 +542,10 @@ def read_toks(toks: list[Tok]) -> list[Finding]:
         if mark:
             found.append(Finding("self_harm", "cutting", mark))
 
-    # 2a. a body part hurt until it bleeds (爪で腕かきむしって血だらけ)
+    # 2a. a body part scratched or gouged until it bleeds (爪で腕かきむしって血だらけ)
     for first, last in text.spans(lx.cut):
+        if text.toks[first].lemma not in _SCRATCH:
+            continue
         body = any(a in text.before(first, 6) for a, _ in text.spans(lx.body))
         bleeds = any(last < a <= last + 6 for a, _ in text.spans(lx.blood))
         if body and bleeds and not _NEGATED.match(text.tail(last)):
@@ -890,6 +892,7 @@ _PARENTS = {
 _ELDER = re.compile(
     r"祖母|祖父|婆|爺|ばあ|じい|寝た切り|寝たきり|認知|施設|利用者|高齢|介護|年寄り"
 )
+_SCRATCH = {"掻き毟る", "かきむしる", "引っ掻く", "ひっかく", "抉る", "えぐる"}
 _WHERE_THEY_ARE = {"所", "ところ", "元", "もと", "側", "そば", "彼方", "あっち", "其方", "そっち"}
 _BLOWS = {"叩く音", "殴る音", "物音"}  # lemmas joined
 _PEERS = {"友達", "友人", "同級生", "くらすめーと", "くらすめいと", "子", "子供", "兄弟", "後輩"}

@@ -446,6 +446,9 @@ FIFTH_ROUND_LOOK_ALIKES = [
     "息子がゲームで怒鳴っとる",
     "子どもにごはんを食べさせたい",
     "i dont want to live alone",
+    # an accident that cut the arm is not self-harm
+    "転んで腕を切って血が出た",
+    "料理中に包丁で手首を切ってしまった 血が止まらん",
 ]
 
 
