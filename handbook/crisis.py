@@ -266,9 +266,7 @@ _SIBLING_FIGHT = re.compile(
 )
 
 # An accident named with the cut (転んで腕を切った, 料理中に包丁で): a wound, not self-harm.
-_ACCIDENT = re.compile(
-    r"転んで|転んだ|転倒|こけて|事故|料理中|料理して|調理中|包丁で|ガラスで|がらすで|割れた|怪我|けがして|仕事中"
-)
+_ACCIDENT = re.compile(r"転んで|転んだ|転倒|こけて|事故で|料理中|料理して|調理中|怪我して|けがして")
 
 # What is over: a clause about the past (昔は死にたいって思ってたけど, 子どもの頃は親に叩かれてた。)
 # when the text goes on to say how it is now (今は大丈夫, もう実家は出た). Not 昔から (still).
@@ -282,7 +280,11 @@ _PAST_TIME = re.compile(
 _PAST_FORM = re.compile(
     r"(?:た|だ)(?:けど|けれど|けども|こと|の|時|跡|あと)|(?:た|だ)[。．.!！、,\s]*$|ことがある"
 )
-_NOW = re.compile(r"今は|今では|いまは|今でも|今も|もう")
+# how it is now, said (今は大丈夫, もう実家は出た, もう縁切った); not a bare もう (もう怖い)
+_NOW = re.compile(
+    r"今は|今では|いまは|今でも|今も"
+    r"|もう[^。、]{0,6}?(?:出た|でた|離れ|別れ|大丈夫|平気|してない|会ってない|縁切|落ち着)"
+)
 
 
 def without_the_past(text: str) -> str:

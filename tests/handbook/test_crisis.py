@@ -417,6 +417,9 @@ FIFTH_ROUND_CRISIS = [
     ("姉が寝たきりの父に食事をあげてない", "abuse"),
     # English typed without apostrophes
     ("i dont want to live anymore", "ideation"),
+    # the past named, and the danger still now (not a past that is over)
+    ("1年前に夫に殴られた。もう怖くて家に帰れない", "violence"),
+    ("包丁で手首を切った", "self_harm"),
     ("nobody would miss me if i was gone", "ideation"),
 ]
 
