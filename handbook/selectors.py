@@ -494,6 +494,9 @@ def worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> SearchR
     if kana and " " not in text.strip() and foreign_search.worry_keys(text, limit=1):
         kana = None  # one English word of the translations (home, rent) that also spells kana
     result = _worries_search(snapshot=snapshot, text=kana or text, limit=limit)
+    if kana and result.fallback:
+        # English words that also spell kana ("no home" → の ほめ) and find nothing as Japanese.
+        result = _worries_search(snapshot=snapshot, text=text, limit=limit)
     if kana:
         result = dataclasses.replace(result, query=text)
     return dataclasses.replace(result, hits=_in_language(snapshot, result.hits))

@@ -110,6 +110,15 @@ def snapshot_keys(snapshot: object) -> dict[str, str]:
     return {w.key: w.text for w in index.worries if w.key}
 
 
+def top_keys(snapshot: object, text: str) -> list[str]:
+    """The catalogue keys of the worries the public search answers ``text`` with, best first."""
+    from handbook import selectors
+
+    keys = {w.id: w.key for w in snapshot.index.worries}  # type: ignore[attr-defined]
+    result = selectors.worries_search(snapshot=snapshot, text=text, limit=3)  # type: ignore[arg-type]
+    return [keys[h.id] for h in result.hits]
+
+
 @dataclass
 class Tally:
     n: int = 0

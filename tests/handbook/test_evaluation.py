@@ -5,13 +5,10 @@ Numbers are measured through the same entry point as /handbook/api/search. The g
 """
 
 from pathlib import Path
-from typing import Any
 
 import pytest
-from django.db import transaction
 
 from handbook import selectors
-from handbook.demo import seed_demo
 
 from . import evaluation
 from .relevance import QUERIES
@@ -20,17 +17,6 @@ from .relevance import QUERIES
 # a mark here this module, run alone, found no test database and wrote to var/portal.sqlite3's
 # empty schema ("no such table: members_ward"). The mark makes the session set it up.
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def snap(django_db_setup: None, django_db_blocker: Any) -> selectors.Snapshot:
-    """The shipped catalogue, loaded once for the module and rolled back afterwards (the
-    snapshot is plain data and outlives the transaction)."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        seed_demo()
-        snapshot = selectors.snapshot_build(None)
-        transaction.set_rollback(True)
-    return snapshot
 
 
 def test_the_set_is_large_and_varied() -> None:
