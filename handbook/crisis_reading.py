@@ -51,6 +51,8 @@ import yaml
 
 from kitakyushu_pf import japanese
 
+from . import people
+
 if TYPE_CHECKING:
     from .search import Analysis
 
@@ -189,13 +191,13 @@ def lexicon() -> Lexicon:
 
 
 def toks_of(tokens: Sequence[japanese.Token]) -> list[Tok]:
-    from .search import _dialect_negation, _lemma, reading_of
+    from .search import _lemma, dialect_form, reading_of
 
     out: list[Tok] = []
     previous: japanese.Token | None = None
     for t in tokens:
         reading = japanese.fold(reading_of(t))
-        expanded = _dialect_negation(t, previous)
+        expanded = dialect_form(t, previous)
         if expanded is None:
             out.append(
                 Tok(_lemma(t), reading, t.pos[0], t.pos[5], t.pos[4], japanese.fold(t.surface))
@@ -412,11 +414,15 @@ def _life_named(text: Text, first: int) -> bool:
     return any(text.toks[i].lemma in {"人生", "命"} for i in [*text.before(first, 3), first])
 
 
+# Words of degree (死ぬほど, 殺されるくらい, おいしすぎて死んでもいい): with them a crisis word is a
+# figure of speech. handbook/crisis.py looks for them after the word, this module before it too.
+DEGREE = ("ほど", "程", "くらい", "位", "ぐらい")
+
+
 def _figure_before(text: Text, first: int) -> bool:
-    """A degree just before (おいしすぎて死んでもいい, 死ぬほど): a figure of speech."""
+    """A degree just before (おいしすぎて死んでもいい): a figure of speech."""
     return any(
-        text.toks[i].lemma in {"過ぎる", "すぎる", "ほど", "程", "くらい", "位"}
-        for i in range(max(0, first - 3), first)
+        text.toks[i].lemma in {"過ぎる", "すぎる", *DEGREE} for i in range(max(0, first - 3), first)
     )
 
 
@@ -773,7 +779,7 @@ def _harm(text: Text) -> list[Finding]:
             continue
         agent = _subject_before(text, h["agents"], first)
         if agent:
-            worry = "abused-by-parent" if agent in _PARENTS else "domestic-violence"
+            worry = "abused-by-parent" if agent in people.PARENTS else "domestic-violence"
             found.append(Finding("violence", "hit", "done to the writer", worry))
             break
     # someone of the household hitting an old person in their care (兄が寝たきりのばあちゃんを
@@ -810,8 +816,8 @@ def _harm(text: Text) -> list[Finding]:
         if yelled and blows:
             hit.append(last)
         if hit:
-            elder = _ELDER.search("".join(text.lemmas))
-            worry = "elder-abuse-suspected" if elder else "child-abuse-suspected"
+            old = any(lemma in people.ELDERS for lemma in text.lemmas)
+            worry = "elder-abuse-suspected" if old else "child-abuse-suspected"
             found.append(Finding("abuse", "hit", "someone frail", worry))
             break
     # a parent, or anyone caring for someone frail, who does not feed them (ママがごはん作って
@@ -828,10 +834,10 @@ def _harm(text: Text) -> list[Finding]:
         refused = any(re.search(r"(?:^| )ない(?: |$)", text.tail(b, 5)) for b in feeds)
         if not (givers and refused):
             continue
-        if _ELDER.search("".join(text.lemmas)):
+        if any(lemma in people.ELDERS for lemma in text.lemmas):
             found.append(Finding("abuse", "not fed", "someone frail", "elder-abuse-suspected"))
             break
-        if any(g in _PARENTS for g in givers):
+        if any(g in people.PARENTS for g in givers):
             found.append(Finding("abuse", "not fed", "by a parent", "abused-by-parent"))
             break
         # a grandchild or a child of someone else not fed (孫が娘からご飯をもらえとらん)
@@ -883,15 +889,6 @@ def _harm(text: Text) -> list[Finding]:
     return found
 
 
-_PARENTS = {
-    "母", "父", "母親", "父親", "お母さん", "お父さん", "親", "まま", "ぱぱ", "義父", "義母",
-    "おかん", "おとん", "継父", "継母", "親父", "おやじ", "母さん", "父さん", "母ちゃん",
-    "父ちゃん",
-}  # fmt: skip
-# someone old or in care (the frail one not fed or hit is an elder)
-_ELDER = re.compile(
-    r"祖母|祖父|婆|爺|ばあ|じい|寝た切り|寝たきり|認知|施設|利用者|高齢|介護|年寄り"
-)
 _SCRATCH = {"掻き毟る", "かきむしる", "引っ掻く", "ひっかく", "抉る", "えぐる"}
 _WHERE_THEY_ARE = {"所", "ところ", "元", "もと", "側", "そば", "彼方", "あっち", "其方", "そっち"}
 _BLOWS = {"叩く音", "殴る音", "物音"}  # lemmas joined

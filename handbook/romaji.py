@@ -16,7 +16,8 @@ from .foreign_search import ENGLISH_STOP_WORDS
 
 _LATIN_TEXT = re.compile(r"[a-z0-9\s.,!?'ー-]+")
 _WORD = re.compile(r"[a-z]{3,}")
-# English helper words that are not romaji words too (の, と, ど, さ are: no, to, do, sa stay).
+# English helper words that are romaji words too stay out of this list (no, to, do, so, an, in,
+# on, at, de: の, と, ど, そ, あん, いん, おん, あと, で).
 _ENGLISH = ENGLISH_STOP_WORDS - {"a", "no", "to", "do", "so", "an", "in", "on", "at", "de"}
 # What a failed conversion leaves: letters, a small っ at a word end (salary → さらっっ), ゔ.
 _UNCONVERTED = re.compile(r"[a-z]|っ(?=[\s.,!?っ]|$)|ゔ|んっ")

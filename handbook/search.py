@@ -180,7 +180,7 @@ def _lemma(token: japanese.Token) -> str:
     return japanese.fold(token.normalized)
 
 
-def _dialect_negation(token: japanese.Token, previous: japanese.Token | None) -> list[str] | None:
+def dialect_form(token: japanese.Token, previous: japanese.Token | None) -> list[str] | None:
     """The lemmas of a 北九州弁 form the dictionary reads as something else, else None: the
     progressive 〜とる/〜よる (→ てる, also もらえとらん where it reads 取る), 帰ってこん (read as
     この), and the negatives below.
@@ -227,11 +227,12 @@ def _dialect_negation(token: japanese.Token, previous: japanese.Token | None) ->
 
 
 def lemma_pairs(tokens: Sequence[japanese.Token]) -> list[tuple[str, str]]:
-    """(lemma, part of speech) of every morpheme, with 北九州弁 negatives spelt out as ない."""
+    """(lemma, part of speech) of every morpheme, with 北九州弁 forms spelt out in the standard
+    ones (払えん → 払える ない, 生きとる → 生きる てる)."""
     out: list[tuple[str, str]] = []
     previous: japanese.Token | None = None
     for token in tokens:
-        expanded = _dialect_negation(token, previous)
+        expanded = dialect_form(token, previous)
         if expanded is None:
             out.append((_lemma(token), token.pos[0]))
         else:
@@ -310,9 +311,6 @@ def thesaurus() -> Thesaurus:
 
 @lru_cache(maxsize=8192)
 def analyse(text: str) -> Analysis:
-    folded = normalise(text)
-    if not folded:
-        return Analysis("", "", (), frozenset(), frozenset(), frozenset())
     # NFKC first so that ﾀｽｹﾃ is タスケテ; katakana is kept for the dictionary (リスカ). A whole
     # sentence typed in half-width kana (ｶﾚｼﾆﾅｸﾞﾗﾚﾀ) is read as hiragana: in katakana the dictionary
     # takes it for one unknown word.
@@ -320,6 +318,8 @@ def analyse(text: str) -> Analysis:
     if _HALF_WIDTH_KANA.search(text) and _KATAKANA_ONLY.fullmatch(nfkc):
         nfkc = japanese.fold(nfkc)
     folded = normalise(nfkc)
+    if not folded:
+        return Analysis("", "", (), frozenset(), frozenset(), frozenset())
     toks = tuple(japanese.tokens(nfkc))
     reading = normalise("".join(reading_of(t) for t in toks))
     lemmas = _lemmas(toks)

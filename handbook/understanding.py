@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from . import crisis
+from . import crisis, people
 
 if TYPE_CHECKING:
     from .search import Analysis
@@ -31,11 +31,8 @@ OTHERS = (
     # at school or at work: a teacher or a boss writing about someone they look after
     "生徒|部下|教え子|利用者|患者|クラスメイト|部員|後輩|上司|先生"
 )
-PARENTS = (
-    "親|父|母|父親|母親|お父さん|お母さん|親父|おやじ|お袋|おふくろ|パパ|ママ|義父|義母|継父"
-    "|おかん|おとん|母ちゃん|父ちゃん|かあちゃん|とうちゃん"
-    "|義理 の 父|義理 の 母"
-)
+PARENTS = people.alternation(people.PARENTS) + "|義理 の 父|義理 の 母"
+_ELDER = re.compile(rf"(?:^| )(?:{people.alternation(people.ELDERS)})(?: |$)")
 PARTNERS = "夫|妻|旦那|主人|嫁|彼氏|彼女|恋人|元夫|元カレ|元妻|パートナー"
 _HIT = (
     r"(?:殴る|叩く|蹴る|暮らす|絞める|乱暴|抓る|つねる|ぼこる|しばく|どつく"
@@ -182,10 +179,7 @@ def read(analysis: Analysis, text: str | None = None) -> Reading:
         else:
             reading.up("workplace-harassment", 0.5)
             reading.down("domestic-violence", 0.5)
-    elder = re.search(
-        r"施設|婆|爺|祖母|祖父|高齢|老人|お年寄り|でいさーびす|デイサービス|ヘルパー|認知症|寝たきり",
-        line,
-    )
+    elder = _ELDER.search(line)
     if elder and found.kinds & {"abuse", "violence"}:
         reading.up("elder-abuse-suspected", 1.0)
     elif "abuse" in found.kinds and not reading.boost.get("afraid-of-hurting-child"):

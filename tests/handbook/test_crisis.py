@@ -469,3 +469,33 @@ def test_fifth_round_phrasings_are_flagged(text: str, kind: str) -> None:
 def test_fifth_round_look_alikes_are_not_flagged(text: str) -> None:
     result = crisis.assess(text)
     assert not result.flag and crisis_kind_foreign(text) is None, (text, result.reasons)
+
+
+# --- Who is who (handbook/people.py): a parent named the way a child names them.
+PARENT_WORDS = [
+    "パパ", "ママ", "お袋", "おふくろ", "かあちゃん", "父ちゃん", "母さん", "親父", "継父",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("parent", PARENT_WORDS)
+def test_a_parent_as_residents_name_them_is_a_parent(parent: str) -> None:
+    from handbook import people, search
+
+    assert set(search.analyse(f"{parent}が").lemmas) & set(people.PARENTS)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("parent", PARENT_WORDS)
+def test_a_parent_who_hits_is_abuse_by_a_parent(snap: object, parent: str) -> None:
+    for text in (f"{parent}が毎日殴ってくる", f"{parent}に毎日殴られる"):
+        assert crisis.assess(text).flag, text
+        assert "abused-by-parent" in evaluation.top_keys(snap, text), text
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "text", ["デイサービスで祖母が叩かれてるみたい", "ヘルパーさんがばあちゃんを叩いてた"]
+)
+def test_an_old_person_hit_is_elder_abuse(snap: object, text: str) -> None:
+    assert crisis.assess(text).flag
+    assert "elder-abuse-suspected" in evaluation.top_keys(snap, text)

@@ -200,6 +200,29 @@ def test_the_eighth_held_out_set_keeps_its_numbers(snap: selectors.Snapshot) -> 
     assert report.overall.rate(3) >= 0.93, report.misses
 
 
+# The ninth set's two: たすけて always shows the crisis lines (a parent of twins without sleep); an
+# ex who keeps coming to the door is read as danger now.
+NINTH_SET_DISAGREEMENTS = {
+    "missed": [],
+    "flagged": ["双子で夜2時間ずつしか寝れてない、誰か助けて", "元カレが何度も家の近くに来る"],
+}
+
+
+def test_the_ninth_held_out_set_keeps_its_numbers(snap: selectors.Snapshot) -> None:
+    """Scored before it was tuned on (0.794 top-3, 101/150 crisis, 11 false flags); the tuning set
+    of the sixth round since, for the crisis reading only (its ranking was not tuned on)."""
+    keys = evaluation.snapshot_keys(snap)
+    cases = evaluation.load(evaluation.HOLDOUT9_PATH)
+    assert len(cases) >= 490
+    assert {a for c in cases for a in c.acceptable} - set(keys) == set()
+    report = evaluation.evaluate(
+        evaluation.snapshot_search(snap), evaluation.with_texts(cases, keys)
+    )
+    assert report.missed_crisis == NINTH_SET_DISAGREEMENTS["missed"]
+    assert report.false_flags == NINTH_SET_DISAGREEMENTS["flagged"]
+    assert report.overall.rate(3) >= 0.84, report.misses
+
+
 _OWN = {"死にたいと思ってしまう", "消えてしまいたい", "生きるのがつらい"}
 
 

@@ -255,8 +255,8 @@ def test_english_is_not_taken_for_romaji(text: str) -> None:
 def test_english_that_also_spells_kana_is_answered_in_english(
     snap: selectors.Snapshot, text: str
 ) -> None:
-    """"home" spells ほめ and "no home" の ほめ; a reading in kana that finds nothing gives way to
-    the English translations."""
+    """The word home spells ほめ and "no home" の ほめ: a reading in kana that finds nothing
+    gives way to the English translations."""
     expected = "no-money" if "money" in text else "homeless"
     assert expected in evaluation.top_keys(snap, text)
 
