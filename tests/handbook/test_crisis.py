@@ -499,3 +499,37 @@ def test_a_parent_who_hits_is_abuse_by_a_parent(snap: object, parent: str) -> No
 def test_an_old_person_hit_is_elder_abuse(snap: object, text: str) -> None:
     assert crisis.assess(text).flag
     assert "elder-abuse-suspected" in evaluation.top_keys(snap, text)
+
+
+# --- Sixth round: ordinary worries that share words with the ninth set's crisis phrasings.
+SIXTH_ROUND_LOOK_ALIKES = [
+    "いっそ一緒に住もうかな",
+    "このバイト続けるか、終わりにするか迷う",
+    "実家を出て、もう戻らないつもり",
+    "屋上にいる。もう昼休み終わる",
+    "車の事故の保険金で修理代を払えるならそれでいい",
+    "車で壁に突っ込んだら修理代いくら？",
+    "たばこのあと気分が悪い",
+    "つらすぎて死ねるかと思った、部活の練習",
+    "助けてくれる人がいない",
+    "虐待とまではいかないけど、子どもに怒鳴ってしまう自分がいや",
+    "飲んでいるうちにあざができた",
+]
+
+
+@pytest.mark.parametrize("text", SIXTH_ROUND_LOOK_ALIKES)
+def test_sixth_round_look_alikes_are_not_flagged(text: str) -> None:
+    assert not crisis.assess(text).flag, crisis.assess(text).reasons
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "これって虐待じゃないですか？隣の子がずっと泣いてる",
+        "誰か助けてくれ",
+        "いっそこの子と一緒にと思ってしまう",
+        "ばあさんが逝ってから一人じゃ。わしも早よう迎えに来てほしい",
+    ],
+)
+def test_sixth_round_phrasings_are_flagged(text: str) -> None:
+    assert crisis.assess(text).flag
