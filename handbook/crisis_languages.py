@@ -52,7 +52,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "vi": ("bạo lực gia đình", "bị đánh", "đánh tôi"),
     },
     "sexual": {
-        "en": ("raped", "sexual assault"),
+        "en": ("raped", "sexual assault", "sexually assaulted", "touched me", "groped me"),
         "zh": ("性侵", "强奸"),
         "ko": ("성폭력", "성폭행"),
         "vi": ("hiếp dâm", "xâm hại tình dục"),

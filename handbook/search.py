@@ -352,11 +352,12 @@ def reading_of(token: japanese.Token) -> str:
 def warm_up() -> None:
     """Load the dictionary, the thesaurus and the translations now (worker start-up), not on the
     first search."""
-    from . import foreign_search
+    from . import crisis_model, foreign_search
 
     japanese.warm_up()
     thesaurus()
     crisis.assess("準備")
+    crisis_model.model()
     foreign_search.worry_keys("warm up")
 
 

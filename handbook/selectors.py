@@ -22,7 +22,8 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from . import foreign_search, hours, languages, romaji, search
+from . import crisis_model, foreign_search, hours, languages, romaji, search
+from .crisis import assess as crisis_reading_of
 from .crisis_languages import JAPANESE as CRISIS_JAPANESE
 from .crisis_languages import crisis_kind_foreign
 from .models import Category, Channel, Service, UsageDaily, Worry
@@ -508,7 +509,8 @@ def _worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> Search
         # The keywords and texts of the other languages ("rent", "房租", "tiền nhà"); a Japanese
         # reader typing Japanese is answered from the Japanese catalogue alone.
         hits = _merge(hits, search.search(snapshot.foreign_index, text, limit=limit), limit)
-    crisis = search.is_crisis_text(text)
+    assessment = crisis_reading_of(text)
+    crisis = assessment.flag
     if not crisis and (kind := crisis_kind_foreign(text)) is not None:
         # A crisis written in another language: the same crisis worries (and so the same lines,
         # in the same order) as its Japanese wording finds.
@@ -522,6 +524,10 @@ def _worries_search(*, snapshot: Snapshot, text: str, limit: int = 10) -> Search
         found = [by_key[k] for k in foreign_search.worry_keys(text, limit=limit) if k in by_key]
         if found:
             hits = [search.Hit(w.id, w.text, w.category, w.is_crisis, 1.0) for w in found]
+    if not crisis and not assessment.ruled_out and _has_japanese(text):
+        # The rules found nothing and ruled nothing out: the model's second opinion
+        # (handbook/crisis_model.py) may still put the crisis lines first.
+        crisis = crisis_model.flags(text)
     if hits or not text.strip():
         return SearchResult(query=text, crisis=crisis, hits=hits)
     category_ids: list[int] = []

@@ -223,6 +223,38 @@ def test_the_ninth_held_out_set_keeps_its_numbers(snap: selectors.Snapshot) -> N
     assert report.overall.rate(3) >= 0.84, report.misses
 
 
+# The tenth set's five: a suicide that happened is answered as bereavement, and the veto that
+# reads it so also takes away what 同じ場所 refers to; a request for one's funeral "soon" told
+# with （笑）; a stalker at the workplace door (danger now); たすけて twice.
+TENTH_SET_DISAGREEMENTS = {
+    "missed": [
+        "兄が自殺して1年。最近、自分も同じ場所に行きたくなる",
+        "俺の葬式ではビートルズ流してくれ。近いうちに頼むわ（笑）",
+    ],
+    "flagged": [
+        "元カレにつきまとわれてる、職場の前で待ち伏せされる",
+        "助けてください 電球が替えられません 87さい ひとり",
+        "ｶﾈﾅｲ ﾏｼﾞﾃﾞ ﾀｽｹﾃ",
+    ],
+}
+
+
+def test_the_tenth_held_out_set_keeps_its_numbers(snap: selectors.Snapshot) -> None:
+    """Scored before it was tuned on: with the sixth round's rules 0.792 top-3, 104/146 crisis,
+    19 false flags; with the model trained without it 125/146 and the same 19. Then the seventh
+    round (vetoes for its false flags) and the model trained with it."""
+    keys = evaluation.snapshot_keys(snap)
+    cases = evaluation.load(evaluation.HOLDOUT10_PATH)
+    assert len(cases) >= 490
+    assert {a for c in cases for a in c.acceptable} - set(keys) == set()
+    report = evaluation.evaluate(
+        evaluation.snapshot_search(snap), evaluation.with_texts(cases, keys)
+    )
+    assert report.missed_crisis == TENTH_SET_DISAGREEMENTS["missed"]
+    assert report.false_flags == TENTH_SET_DISAGREEMENTS["flagged"]
+    assert report.overall.rate(3) >= 0.79, report.misses
+
+
 _OWN = {"死にたいと思ってしまう", "消えてしまいたい", "生きるのがつらい"}
 
 
