@@ -350,8 +350,8 @@ def reading_of(token: japanese.Token) -> str:
 
 
 def warm_up() -> None:
-    """Load the dictionary, the thesaurus and the translations now (worker start-up), not on the
-    first search."""
+    """Load the dictionary, the thesaurus, the crisis reading's lexicon, the crisis model's weights
+    and the translations now (worker start-up), not on the first search."""
     from . import crisis_model, foreign_search
 
     japanese.warm_up()
