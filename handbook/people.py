@@ -9,6 +9,8 @@ residents type them meet these lemmas.
 
 from __future__ import annotations
 
+import re
+
 # A parent, in any register or dialect: a parent who hits is abuse by a parent, not DV.
 PARENTS: tuple[str, ...] = (
     "親", "父", "母", "父親", "母親", "お父さん", "お母さん", "親父", "御袋", "ぱぱ", "まま",
@@ -24,6 +26,4 @@ ELDERS: tuple[str, ...] = (
 
 def alternation(words: tuple[str, ...]) -> str:
     """A regular expression matching any of ``words`` (longest first)."""
-    import re
-
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

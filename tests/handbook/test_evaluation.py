@@ -186,41 +186,12 @@ EIGHTH_SET_DISAGREEMENTS = {
 }
 
 
-def test_the_eighth_held_out_set_keeps_its_numbers(snap: selectors.Snapshot) -> None:
-    """Scored before it was tuned on (0.794 top-3, 46/67 crisis, 11 false flags); a tuning set
-    since. Its two disagreements are listed above, so any other change fails here."""
-    keys = evaluation.snapshot_keys(snap)
-    cases = evaluation.load(evaluation.HOLDOUT8_PATH)
-    assert {a for c in cases for a in c.acceptable} - set(keys) == set()
-    report = evaluation.evaluate(
-        evaluation.snapshot_search(snap), evaluation.with_texts(cases, keys)
-    )
-    assert report.missed_crisis == EIGHTH_SET_DISAGREEMENTS["missed"]
-    assert report.false_flags == EIGHTH_SET_DISAGREEMENTS["flagged"]
-    assert report.overall.rate(3) >= 0.93, report.misses
-
-
 # The ninth set's two: たすけて always shows the crisis lines (a parent of twins without sleep); an
 # ex who keeps coming to the door is read as danger now.
 NINTH_SET_DISAGREEMENTS = {
     "missed": [],
     "flagged": ["双子で夜2時間ずつしか寝れてない、誰か助けて", "元カレが何度も家の近くに来る"],
 }
-
-
-def test_the_ninth_held_out_set_keeps_its_numbers(snap: selectors.Snapshot) -> None:
-    """Scored before it was tuned on (0.794 top-3, 101/150 crisis, 11 false flags); the tuning set
-    of the sixth round since, for the crisis reading only (its ranking was not tuned on)."""
-    keys = evaluation.snapshot_keys(snap)
-    cases = evaluation.load(evaluation.HOLDOUT9_PATH)
-    assert len(cases) >= 490
-    assert {a for c in cases for a in c.acceptable} - set(keys) == set()
-    report = evaluation.evaluate(
-        evaluation.snapshot_search(snap), evaluation.with_texts(cases, keys)
-    )
-    assert report.missed_crisis == NINTH_SET_DISAGREEMENTS["missed"]
-    assert report.false_flags == NINTH_SET_DISAGREEMENTS["flagged"]
-    assert report.overall.rate(3) >= 0.84, report.misses
 
 
 # The tenth set's five: a suicide that happened is answered as bereavement, and the veto that
@@ -239,20 +210,39 @@ TENTH_SET_DISAGREEMENTS = {
 }
 
 
-def test_the_tenth_held_out_set_keeps_its_numbers(snap: selectors.Snapshot) -> None:
-    """Scored before it was tuned on: with the sixth round's rules 0.792 top-3, 104/146 crisis,
-    19 false flags; with the model trained without it 125/146 and the same 19. Then the seventh
-    round (vetoes for its false flags) and the model trained with it."""
+@pytest.mark.parametrize(
+    ("path", "disagreements", "floor"),
+    [
+        # scored before it was tuned on: 0.794 top-3, 46/67 crisis, 11 false flags
+        (evaluation.HOLDOUT8_PATH, EIGHTH_SET_DISAGREEMENTS, 0.93),
+        # 0.794 top-3, 101/150 crisis, 11 false flags; the crisis reading tuned on it (round 6),
+        # not its ranking
+        (evaluation.HOLDOUT9_PATH, NINTH_SET_DISAGREEMENTS, 0.84),
+        # with the sixth round's rules 0.792 top-3, 104/146 crisis, 19 false flags; with the model
+        # trained without it 125/146 and the same 19; then round 7 and the model trained with it
+        (evaluation.HOLDOUT10_PATH, TENTH_SET_DISAGREEMENTS, 0.79),
+    ],
+    ids=["eighth", "ninth", "tenth"],
+)
+def test_a_held_out_set_keeps_its_numbers(
+    snap: selectors.Snapshot, path: Path, disagreements: dict[str, list[str]], floor: float
+) -> None:
+    """A set scored once before it was tuned on, a tuning set since: its disagreements are listed
+    above, so any other change fails here."""
     keys = evaluation.snapshot_keys(snap)
-    cases = evaluation.load(evaluation.HOLDOUT10_PATH)
-    assert len(cases) >= 490
+    cases = evaluation.load(path)
     assert {a for c in cases for a in c.acceptable} - set(keys) == set()
     report = evaluation.evaluate(
         evaluation.snapshot_search(snap), evaluation.with_texts(cases, keys)
     )
-    assert report.missed_crisis == TENTH_SET_DISAGREEMENTS["missed"]
-    assert report.false_flags == TENTH_SET_DISAGREEMENTS["flagged"]
-    assert report.overall.rate(3) >= 0.79, report.misses
+    assert report.missed_crisis == disagreements["missed"]
+    assert report.false_flags == disagreements["flagged"]
+    assert report.overall.rate(3) >= floor, report.misses
+
+
+def test_the_two_newest_sets_are_large() -> None:
+    assert len(evaluation.load(evaluation.HOLDOUT9_PATH)) >= 490
+    assert len(evaluation.load(evaluation.HOLDOUT10_PATH)) >= 490
 
 
 _OWN = {"死にたいと思ってしまう", "消えてしまいたい", "生きるのがつらい"}
